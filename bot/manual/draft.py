@@ -1,0 +1,276 @@
+"""Draft state: facts with provenance, and merging proposed updates into them.
+
+Facts are append-only. The current value of a slot is its newest fact that has not been
+withdrawn; older facts stay as history, so a correction supersedes without destroying, and a
+deleted Slack message can withdraw exactly the facts it produced.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.manual.schema import SLOT_BY_ID, SlotKind, Value, normalise, validate
+
+
+class Op(StrEnum):
+    SET = "set"
+    APPEND = "append"
+    CORRECT = "correct"
+    CLEAR = "clear"
+    DEFAULT = "default"
+    INFERRED = "inferred"
+
+
+PROPOSED_OPS = frozenset({Op.SET, Op.APPEND, Op.CORRECT, Op.CLEAR})
+MACHINE_OPS = frozenset({Op.DEFAULT, Op.INFERRED})
+
+
+class DraftStatus(StrEnum):
+    INTERVIEWING = "interviewing"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a draft lives. Every store query is filtered by it (tenancy)."""
+
+    workspace: str
+    channel: str
+
+
+@dataclass(slots=True)
+class Fact:
+    slot_id: str
+    value: Value | None
+    op: Op
+    author: str | None
+    reply_id: int | None
+    created_at: datetime
+    quote: str | None = None
+    id: int | None = None
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    id: int
+    author: str
+    text: str
+    created_at: datetime
+    source_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SlotUpdate:
+    """A change an extractor proposes; the core decides whether it is accepted."""
+
+    slot_id: str
+    op: Op
+    value: Value | None = None
+    quote: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    updates: tuple[SlotUpdate, ...] = ()
+    unknown: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    slot_id: str
+    op: Op
+    before: Value | None
+    after: Value | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    slot_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    changes: tuple[Change, ...] = ()
+    rejected: tuple[Rejection, ...] = ()
+
+    @property
+    def corrections(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.op is Op.CORRECT or c.op is Op.CLEAR)
+
+
+@dataclass(slots=True)
+class Draft:
+    name: str
+    scope: Scope
+    owner: str
+    created_at: datetime
+    updated_at: datetime
+    id: int | None = None
+    thread_ts: str | None = None
+    status: DraftStatus = DraftStatus.INTERVIEWING
+    facts: list[Fact] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    skipped: set[str] = field(default_factory=set)
+    version: int = 0
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+    def current(self, slot_id: str) -> Fact | None:
+        for fact in reversed(self.facts):
+            if fact.slot_id == slot_id and not fact.withdrawn:
+                return None if fact.op is Op.CLEAR else fact
+        return None
+
+    def value(self, slot_id: str) -> Value | None:
+        fact = self.current(slot_id)
+        return None if fact is None else fact.value
+
+    def values(self) -> dict[str, Value]:
+        found: dict[str, Value] = {}
+        for slot_id in {f.slot_id for f in self.facts}:
+            value = self.value(slot_id)
+            if value is not None:
+                found[slot_id] = value
+        return found
+
+    def problems(self, slot_id: str) -> list[str]:
+        """Why a slot is not filled yet (empty list when it is)."""
+        value = self.value(slot_id)
+        slot_def = SLOT_BY_ID[slot_id]
+        if value is None:
+            return [f"{slot_def.label} is missing"]
+        return validate(slot_def, value)
+
+    def filled(self, slot_id: str) -> bool:
+        return not self.problems(slot_id)
+
+    def inferred_slots(self) -> list[str]:
+        """Slots whose current value came from the machine, for the "please check" list."""
+        out = []
+        for slot_id in SLOT_BY_ID:
+            fact = self.current(slot_id)
+            if fact is not None and fact.op in MACHINE_OPS:
+                out.append(slot_id)
+        return out
+
+    def unsaved_facts(self) -> list[Fact]:
+        return [f for f in self.facts if f.id is None]
+
+    def withdraw_reply(self, reply_id: int) -> list[str]:
+        """Withdraw every fact a reply produced (the message was deleted or edited)."""
+        touched = []
+        for fact in self.facts:
+            if fact.reply_id == reply_id and not fact.withdrawn:
+                fact.withdrawn = True
+                touched.append(fact.slot_id)
+        return touched
+
+
+def _combine(existing: Value | None, new: Value) -> Value:
+    if isinstance(existing, list) and isinstance(new, list):
+        merged = list(existing)
+        for item in new:
+            if item not in merged:
+                merged.append(item)
+        return merged  # type: ignore[return-value]
+    return new
+
+
+def merge(
+    draft: Draft,
+    updates: Iterable[SlotUpdate],
+    *,
+    author: str | None,
+    reply_id: int | None,
+    now: datetime,
+) -> MergeResult:
+    """Apply proposed updates, validating each one against its slot's rules.
+
+    An update that would leave a slot invalid is still kept when it is a partial list (two of the
+    three metrics asked for) so the next question can ask only for the rest; a scalar that fails
+    validation (an RTO without a duration) is rejected with the reason, and nothing is stored.
+    """
+    changes: list[Change] = []
+    rejected: list[Rejection] = []
+    for update in updates:
+        slot_def = SLOT_BY_ID.get(update.slot_id)
+        if slot_def is None:
+            rejected.append(Rejection(update.slot_id, "unknown slot"))
+            continue
+        before = draft.value(update.slot_id)
+        if update.op is Op.CLEAR:
+            if before is None:
+                continue
+            draft.facts.append(
+                Fact(update.slot_id, None, Op.CLEAR, author, reply_id, now, update.quote)
+            )
+            changes.append(Change(update.slot_id, Op.CLEAR, before, None))
+            continue
+        if update.value is None:
+            rejected.append(Rejection(update.slot_id, "no value"))
+            continue
+        value = normalise(slot_def, update.value)
+        is_list = slot_def.kind in (SlotKind.ITEMS, SlotKind.TABLE)
+        grow = update.op is Op.APPEND or (
+            update.op is Op.SET and before is not None and bool(validate(slot_def, before))
+        )
+        if is_list and grow:
+            value = _combine(before, value)
+        problems = validate(slot_def, value)
+        if problems and not (is_list and value):
+            rejected.append(Rejection(update.slot_id, problems[0]))
+            continue
+        if value == before:
+            continue
+        op = update.op
+        if op is Op.SET and before is not None and not grow:
+            op = Op.CORRECT
+        if op is Op.APPEND:
+            op = Op.SET
+        draft.facts.append(Fact(update.slot_id, value, op, author, reply_id, now, update.quote))
+        draft.skipped.discard(update.slot_id)
+        changes.append(Change(update.slot_id, op, before, value))
+    if changes:
+        draft.updated_at = now
+    return MergeResult(tuple(changes), tuple(rejected))
+
+
+def apply_machine_values(
+    draft: Draft, values: Sequence[tuple[str, Value, Op]], *, now: datetime
+) -> list[str]:
+    """Record defaults/inferences (no author, no reply) for slots that are still empty."""
+    filled = []
+    for slot_id, value, op in values:
+        if op not in MACHINE_OPS or draft.filled(slot_id):
+            continue
+        draft.facts.append(
+            Fact(slot_id, normalise(SLOT_BY_ID[slot_id], value), op, None, None, now)
+        )
+        filled.append(slot_id)
+    if filled:
+        draft.updated_at = now
+    return filled
+
+
+def slugify(name: str) -> str:
+    """File- and lookup-safe form of a draft name ("Payments API" -> "payments-api").
+
+    Names in scripts without ASCII letters (emoji, Hebrew, CJK) still get a stable slug from their
+    code points, so two different names never collapse into the same empty slug.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    words = "".join(c.lower() if c.isalnum() else " " for c in ascii_name).split()
+    if words:
+        return "-".join(words)[:80]
+    return (
+        "manual-" + "-".join(f"{ord(c):x}" for c in name.strip()[:8]) if name.strip() else "manual"
+    )
