@@ -1,0 +1,262 @@
+"""The SQL implementation of the core's ``Store`` port.
+
+Each method is one short transaction, so no transaction is ever open while the interview waits
+for an extractor (possibly an LLM). Every query is filtered by the caller's workspace and
+channel: a draft id from another channel behaves exactly like one that does not exist.
+
+Methods that read, then write (``add_reply``, ``add_version``) first take the draft's row lock
+with a no-op UPDATE. On PostgreSQL that serialises them per draft; on SQLite it takes the write
+lock up front, so a transaction never has to upgrade a stale read snapshot (which fails at once
+with "database is locked" instead of waiting out the busy timeout).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.mapping import (
+    draft_from_row,
+    fact_from_row,
+    fact_to_row,
+    reply_from_row,
+    version_from_row,
+)
+from bot.db.models import DraftRow, FactRow, ReplyRow, VersionRow
+from bot.manual.draft import Draft, DraftStatus, Fact, Reply, Scope, slugify
+from bot.manual.ports import RenderedVersion
+
+if TYPE_CHECKING:
+    from bot.manual.ports import Store
+
+
+class DraftNotFoundError(LookupError):
+    """The draft is not in the scope the caller named: deleted, never saved, or another tenant's."""
+
+
+class SqlStore:
+    """``bot.manual.ports.Store`` over SQLAlchemy; works on SQLite and PostgreSQL alike."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._sessions = session_factory
+
+    # --- drafts -------------------------------------------------------------------------------
+
+    def create_draft(self, *, scope: Scope, name: str, owner: str, now: datetime) -> Draft:
+        row = DraftRow(
+            workspace=scope.workspace,
+            channel=scope.channel,
+            thread_ts=None,
+            name=name,
+            slug=slugify(name),
+            owner=owner,
+            status=DraftStatus.INTERVIEWING.value,
+            asked=[],
+            skipped=[],
+            version=0,
+            created_at=now,
+            updated_at=now,
+        )
+        with self._sessions.begin() as s:
+            s.add(row)
+            s.flush()
+            return draft_from_row(row, [])
+
+    def find_drafts(self, *, scope: Scope, name: str | None = None) -> list[Draft]:
+        """Newest first (by creation): a name re-used after completion finds the new draft."""
+        query = select(DraftRow).where(*_in_scope(scope))
+        if name is not None:
+            query = query.where(DraftRow.slug == slugify(name))
+        query = query.order_by(DraftRow.created_at.desc(), DraftRow.id.desc())
+        with self._sessions.begin() as s:
+            return _with_facts(s, s.scalars(query).all())
+
+    def load_draft(self, *, scope: Scope, draft_id: int) -> Draft | None:
+        query = select(DraftRow).where(DraftRow.id == draft_id, *_in_scope(scope))
+        with self._sessions.begin() as s:
+            drafts = _with_facts(s, s.scalars(query).all())
+        return drafts[0] if drafts else None
+
+    def save_draft(self, *, draft: Draft) -> None:
+        """Persist the draft's state and its new facts; withdrawals are one-way.
+
+        Facts are append-only, so two writers saving the same draft both keep their facts.
+        A stale copy can neither un-withdraw a fact another writer withdrew nor move the
+        version counter backwards; status and asked/skipped are last-writer-wins.
+        """
+        draft_id = _require_id(draft)
+        new_facts = draft.unsaved_facts()
+        new_rows = [fact_to_row(draft_id, fact) for fact in new_facts]
+        withdrawn = [f.id for f in draft.facts if f.id is not None and f.withdrawn]
+        with self._sessions.begin() as s:
+            found = s.execute(
+                update(DraftRow)
+                .where(DraftRow.id == draft_id, *_in_scope(draft.scope))
+                .values(
+                    status=draft.status.value,
+                    asked=list(draft.asked),
+                    skipped=sorted(draft.skipped),
+                    thread_ts=draft.thread_ts,
+                    updated_at=draft.updated_at,
+                    version=case(
+                        (DraftRow.version < draft.version, draft.version),
+                        else_=DraftRow.version,
+                    ),
+                )
+                .returning(DraftRow.id)
+            ).scalar_one_or_none()
+            if found is None:
+                raise DraftNotFoundError(draft_id)
+            s.add_all(new_rows)
+            if withdrawn:
+                s.execute(
+                    update(FactRow)
+                    .where(
+                        FactRow.draft_id == draft_id,
+                        FactRow.id.in_(withdrawn),
+                        FactRow.withdrawn.is_(False),
+                    )
+                    .values(withdrawn=True)
+                )
+            s.flush()
+        # Only once committed: a failed save must leave the facts unsaved, to be retried.
+        for fact, row in zip(new_facts, new_rows, strict=True):
+            fact.id = row.id
+
+    # --- replies ------------------------------------------------------------------------------
+
+    def add_reply(
+        self, *, draft: Draft, author: str, text: str, now: datetime, source_ref: str | None = None
+    ) -> Reply:
+        """Store a (redacted) reply; a Slack retry of the same message returns the first one."""
+        draft_id = _require_id(draft)
+        with self._sessions.begin() as s:
+            _lock(s, draft_id, draft.scope)
+            if source_ref is not None:
+                existing = s.scalars(
+                    select(ReplyRow).where(
+                        ReplyRow.draft_id == draft_id, ReplyRow.source_ref == source_ref
+                    )
+                ).first()
+                if existing is not None:
+                    return reply_from_row(existing)
+            row = ReplyRow(
+                draft_id=draft_id, author=author, text=text, source_ref=source_ref, created_at=now
+            )
+            s.add(row)
+            s.flush()
+            return reply_from_row(row)
+
+    def reply_by_source(self, *, draft: Draft, source_ref: str) -> Reply | None:
+        query = (
+            select(ReplyRow)
+            .join(DraftRow, DraftRow.id == ReplyRow.draft_id)
+            .where(
+                ReplyRow.draft_id == _require_id(draft),
+                ReplyRow.source_ref == source_ref,
+                *_in_scope(draft.scope),
+            )
+        )
+        with self._sessions.begin() as s:
+            row = s.scalars(query).first()
+            return None if row is None else reply_from_row(row)
+
+    # --- rendered versions --------------------------------------------------------------------
+
+    def add_version(
+        self, *, draft: Draft, markdown: str, word_count: int, final: bool, now: datetime
+    ) -> RenderedVersion:
+        """Number the version after the highest one stored, and record it on the draft too."""
+        draft_id = _require_id(draft)
+        with self._sessions.begin() as s:
+            _lock(s, draft_id, draft.scope)
+            latest = s.scalar(
+                select(func.max(VersionRow.version)).where(VersionRow.draft_id == draft_id)
+            )
+            row = VersionRow(
+                draft_id=draft_id,
+                version=(latest or 0) + 1,
+                markdown=markdown,
+                word_count=word_count,
+                final=final,
+                created_at=now,
+            )
+            s.add(row)
+            s.execute(update(DraftRow).where(DraftRow.id == draft_id).values(version=row.version))
+        draft.version = row.version
+        return version_from_row(row)
+
+    def latest_version(self, *, draft: Draft) -> RenderedVersion | None:
+        query = (
+            select(VersionRow)
+            .join(DraftRow, DraftRow.id == VersionRow.draft_id)
+            .where(VersionRow.draft_id == _require_id(draft), *_in_scope(draft.scope))
+            .order_by(VersionRow.version.desc())
+            .limit(1)
+        )
+        with self._sessions.begin() as s:
+            row = s.scalars(query).first()
+            return None if row is None else version_from_row(row)
+
+    # --- local administration (the CLI's `list` and `show`): deliberately unscoped ------------
+
+    def admin_list_drafts(self, *, limit: int = 50) -> list[Draft]:
+        """Drafts of every workspace and channel, most recently updated first."""
+        query = (
+            select(DraftRow).order_by(DraftRow.updated_at.desc(), DraftRow.id.desc()).limit(limit)
+        )
+        with self._sessions.begin() as s:
+            return _with_facts(s, s.scalars(query).all())
+
+    def admin_get_draft(self, *, draft_id: int) -> Draft | None:
+        with self._sessions.begin() as s:
+            drafts = _with_facts(
+                s, s.scalars(select(DraftRow).where(DraftRow.id == draft_id)).all()
+            )
+        return drafts[0] if drafts else None
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _in_scope(scope: Scope) -> tuple[ColumnElement[bool], ...]:
+    return (DraftRow.workspace == scope.workspace, DraftRow.channel == scope.channel)
+
+
+def _require_id(draft: Draft) -> int:
+    if draft.id is None:
+        raise DraftNotFoundError("the draft was never stored (create it with create_draft)")
+    return draft.id
+
+
+def _lock(s: Session, draft_id: int, scope: Scope) -> None:
+    """Take the draft's row lock (and SQLite's write lock), checking its scope on the way."""
+    found = s.execute(
+        update(DraftRow)
+        .where(DraftRow.id == draft_id, *_in_scope(scope))
+        .values(version=DraftRow.version)
+        .returning(DraftRow.id)
+    ).scalar_one_or_none()
+    if found is None:
+        raise DraftNotFoundError(draft_id)
+
+
+def _with_facts(s: Session, rows: Sequence[DraftRow]) -> list[Draft]:
+    """Map draft rows to Drafts, loading all their facts in one query (ordered by id)."""
+    facts: dict[int, list[Fact]] = {row.id: [] for row in rows}
+    if facts:
+        query = select(FactRow).where(FactRow.draft_id.in_(list(facts))).order_by(FactRow.id)
+        for fact_row in s.scalars(query):
+            facts[fact_row.draft_id].append(fact_from_row(fact_row))
+    return [draft_from_row(row, facts[row.id]) for row in rows]
+
+
+if TYPE_CHECKING:
+
+    def _implements_the_port(store: SqlStore) -> Store:
+        """Never called: mypy fails here if SqlStore stops matching the Store protocol."""
+        return store
