@@ -1,0 +1,398 @@
+"""The job inbox: what Slack listeners commit before they answer, and what workers claim.
+
+Why a table and not an in-memory queue: Slack needs its HTTP answer within 3 s and retries
+when it does not get one, so a listener only validates the event and commits a job here; the
+slow part (extraction, maybe an LLM call, posting, uploading) runs later in a worker. A crash
+or a redeploy then loses nothing, and several `opsmanual serve` processes on one PostgreSQL
+share the same table.
+
+Rules the functions below keep:
+
+- ``event_key`` is unique, so a Slack retry or the same message arriving as ``message`` and as
+  ``app_mention`` is stored once (``enqueue`` returns False for the twin).
+- Jobs with the same ``lane`` (one Slack thread, i.e. one draft) run one at a time and in the
+  order they arrived: a job is claimable only when no older job of its lane is still pending or
+  running. Different lanes run in parallel.
+- A claim is a lease. A worker that dies leaves a ``running`` job whose lease runs out; it is
+  then claimable again. PostgreSQL picks with ``FOR UPDATE SKIP LOCKED``; SQLite (one writer at
+  a time) with one atomic ``UPDATE ... WHERE id = (SELECT ...) RETURNING``.
+- ``side_effects`` remembers what a job already posted, so running a job twice (after a lost
+  lease) does not post twice.
+
+Every function opens and commits its own short transaction; none is held while a job works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, cast
+
+from sqlalchemy import (
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.models import ID_LEN, Base, DraftRow, ReplyRow, json_type
+
+KIND_LEN = 32
+KEY_LEN = 512
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+OPEN = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(ID_LEN))
+    channel: Mapped[str] = mapped_column(String(ID_LEN))
+    thread_ts: Mapped[str | None] = mapped_column(String(64))
+    lane: Mapped[str] = mapped_column(String(KEY_LEN))
+    draft_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(KIND_LEN))
+    payload: Mapped[dict[str, Any]] = mapped_column(json_type())
+    event_key: Mapped[str | None] = mapped_column(String(KEY_LEN))
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    worker_id: Mapped[str | None] = mapped_column(String(ID_LEN))
+    lease_until: Mapped[datetime | None]
+    not_before: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("event_key"),
+        Index("ix_jobs_status_id", "status", "id"),
+        Index("ix_jobs_lane_id", "lane", "id"),
+    )
+
+
+class SideEffectRow(Base):
+    __tablename__ = "side_effects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    effect_key: Mapped[str] = mapped_column(String(128))
+    result: Mapped[dict[str, Any] | None] = mapped_column(json_type(), nullable=True)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("job_id", "effect_key"),)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    workspace: str
+    channel: str
+    thread_ts: str | None
+    lane: str
+    draft_id: int | None
+    kind: str
+    payload: dict[str, Any]
+    event_key: str | None
+    status: str
+    attempts: int
+    worker_id: str | None
+    lease_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogStats:
+    counts: dict[str, int]
+    oldest_pending_age: float
+
+    @property
+    def pending(self) -> int:
+        return self.counts.get(JobStatus.PENDING.value, 0)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def lane_for(*, workspace: str, channel: str, thread_ts: str | None) -> str:
+    """Jobs of one thread share a lane; channel-level jobs (new, list) get the channel's."""
+    return f"{workspace}:{channel}:{thread_ts or '-'}"
+
+
+def _job(row: Any) -> Job:
+    m = row._mapping
+    return Job(
+        id=m["id"],
+        workspace=m["workspace"],
+        channel=m["channel"],
+        thread_ts=m["thread_ts"],
+        lane=m["lane"],
+        draft_id=m["draft_id"],
+        kind=m["kind"],
+        payload=dict(m["payload"] or {}),
+        event_key=m["event_key"],
+        status=m["status"],
+        attempts=m["attempts"],
+        worker_id=m["worker_id"],
+        lease_until=m["lease_until"],
+    )
+
+
+JOBS = cast(Table, JobRow.__table__)
+EFFECTS = cast(Table, SideEffectRow.__table__)
+DRAFTS = cast(Table, DraftRow.__table__)
+REPLIES = cast(Table, ReplyRow.__table__)
+
+
+class SqlInbox:
+    """The inbox over one engine; each method is one short transaction of its own.
+
+    ``now`` parameters exist for tests that need to move past a lease without sleeping.
+    """
+
+    def __init__(self, engine: Engine, *, max_attempts: int = 5) -> None:
+        self.engine = engine
+        self.max_attempts = max_attempts
+        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+        self._insert = dialect.insert
+        self._skip_locked = engine.dialect.name == "postgresql"
+
+    # ------------------------------------------------------------------------ the queue
+
+    def enqueue(
+        self,
+        *,
+        workspace: str,
+        channel: str,
+        thread_ts: str | None,
+        kind: str,
+        payload: dict[str, Any],
+        event_key: str | None = None,
+        draft_id: int | None = None,
+        lane: str | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Commit one job. False when ``event_key`` was seen before (a retry or a twin)."""
+        now = now or utcnow()
+        stmt = (
+            self._insert(JOBS)
+            .values(
+                workspace=workspace,
+                channel=channel,
+                thread_ts=thread_ts,
+                lane=lane or lane_for(workspace=workspace, channel=channel, thread_ts=thread_ts),
+                draft_id=draft_id,
+                kind=kind,
+                payload=payload,
+                event_key=event_key,
+                status=JobStatus.PENDING.value,
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["event_key"])
+            .returning(JOBS.c.id)
+        )
+        # RETURNING, not rowcount: psycopg counts a row for an insert that hit the conflict.
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).first() is not None
+
+    def claim(
+        self, *, worker_id: str, lease_seconds: float, now: datetime | None = None
+    ) -> Job | None:
+        """Lease the oldest ready job whose lane has no older open job, or None."""
+        now = now or utcnow()
+        cand, earlier = JOBS.alias("cand"), JOBS.alias("earlier")
+        earlier_open = (
+            select(literal(1))
+            .where(earlier.c.lane == cand.c.lane, earlier.c.id < cand.c.id)
+            .where(earlier.c.status.in_(OPEN))
+            .exists()
+        )
+        ready = or_(
+            and_(
+                cand.c.status == JobStatus.PENDING.value,
+                or_(cand.c.not_before.is_(None), cand.c.not_before <= now),
+            ),
+            and_(cand.c.status == JobStatus.RUNNING.value, cand.c.lease_until < now),
+        )
+        pick = select(cand.c.id).where(ready, ~earlier_open).order_by(cand.c.id).limit(1)
+        if self._skip_locked:
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (
+            update(JOBS)
+            .where(JOBS.c.id == pick.scalar_subquery())
+            .values(
+                status=JobStatus.RUNNING.value,
+                worker_id=worker_id,
+                lease_until=now + timedelta(seconds=lease_seconds),
+                attempts=JOBS.c.attempts + 1,
+                updated_at=now,
+            )
+            .returning(*JOBS.c)
+        )
+        with self.engine.begin() as conn:
+            row = conn.execute(stmt).first()
+        return None if row is None else _job(row)
+
+    def _update_held(
+        self, job_id: int, worker_id: str, values: dict[str, Any], now: datetime | None
+    ) -> bool:
+        """Change a job this worker still holds; False when its lease went to someone else."""
+        stmt = (
+            update(JOBS)
+            .where(JOBS.c.id == job_id, JOBS.c.worker_id == worker_id)
+            .where(JOBS.c.status == JobStatus.RUNNING.value)
+            .values(updated_at=now or utcnow(), **values)
+        )
+        with self.engine.begin() as conn:
+            return bool(conn.execute(stmt).rowcount)
+
+    def renew(
+        self, *, job_id: int, worker_id: str, lease_seconds: float, now: datetime | None = None
+    ) -> bool:
+        now = now or utcnow()
+        until = now + timedelta(seconds=lease_seconds)
+        return self._update_held(job_id, worker_id, {"lease_until": until}, now)
+
+    def complete(self, *, job_id: int, worker_id: str, now: datetime | None = None) -> bool:
+        values = {"status": JobStatus.DONE.value, "lease_until": None, "error": None}
+        return self._update_held(job_id, worker_id, values, now)
+
+    def fail(self, *, job_id: int, worker_id: str, error: str, now: datetime | None = None) -> bool:
+        """Give up on a job for good; its lane moves on to the next one."""
+        values = {"status": JobStatus.FAILED.value, "lease_until": None, "error": error[:2000]}
+        return self._update_held(job_id, worker_id, values, now)
+
+    def retry_later(
+        self,
+        *,
+        job: Job,
+        worker_id: str,
+        error: str,
+        base_delay: float = 2.0,
+        now: datetime | None = None,
+    ) -> bool:
+        """Back off exponentially; after ``max_attempts`` the job fails. True if it retries.
+
+        The job keeps its place in its lane while it waits, so later replies of the same
+        thread are not processed ahead of it.
+        """
+        if job.attempts >= self.max_attempts:
+            self.fail(job_id=job.id, worker_id=worker_id, error=error, now=now)
+            return False
+        now = now or utcnow()
+        values = {
+            "status": JobStatus.PENDING.value,
+            "lease_until": None,
+            "worker_id": None,
+            "not_before": now + timedelta(seconds=base_delay * 2 ** max(0, job.attempts - 1)),
+            "error": error[:2000],
+        }
+        return self._update_held(job.id, worker_id, values, now)
+
+    def release(self, *, job_id: int, worker_id: str, now: datetime | None = None) -> bool:
+        """Hand a job back untouched (shutting down): claimable at once, attempt not counted."""
+        values = {
+            "status": JobStatus.PENDING.value,
+            "lease_until": None,
+            "worker_id": None,
+            "attempts": JOBS.c.attempts - 1,
+        }
+        return self._update_held(job_id, worker_id, values, now)
+
+    def set_draft(self, *, job_id: int, draft_id: int) -> None:
+        """Remember which draft a `new` job created, for operators reading the table."""
+        with self.engine.begin() as conn:
+            conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(draft_id=draft_id))
+
+    def backlog_stats(self, *, now: datetime | None = None) -> BacklogStats:
+        """Jobs per status and the age of the oldest pending one, for /health and /metrics."""
+        now = now or utcnow()
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(JOBS.c.status, func.count()).group_by(JOBS.c.status))
+            counts = {str(status): int(n) for status, n in rows}
+            oldest = conn.execute(
+                select(func.min(JOBS.c.created_at)).where(JOBS.c.status == JobStatus.PENDING.value)
+            ).scalar()
+        age = 0.0
+        if oldest is not None:
+            if isinstance(oldest, str):  # in case a driver hands an aggregate back as text
+                oldest = datetime.fromisoformat(oldest)
+            if oldest.tzinfo is None:
+                oldest = oldest.replace(tzinfo=UTC)
+            age = max(0.0, (now - oldest).total_seconds())
+        return BacklogStats(counts, age)
+
+    # --------------------------------------------------------------------- side effects
+
+    def record_effect(self, *, job_id: int, effect_key: str, result: dict[str, Any] | None) -> bool:
+        """Remember that ``job_id`` did ``effect_key``; False when already recorded."""
+        stmt = (
+            self._insert(EFFECTS)
+            .values(job_id=job_id, effect_key=effect_key, result=result, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["job_id", "effect_key"])
+            .returning(EFFECTS.c.id)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).first() is not None
+
+    def get_effect(self, *, job_id: int, effect_key: str) -> dict[str, Any] | None:
+        """What ``record_effect`` stored (``{}`` for a stored None), or None if never done."""
+        stmt = select(EFFECTS.c.result).where(
+            EFFECTS.c.job_id == job_id, EFFECTS.c.effect_key == effect_key
+        )
+        with self.engine.begin() as conn:
+            row = conn.execute(stmt).first()
+        return None if row is None else dict(row[0] or {})
+
+    # ---------------------------------------------------------- lookups by Slack thread
+
+    def find_draft_id_by_thread(
+        self, *, workspace: str, channel: str, thread_ts: str
+    ) -> int | None:
+        """The draft whose root message is ``thread_ts`` here (workspace + channel: tenancy)."""
+        stmt = select(DRAFTS.c.id).where(
+            DRAFTS.c.workspace == workspace,
+            DRAFTS.c.channel == channel,
+            DRAFTS.c.thread_ts == thread_ts,
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).scalar()
+
+    def reply_ids_for_message(self, *, draft_id: int, message_ts: str) -> list[int]:
+        """Replies stored from one Slack message: the original and each edit (``ts:edit:…``)."""
+        stmt = (
+            select(REPLIES.c.id)
+            .where(REPLIES.c.draft_id == draft_id)
+            .where(
+                or_(
+                    REPLIES.c.source_ref == message_ts,
+                    REPLIES.c.source_ref.startswith(f"{message_ts}:edit:", autoescape=True),
+                )
+            )
+            .order_by(REPLIES.c.id)
+        )
+        with self.engine.begin() as conn:
+            return [int(i) for i in conn.execute(stmt).scalars()]

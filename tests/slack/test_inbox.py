@@ -1,0 +1,184 @@
+"""The job inbox on SQLite and PostgreSQL: dedupe, per-thread order, leases, side effects."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from bot.db.engine import make_engine
+from bot.db.inbox import SqlInbox, utcnow
+from bot.db.migrate import upgrade_to_head
+
+
+@pytest.fixture
+def inbox(db_url):
+    upgrade_to_head(db_url)
+    engine = make_engine(db_url)
+    try:
+        yield SqlInbox(engine, max_attempts=3)
+    finally:
+        engine.dispose()
+
+
+def _put(inbox: SqlInbox, thread: str, n: int, *, key: str | None = None) -> bool:
+    return inbox.enqueue(
+        workspace="T1",
+        channel="C1",
+        thread_ts=thread,
+        kind="reply",
+        payload={"n": n},
+        event_key=key,
+    )
+
+
+def test_enqueue_is_idempotent_on_event_key(inbox):
+    assert _put(inbox, "1.0", 1, key="T1:C1:1.5:reply")
+    assert not _put(inbox, "1.0", 1, key="T1:C1:1.5:reply")
+    assert _put(inbox, "1.0", 2)  # no key: never deduped
+    assert _put(inbox, "1.0", 3)
+    assert inbox.backlog_stats().pending == 3
+
+
+def test_one_job_per_thread_at_a_time_in_order_and_threads_in_parallel(inbox):
+    for n in range(3):
+        _put(inbox, "1.0", n)
+    _put(inbox, "2.0", 10)
+    first = inbox.claim(worker_id="a", lease_seconds=30)
+    other = inbox.claim(worker_id="b", lease_seconds=30)
+    assert (first.payload["n"], other.payload["n"]) == (0, 10)
+    assert inbox.claim(worker_id="c", lease_seconds=30) is None  # thread 1.0 is busy
+    assert inbox.complete(job_id=first.id, worker_id="a")
+    second = inbox.claim(worker_id="c", lease_seconds=30)
+    assert second.payload["n"] == 1
+    assert second.attempts == 1
+
+
+def test_an_expired_lease_is_claimed_again_and_the_old_worker_loses_it(inbox):
+    _put(inbox, "1.0", 1)
+    job = inbox.claim(worker_id="dead", lease_seconds=5)
+    assert inbox.claim(worker_id="b", lease_seconds=5) is None
+    later = utcnow() + timedelta(seconds=6)
+    again = inbox.claim(worker_id="b", lease_seconds=5, now=later)
+    assert again.id == job.id
+    assert again.attempts == 2
+    assert not inbox.complete(job_id=job.id, worker_id="dead")
+    assert not inbox.renew(job_id=job.id, worker_id="dead", lease_seconds=5)
+    assert inbox.complete(job_id=job.id, worker_id="b")
+    assert inbox.backlog_stats().counts == {"done": 1}
+
+
+def test_renewing_keeps_the_lease(inbox):
+    _put(inbox, "1.0", 1)
+    job = inbox.claim(worker_id="a", lease_seconds=5)
+    later = utcnow() + timedelta(seconds=4)
+    assert inbox.renew(job_id=job.id, worker_id="a", lease_seconds=5, now=later)
+    assert inbox.claim(worker_id="b", lease_seconds=5, now=later + timedelta(seconds=3)) is None
+
+
+def test_retry_later_keeps_the_threads_order_then_fails_after_max_attempts(inbox):
+    _put(inbox, "1.0", 1)
+    _put(inbox, "1.0", 2)
+    job = inbox.claim(worker_id="a", lease_seconds=30)
+    assert inbox.retry_later(job=job, worker_id="a", error="boom", base_delay=60)
+    assert inbox.claim(worker_id="a", lease_seconds=30) is None  # job 2 waits behind job 1
+    now = utcnow() + timedelta(seconds=61)
+    for _ in range(2):
+        job = inbox.claim(worker_id="a", lease_seconds=30, now=now)
+        assert job.payload["n"] == 1
+        inbox.retry_later(job=job, worker_id="a", error="boom", base_delay=0, now=now)
+    assert inbox.backlog_stats().counts == {"failed": 1, "pending": 1}
+    assert inbox.claim(worker_id="a", lease_seconds=30).payload["n"] == 2
+
+
+def test_release_hands_the_job_back_without_counting_an_attempt(inbox):
+    _put(inbox, "1.0", 1)
+    job = inbox.claim(worker_id="a", lease_seconds=30)
+    assert inbox.release(job_id=job.id, worker_id="a")
+    again = inbox.claim(worker_id="b", lease_seconds=30)
+    assert (again.id, again.attempts) == (job.id, 1)
+
+
+def test_side_effects_are_recorded_once_per_job(inbox):
+    _put(inbox, "1.0", 1)
+    job = inbox.claim(worker_id="a", lease_seconds=30)
+    assert inbox.get_effect(job_id=job.id, effect_key="questions") is None
+    assert inbox.record_effect(job_id=job.id, effect_key="questions", result={"ts": "9.1"})
+    assert not inbox.record_effect(job_id=job.id, effect_key="questions", result={"ts": "9.2"})
+    assert inbox.get_effect(job_id=job.id, effect_key="questions") == {"ts": "9.1"}
+    assert inbox.record_effect(job_id=job.id, effect_key="update", result=None)
+    assert inbox.get_effect(job_id=job.id, effect_key="update") == {}
+
+
+def test_backlog_reports_the_oldest_pending_age(inbox):
+    inbox.enqueue(
+        workspace="T1",
+        channel="C1",
+        thread_ts=None,
+        kind="new",
+        payload={},
+        now=utcnow() - timedelta(seconds=90),
+    )
+    stats = inbox.backlog_stats()
+    assert stats.pending == 1
+    assert 89 < stats.oldest_pending_age < 120
+
+
+def test_threads_are_found_only_in_their_own_channel(inbox, db_url):
+    from bot.db.engine import make_session_factory
+    from bot.db.store import SqlStore
+    from bot.manual.draft import Scope
+
+    store = SqlStore(make_session_factory(inbox.engine))
+    draft = store.create_draft(scope=Scope("T1", "C1"), name="Payments", owner="U1", now=utcnow())
+    draft.thread_ts = "1700000000.000100"
+    store.save_draft(draft=draft)
+    found = inbox.find_draft_id_by_thread(workspace="T1", channel="C1", thread_ts=draft.thread_ts)
+    assert found == draft.id
+    for workspace, channel in (("T1", "C2"), ("T2", "C1")):
+        assert (
+            inbox.find_draft_id_by_thread(
+                workspace=workspace, channel=channel, thread_ts=draft.thread_ts
+            )
+            is None
+        )
+
+
+def test_concurrent_workers_never_share_a_job_and_keep_each_threads_order(inbox):
+    threads, per_thread = 6, 8
+    for n in range(per_thread):
+        for t in range(threads):
+            _put(inbox, f"{t}.0", n)
+    seen: list[tuple[str, int]] = []
+    lock = threading.Lock()
+    running: set[str] = set()
+    errors: list[str] = []
+
+    def work(worker: str) -> None:
+        idle = 0
+        while idle < 20:
+            job = inbox.claim(worker_id=worker, lease_seconds=30)
+            if job is None:
+                idle += 1
+                continue
+            idle = 0
+            with lock:
+                if job.lane in running:
+                    errors.append(f"two jobs of {job.lane} at once")
+                running.add(job.lane)
+                seen.append((job.thread_ts, job.payload["n"]))
+            with lock:
+                running.discard(job.lane)
+            assert inbox.complete(job_id=job.id, worker_id=worker)
+
+    pool = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(6)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=60)
+    assert not errors
+    assert len(seen) == threads * per_thread
+    assert len(set(seen)) == len(seen)
+    for t in range(threads):
+        assert [n for ts, n in seen if ts == f"{t}.0"] == list(range(per_thread))
