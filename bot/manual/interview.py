@@ -1,0 +1,297 @@
+"""The interview: start, answer, command, finish, over the Store and Extractor ports.
+
+This is the one place that decides what a reply does to a draft and what the bot says back; the
+terminal and Slack only carry text in and out. Each store call is its own short transaction and
+the extractor (possibly an LLM) runs between them, never inside one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from bot.manual import gaps
+from bot.manual.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
+from bot.manual.draft import Draft, DraftStatus, MergeResult, Scope, merge
+from bot.manual.inputs import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
+from bot.manual.ports import Extractor, Store
+from bot.manual.publish import Manual, ManualBuilder
+from bot.manual.redact import redact_secrets
+from bot.manual.schema import SLOT_BY_ID, Value
+
+MAX_NAME_CHARS = 120
+
+
+class InterviewError(Exception):
+    """A user-facing problem (bad name, unknown draft): the message is safe to show as is."""
+
+
+class Kind(StrEnum):
+    STARTED = "started"
+    EXISTING = "existing"
+    QUESTIONS = "questions"
+    COMPLETE = "complete"
+    DRAFT = "draft"
+    STATUS = "status"
+    HELP = "help"
+    NOTICE = "notice"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: Kind
+    draft: Draft
+    text: str
+    progress: gaps.Progress
+    questions: tuple[gaps.Question, ...] = ()
+    manual: Manual | None = None
+    notices: tuple[str, ...] = field(default_factory=tuple)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _describe(value: Value | None) -> str:
+    if value is None:
+        return "(empty)"
+    if isinstance(value, str):
+        return value if len(value) <= 80 else value[:77] + "..."
+    return f"{len(value)} entries"
+
+
+def _acknowledge(result: MergeResult) -> list[str]:
+    lines = []
+    updated = [c for c in result.changes if c.before is not None]
+    added = [c for c in result.changes if c.before is None]
+    if added:
+        labels = ", ".join(SLOT_BY_ID[c.slot_id].label for c in added)
+        lines.append(f"Got it: {labels}.")
+    for change in updated:
+        label = SLOT_BY_ID[change.slot_id].label
+        lines.append(f"Updated {label}: {_describe(change.before)} → {_describe(change.after)}.")
+    for rejection in result.rejected:
+        if rejection.slot_id in SLOT_BY_ID:
+            lines.append(f"Not saved: {rejection.reason}.")
+    return lines
+
+
+class Interview:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        extractor: Extractor,
+        builder: ManualBuilder | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._store = store
+        self._extractor = extractor
+        self._builder = builder or ManualBuilder()
+        self._clock = clock
+
+    @property
+    def extractor_name(self) -> str:
+        return self._extractor.name
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self, *, scope: Scope, name: str, owner: str) -> Outcome:
+        """Create a draft, or return the existing one of that name in this scope (never a twin)."""
+        clean = " ".join(clean_reply(name).split())
+        if not clean:
+            raise InterviewError("A manual needs a name, e.g. `new Payments API`.")
+        if len(clean) > MAX_NAME_CHARS:
+            raise InterviewError(f"Keep the name under {MAX_NAME_CHARS} characters.")
+        clean = redact_secrets(clean).text
+        existing = self._store.find_drafts(scope=scope, name=clean)
+        if existing:
+            draft = existing[0]
+            return self._questions(draft, Kind.EXISTING, [self._resume_line(draft)])
+        draft = self._store.create_draft(scope=scope, name=clean, owner=owner, now=self._clock())
+        intro = (
+            f"Let's write the operations manual for {draft.name}. I will ask a few questions "
+            "at a time; answer in your own words. Type `help` for commands."
+        )
+        return self._questions(draft, Kind.STARTED, [intro])
+
+    def resume(self, *, scope: Scope, draft_id: int) -> Outcome:
+        draft = self._load(scope, draft_id)
+        return self._questions(draft, Kind.QUESTIONS, [self._resume_line(draft)])
+
+    def handle(
+        self,
+        *,
+        scope: Scope,
+        draft_id: int,
+        author: str,
+        text: str,
+        source_ref: str | None = None,
+    ) -> Outcome:
+        """One human message: a command word, or an answer to extract facts from."""
+        draft = self._load(scope, draft_id)
+        cleaned = clean_reply(text)
+        if not cleaned:
+            note = "Mostly unreadable characters" if is_mostly_junk(text, cleaned) else "Empty"
+            return self._notice(draft, f"{note} reply: nothing saved. {self._ask_hint(draft)}")
+        command = parse_command(cleaned)
+        if command is not None:
+            return self.command(scope=scope, draft_id=draft.id or 0, command=command)
+        if looks_like_unknown_command(cleaned):
+            return self._notice(
+                draft, f"I don't know the command `{cleaned}`. Type `help` for the ones I know."
+            )
+        if len(cleaned) > MAX_REPLY_CHARS:
+            return self._notice(
+                draft,
+                f"That reply is {len(cleaned):,} characters; the limit is {MAX_REPLY_CHARS:,}. "
+                "Nothing was saved: please send it in parts.",
+            )
+        return self._answer(draft, author=author, text=cleaned, source_ref=source_ref)
+
+    def command(self, *, scope: Scope, draft_id: int, command: Command) -> Outcome:
+        draft = self._load(scope, draft_id)
+        if command is Command.HELP:
+            return self._questions(draft, Kind.HELP, [HELP_TEXT])
+        if command is Command.STATUS:
+            return self._status(draft)
+        if command is Command.DRAFT:
+            manual = self._builder.preview(draft, now=self._clock())
+            missing = [s.label for s in gaps.missing(draft)]
+            lines = [f"Draft of {draft.name} ({manual.word_count} words)."]
+            if missing:
+                lines.append("Still missing (shown with proposed values): " + ", ".join(missing))
+            return Outcome(Kind.DRAFT, draft, "\n".join(lines), gaps.progress(draft), (), manual)
+        if command is Command.SKIP:
+            if draft.status is DraftStatus.COMPLETE:
+                return self._notice(draft, "This manual is complete; there is nothing to skip.")
+            skipped = [s for s in draft.asked if not draft.filled(s)]
+            draft.skipped.update(skipped)
+            labels = ", ".join(SLOT_BY_ID[s].label for s in skipped) or "nothing"
+            return self._after_change(draft, [f"Skipped {labels}; I will propose it at the end."])
+        return self.finish(scope=scope, draft_id=draft.id or 0)
+
+    def finish(self, *, scope: Scope, draft_id: int) -> Outcome:
+        draft = self._load(scope, draft_id)
+        return self._complete(draft, [])
+
+    # ------------------------------------------------------------------ internals
+
+    def _load(self, scope: Scope, draft_id: int) -> Draft:
+        draft = self._store.load_draft(scope=scope, draft_id=draft_id)
+        if draft is None:
+            raise InterviewError(f"No draft #{draft_id} here.")
+        return draft
+
+    def _answer(self, draft: Draft, *, author: str, text: str, source_ref: str | None) -> Outcome:
+        if source_ref is not None and self._store.reply_by_source(
+            draft=draft, source_ref=source_ref
+        ):
+            return Outcome(Kind.DUPLICATE, draft, "", gaps.progress(draft))
+        redaction = redact_secrets(text)
+        notices = []
+        if redaction.changed:
+            kinds = ", ".join(redaction.kinds)
+            notices.append(f"I removed what looked like secrets ({kinds}) before saving.")
+        now = self._clock()
+        reply = self._store.add_reply(
+            draft=draft, author=author, text=redaction.text, now=now, source_ref=source_ref
+        )
+        extraction = self._extractor.extract(draft=draft, asked=list(draft.asked), text=reply.text)
+        result = merge(draft, extraction.updates, author=author, reply_id=reply.id, now=now)
+        unknown = [s for s in extraction.unknown if s in SLOT_BY_ID and not draft.filled(s)]
+        draft.skipped.update(unknown)
+        lines = _acknowledge(result)
+        if unknown:
+            labels = ", ".join(SLOT_BY_ID[s].label for s in unknown)
+            lines.append(f"No problem: I will propose {labels} at the end for you to check.")
+        lines.extend(extraction.notes)
+        if len(text) > LONG_REPLY_CHARS:
+            lines.append(f"That was a long reply ({len(text):,} characters); all of it is saved.")
+        if not result.changes and not unknown:
+            lines.append("I couldn't match that to the questions, so nothing changed.")
+        if draft.status is DraftStatus.COMPLETE:
+            if not result.changes:
+                self._store.save_draft(draft=draft)
+                return self._notice(draft, "\n".join(lines), notices=notices)
+            return self._complete(draft, lines, notices=notices)
+        return self._after_change(draft, lines, notices=notices)
+
+    def _after_change(
+        self, draft: Draft, lines: list[str], *, notices: list[str] | None = None
+    ) -> Outcome:
+        if gaps.is_complete(draft):
+            return self._complete(draft, lines, notices=notices)
+        return self._questions(draft, Kind.QUESTIONS, lines, notices=notices)
+
+    def _questions(
+        self, draft: Draft, kind: Kind, lines: list[str], *, notices: list[str] | None = None
+    ) -> Outcome:
+        if draft.status is DraftStatus.COMPLETE:
+            self._store.save_draft(draft=draft)
+            done = f"The manual is complete (version {draft.version}). Corrections make a new one."
+            return Outcome(kind, draft, "\n".join([*lines, done]), gaps.progress(draft))
+        questions = gaps.plan_next(draft)
+        draft.asked = [q.slot_id for q in questions]
+        self._store.save_draft(draft=draft)
+        progress = gaps.progress(draft)
+        text = "\n".join([*lines, progress.bar(), gaps.format_questions(questions)]).strip()
+        return Outcome(kind, draft, text, progress, tuple(questions), None, tuple(notices or ()))
+
+    def _complete(
+        self, draft: Draft, lines: list[str], *, notices: list[str] | None = None
+    ) -> Outcome:
+        now = self._clock()
+        manual = self._builder.finalise(draft, now=now)
+        draft.status = DraftStatus.COMPLETE
+        draft.asked = []
+        stored = self._store.add_version(
+            draft=draft,
+            markdown=manual.markdown,
+            word_count=manual.word_count,
+            final=True,
+            now=now,
+        )
+        draft.version = stored.version
+        self._store.save_draft(draft=draft)
+        summary = manual.summary()
+        return Outcome(
+            Kind.COMPLETE,
+            draft,
+            "\n".join([*lines, summary]),
+            gaps.progress(draft),
+            (),
+            manual,
+            tuple(notices or ()),
+        )
+
+    def _status(self, draft: Draft) -> Outcome:
+        progress = gaps.progress(draft)
+        lines = [f"{draft.name}: {draft.status.value}, {progress.bar()}"]
+        for section in progress.sections:
+            mark = "done" if section.complete else f"{section.filled}/{section.total}"
+            lines.append(f"  {section.number}. {section.title}: {mark}")
+        skipped = sorted(draft.skipped)
+        if skipped:
+            lines.append("Skipped (proposed at the end): " + ", ".join(skipped))
+        lines.append(f"Extractor: {self._extractor.name}.")
+        return Outcome(Kind.STATUS, draft, "\n".join(lines), progress, ())
+
+    def _notice(self, draft: Draft, text: str, *, notices: list[str] | None = None) -> Outcome:
+        return Outcome(
+            Kind.NOTICE, draft, text, gaps.progress(draft), (), None, tuple(notices or ())
+        )
+
+    def _ask_hint(self, draft: Draft) -> str:
+        if draft.status is DraftStatus.COMPLETE:
+            return "The manual is complete; send a correction to make a new version."
+        return "Answer the questions above, or type `help`."
+
+    def _resume_line(self, draft: Draft) -> str:
+        if draft.status is DraftStatus.COMPLETE:
+            return f"{draft.name} already has a finished manual (version {draft.version})."
+        progress = gaps.progress(draft)
+        return f"Resuming {draft.name} ({progress.done}/{progress.total} sections complete)."

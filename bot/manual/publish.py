@@ -1,0 +1,104 @@
+"""Turning a draft into a manual: defaults for the gaps, render, condense, lint.
+
+A finished manual must pass the output contract; a preview may still have gaps, so it is filled
+with proposed values (not saved) and marked as a draft at the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.manual import gaps
+from bot.manual.defaults import propose_defaults
+from bot.manual.draft import Draft, apply_machine_values
+from bot.manual.lint import lint_manual
+from bot.manual.render import Renderer
+from bot.manual.schema import SLOT_BY_ID, Value
+
+DEFAULT_TEAM = "Operations Team"
+
+
+@dataclass(frozen=True, slots=True)
+class Manual:
+    markdown: str
+    version: int
+    word_count: int
+    final: bool
+    filename: str
+    inferred: tuple[str, ...]
+    violations: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> str:
+        state = "Manual" if self.final else "Draft"
+        lines = [f"{state} version {self.version}: 10 sections, {self.word_count} words."]
+        if self.inferred:
+            lines.append("Inferred, please check: " + ", ".join(self.inferred) + ".")
+        if self.violations:
+            lines.append("Output contract problems: " + "; ".join(self.violations[:5]))
+        return "\n".join(lines)
+
+
+class ManualBuilder:
+    def __init__(self, *, team: str = DEFAULT_TEAM, renderer: Renderer | None = None) -> None:
+        self._team = team
+        self._renderer = renderer or Renderer()
+
+    def finalise(self, draft: Draft, *, now: datetime) -> Manual:
+        """Fill the remaining gaps on the draft itself (recorded as default/inferred facts)."""
+        apply_machine_values(draft, propose_defaults(draft), now=now)
+        inferred = tuple(SLOT_BY_ID[s].label for s in draft.inferred_slots())
+        return self._build(
+            draft, draft.values(), draft.version + 1, now, final=True, inferred=inferred
+        )
+
+    def preview(self, draft: Draft, *, now: datetime) -> Manual:
+        """Render what we have, gaps shown with proposed values, without changing the draft."""
+        values: dict[str, Value] = dict(draft.values())
+        proposed = [p for p in propose_defaults(draft) if not draft.filled(p[0])]
+        for slot_id, value, _op in proposed:
+            values[slot_id] = value
+        missing = [s.label for s in gaps.missing(draft)]
+        inferred = tuple(SLOT_BY_ID[s[0]].label for s in proposed)
+        manual = self._build(draft, values, draft.version + 1, now, final=False, inferred=inferred)
+        banner = "> **DRAFT, not final.**"
+        if missing:
+            banner += " Still missing (proposed values shown): " + ", ".join(missing) + "."
+        markdown = f"{banner}\n\n{manual.markdown}"
+        return Manual(
+            markdown,
+            manual.version,
+            manual.word_count,
+            False,
+            f"{draft.slug}-operations-manual-draft.md",
+            inferred,
+            manual.violations,
+        )
+
+    def _build(
+        self,
+        draft: Draft,
+        values: dict[str, Value],
+        version: int,
+        now: datetime,
+        *,
+        final: bool,
+        inferred: tuple[str, ...],
+    ) -> Manual:
+        markdown = self._renderer.render(
+            name=draft.name, values=values, version=version, date=now.date(), team=self._team
+        )
+        report = lint_manual(markdown)
+        return Manual(
+            markdown=markdown,
+            version=version,
+            word_count=report.word_count,
+            final=final,
+            filename=f"{draft.slug}-operations-manual.md",
+            inferred=inferred,
+            violations=tuple(v.message for v in report.violations),
+        )
