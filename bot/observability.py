@@ -1,0 +1,119 @@
+"""Prometheus metrics for `opsmanual serve`, and the one place other layers report into.
+
+Counters live in prometheus_client's default registry, so the process collectors (RSS, CPU,
+open files) come for free and any layer can count without being handed an object:
+``record_llm_call(...)`` is how the LLM adapter reports, ``record_slack_error(...)`` how the
+Slack publisher does. Figures that live in the database (jobs by state, the oldest pending
+job) are read when /metrics is scraped, through a collector the server registers in a
+registry of its own, so several servers in one test process never collide.
+
+This module imports nothing from the rest of ``bot``: every layer may import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+JOB_STATES = ("pending", "running", "done", "failed")
+
+HTTP_REQUESTS = Counter(
+    "opsmanual_http_requests",
+    "HTTP requests served, by route and status code.",
+    ["route", "status"],
+)
+HTTP_LATENCY = Histogram(
+    "opsmanual_http_request_seconds",
+    "Time to answer an HTTP request (Slack needs its answer within 3 s).",
+    ["route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+JOBS_ENQUEUED = Counter(
+    "opsmanual_jobs_enqueued", "Jobs committed to the inbox, by kind.", ["kind"]
+)
+JOBS_DUPLICATE = Counter(
+    "opsmanual_jobs_duplicate", "Events dropped because their event key was already queued."
+)
+JOBS_FINISHED = Counter(
+    "opsmanual_jobs_finished",
+    "Jobs a worker finished, by kind and outcome (done, retry, failed, released).",
+    ["kind", "outcome"],
+)
+REPLIES_PROCESSED = Counter(
+    "opsmanual_replies_processed", "Thread replies run through the interview."
+)
+QUESTIONS_ASKED = Counter("opsmanual_questions_asked", "Questions posted to threads.")
+MANUALS_PUBLISHED = Counter(
+    "opsmanual_manuals_published", "Manual files uploaded, finals and drafts.", ["kind"]
+)
+SLACK_API_ERRORS = Counter(
+    "opsmanual_slack_api_errors",
+    "Slack Web API calls that failed after the client's own retries, by method and error.",
+    ["method", "error"],
+)
+LLM_CALLS = Counter(
+    "opsmanual_llm_calls", "Calls to the LLM, by model and outcome.", ["model", "outcome"]
+)
+
+
+def record_llm_call(*, model: str, outcome: str = "ok") -> None:
+    """For the LLM adapter: one call made (``outcome``: ok, error, refused, invalid...)."""
+    LLM_CALLS.labels(model=model, outcome=outcome).inc()
+
+
+def record_slack_error(*, method: str, error: str) -> None:
+    SLACK_API_ERRORS.labels(method=method, error=error).inc()
+
+
+def record_http(*, route: str, status: int, seconds: float) -> None:
+    HTTP_REQUESTS.labels(route=route, status=str(status)).inc()
+    HTTP_LATENCY.labels(route=route).observe(seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    counts: Mapping[str, int]
+    oldest_pending_age: float
+
+
+class BacklogCollector(Collector):
+    """Reads the inbox when scraped, so the figures are right across several processes."""
+
+    def __init__(self, read: Callable[[], Backlog]) -> None:
+        self._read = read
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        backlog = self._read()
+        jobs = GaugeMetricFamily("opsmanual_jobs", "Jobs in the inbox, by state.", labels=["state"])
+        for state in JOB_STATES:
+            jobs.add_metric([state], backlog.counts.get(state, 0))
+        yield jobs
+        yield GaugeMetricFamily(
+            "opsmanual_oldest_pending_job_age_seconds",
+            "Age of the oldest job no worker has taken yet (0 when none waits).",
+            value=backlog.oldest_pending_age,
+        )
+
+
+class Metrics:
+    """What /metrics serves: the process-wide counters plus this server's database gauges."""
+
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self, *, backlog: Callable[[], Backlog]) -> None:
+        self._local = CollectorRegistry(auto_describe=False)
+        self._local.register(BacklogCollector(backlog))
+
+    def render(self) -> bytes:
+        return generate_latest(REGISTRY) + generate_latest(self._local)

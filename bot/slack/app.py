@@ -1,0 +1,73 @@
+"""The Bolt app factory: signature checks on, our listeners registered, our WebClient in.
+
+The WebClient is passed in (``App(client=...)``) because that is the only way to point Bolt at
+``SLACK_API_URL``; Bolt has no environment variable of its own for it. ``App(token=...)``
+calls auth.test when it is built (token verification), so a wrong token fails at start-up
+rather than on the first event.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import SecretStr
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.slack.listeners import COMMAND, Listeners
+
+log = logging.getLogger(__name__)
+
+
+class SlackConfigError(ValueError):
+    """A required Slack setting is missing; the message is one line for the operator."""
+
+
+def require(settings: Settings, *, socket_mode: bool = False) -> tuple[str, str]:
+    """The bot token and signing secret, or one clear error naming what is missing.
+
+    Socket Mode needs the app-level token instead of the signing secret (nothing is signed:
+    Slack delivers over a WebSocket the app opened itself).
+    """
+
+    def given(value: SecretStr | None) -> str:
+        return value.get_secret_value() if value is not None else ""
+
+    needed = {"SLACK_BOT_TOKEN": given(settings.slack_bot_token)}
+    if socket_mode:
+        needed["SLACK_APP_TOKEN"] = given(settings.slack_app_token)
+    else:
+        needed["SLACK_SIGNING_SECRET"] = given(settings.slack_signing_secret)
+    missing = [name for name, value in needed.items() if not value]
+    if missing:
+        raise SlackConfigError(f"missing required setting(s): {', '.join(missing)}")
+    return needed["SLACK_BOT_TOKEN"], given(settings.slack_signing_secret)
+
+
+def build_bolt_app(
+    *,
+    settings: Settings,
+    inbox: Any,
+    client: WebClient,
+    token_verification_enabled: bool = True,
+    socket_mode: bool = False,
+    command: str = COMMAND,
+    on_enqueue: Callable[[], None] | None = None,
+) -> App:
+    """``inbox`` needs ``enqueue`` and ``find_draft_id_by_thread`` (see ``bot.slack.ports``)."""
+    _token, signing_secret = require(settings, socket_mode=socket_mode)
+    app = App(
+        token=None,  # taken from ``client`` (passing both makes Bolt warn)
+        signing_secret=signing_secret,
+        client=client,
+        process_before_response=True,
+        request_verification_enabled=True,
+        token_verification_enabled=token_verification_enabled,
+        ignoring_self_events_enabled=True,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    Listeners(inbox=inbox, command=command, on_enqueue=on_enqueue).register(app)
+    return app

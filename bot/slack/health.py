@@ -1,0 +1,73 @@
+"""GET /health: can this process do its job right now?
+
+``unhealthy`` (HTTP 503) when the database is unreachable or not migrated to the code's
+head: a load balancer should stop sending Slack events to such a replica. ``degraded`` (200)
+when jobs wait longer than they should: events are still accepted and nothing is lost, but a
+human should look (too few workers, Slack or the LLM slow).
+
+The checks are injected as callables so this module needs nothing from the database layer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.slack.ports import BacklogLike
+
+log = logging.getLogger(__name__)
+
+BACKLOG_WARN_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCheck:
+    database_ok: Callable[[], bool]
+    migrated: Callable[[], bool]
+    backlog: Callable[[], BacklogLike]
+    llm_mode: str
+    backlog_warn_seconds: float = BACKLOG_WARN_SECONDS
+
+    def run(self) -> tuple[int, dict[str, Any]]:
+        checks: dict[str, str] = {
+            "database": "error",
+            "migrations": "unknown",
+            "llm": self.llm_mode,
+        }
+        healthy = True
+        degraded = False
+        if _safely(self.database_ok):
+            checks["database"] = "ok"
+            checks["migrations"] = "ok" if _safely(self.migrated) else "behind"
+            healthy = checks["migrations"] == "ok"
+            backlog = _safely(self.backlog)
+            if backlog is None:
+                checks["backlog"] = "error"
+                degraded = True
+            elif backlog.pending and backlog.oldest_pending_age > self.backlog_warn_seconds:
+                age = round(backlog.oldest_pending_age)
+                checks["backlog"] = f"{backlog.pending} pending, oldest {age}s"
+                degraded = True
+            else:
+                checks["backlog"] = "ok"
+        else:
+            healthy = False
+            checks["backlog"] = "unknown"
+        status = "unhealthy" if not healthy else "degraded" if degraded else "healthy"
+        body = {
+            "status": status,
+            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            "checks": checks,
+        }
+        return (503 if status == "unhealthy" else 200), body
+
+
+def _safely(check: Callable[[], Any]) -> Any:
+    try:
+        return check()
+    except Exception as exc:
+        log.warning("health check %s failed: %s", getattr(check, "__name__", check), exc)
+        return None

@@ -1,0 +1,260 @@
+"""Thin Bolt listeners: validate, redact, commit a job, acknowledge. Nothing slow.
+
+Slack needs its HTTP answer within 3 s and retries otherwise, so no listener calls the LLM,
+posts a message or uploads a file. With ``process_before_response=True`` the HTTP answer is
+sent only after the listener returns, which is what makes "committed before the 200" true. A
+listener that cannot commit raises; Bolt then answers 500 and Slack delivers the event again.
+
+Retries (``X-Slack-Retry-Num``) are handled like first deliveries: a duplicate is recognised
+by its event key when it is inserted, never dropped just for being a retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot.manual.interview import MAX_NAME_CHARS
+from bot.manual.redact import redact_secrets
+from bot.observability import JOBS_DUPLICATE, JOBS_ENQUEUED
+from bot.slack.blocks import ACTIONS, SLASH_HELP, USAGE, escape
+from bot.slack.jobs import (
+    JobKind,
+    edit_key,
+    interaction_key,
+    message_key,
+    strip_bot_mention,
+)
+from bot.slack.ports import Enqueue, ThreadLookup
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/opsmanual"
+REPLY_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+ACTION_WORDS = {"opsmanual_skip": "skip", "opsmanual_draft": "draft", "opsmanual_finish": "finish"}
+
+
+class Listeners:
+    """Holds the inbox the listeners commit to; ``register`` wires them onto a Bolt app."""
+
+    def __init__(
+        self,
+        *,
+        inbox: Any,
+        command: str = COMMAND,
+        on_enqueue: Callable[[], None] | None = None,
+    ) -> None:
+        self.inbox: Enqueue = inbox
+        self.threads: ThreadLookup = inbox
+        self.command = command
+        self.on_enqueue = on_enqueue
+
+    def register(self, app: App) -> None:
+        app.command(self.command)(self.on_command)
+        app.event("message")(self.on_message)
+        app.event("app_mention")(self.on_mention)
+        for action_id in ACTIONS:
+            app.action(action_id)(self.on_action)
+
+    # ----------------------------------------------------------------------- helpers
+
+    def _enqueue(self, **job: Any) -> bool:
+        created = self.inbox.enqueue(**job)
+        if created:
+            JOBS_ENQUEUED.labels(kind=job["kind"]).inc()
+            if self.on_enqueue is not None:
+                self.on_enqueue()  # wake a worker of this process now rather than at its poll
+        else:
+            JOBS_DUPLICATE.inc()
+        return created
+
+    def _is_manual_thread(
+        self,
+        team: str,
+        channel: str,
+        thread_ts: str,
+        event: dict[str, Any],
+        bot_user_id: str | None,
+    ) -> bool:
+        """A draft's thread, or a thread on one of our messages (its draft may be saving)."""
+        if bot_user_id and event.get("parent_user_id") == bot_user_id:
+            return True
+        found = self.threads.find_draft_id_by_thread(
+            workspace=team, channel=channel, thread_ts=thread_ts
+        )
+        return found is not None
+
+    # ----------------------------------------------------------------- slash command
+
+    def on_command(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        text = " ".join(str(command.get("text") or "").split())
+        verb, _, rest = text.partition(" ")
+        verb = verb.lower()
+        team, channel = str(command.get("team_id")), str(command.get("channel_id"))
+        base = {
+            "workspace": team,
+            "channel": channel,
+            "thread_ts": None,
+            "event_key": interaction_key(workspace=team, trigger_id=str(command.get("trigger_id"))),
+        }
+        user, response_url = str(command.get("user_id")), str(command.get("response_url") or "")
+        if verb == "new":
+            name = redact_secrets(rest.strip()).text
+            if not name:
+                ack(f"A manual needs a name. {USAGE}")
+                return
+            if len(name) > MAX_NAME_CHARS:
+                ack(f"Keep the name under {MAX_NAME_CHARS} characters.")
+                return
+            new = {"name": name, "user": user, "response_url": response_url}
+            self._enqueue(kind=JobKind.NEW.value, payload=new, **base)
+            ack(f"Starting the operations manual for *{escape(name)}*: its thread opens here.")
+        elif verb in ("draft", "list"):
+            kind = JobKind.DRAFT if verb == "draft" else JobKind.LIST
+            query = {"name": rest.strip() or None, "user": user, "response_url": response_url}
+            self._enqueue(kind=kind.value, payload=query, **base)
+            ack()
+        elif verb in ("", "help"):
+            ack(SLASH_HELP)
+        else:
+            ack(f"I don't know `{escape(verb)}`. {USAGE}")
+
+    # ------------------------------------------------------------------------ events
+
+    def on_message(self, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+        self._handle_event(event, context, via="message")
+        ack()
+
+    def on_mention(self, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+        self._handle_event(event, context, via="mention")
+        ack()
+
+    def _handle_event(self, event: dict[str, Any], context: BoltContext, *, via: str) -> None:
+        team = str(context.team_id or event.get("team") or "")
+        channel = str(event.get("channel") or "")
+        bot_user = context.bot_user_id
+        subtype = event.get("subtype")
+        if subtype == "message_changed":
+            self._edited(team, channel, event, bot_user)
+            return
+        if subtype == "message_deleted":
+            self._deleted(team, channel, event, bot_user)
+            return
+        if subtype not in REPLY_SUBTYPES or _from_a_bot(event, bot_user):
+            return
+        ts, thread_ts = str(event.get("ts") or ""), event.get("thread_ts")
+        if not thread_ts or thread_ts == ts or not channel or not event.get("text"):
+            return  # top-level messages are not answers; a bare file has no words
+        if not self._is_manual_thread(team, channel, str(thread_ts), event, bot_user):
+            return
+        text, kinds = _clean(event.get("text"), bot_user)
+        self._enqueue(
+            workspace=team,
+            channel=channel,
+            thread_ts=str(thread_ts),
+            kind=JobKind.REPLY.value,
+            payload={
+                "user": event.get("user"),
+                "text": text,
+                "ts": ts,
+                "redacted": kinds,
+                "via": via,
+            },
+            event_key=message_key(workspace=team, channel=channel, ts=ts, kind=JobKind.REPLY),
+        )
+
+    def _edited(self, team: str, channel: str, event: dict[str, Any], bot_user: str | None) -> None:
+        message = event.get("message") or {}
+        previous = event.get("previous_message") or {}
+        thread_ts, ts = message.get("thread_ts"), str(message.get("ts") or "")
+        if _from_a_bot(message, bot_user) or not thread_ts or thread_ts == ts:
+            return
+        if message.get("text") == previous.get("text"):
+            return  # an unfurl or a reaction count changed, not the words
+        if not self._is_manual_thread(team, channel, str(thread_ts), message, bot_user):
+            return
+        edited_ts = str((message.get("edited") or {}).get("ts") or event.get("event_ts") or "")
+        text, kinds = _clean(message.get("text"), bot_user)
+        self._enqueue(
+            workspace=team,
+            channel=channel,
+            thread_ts=str(thread_ts),
+            kind=JobKind.EDIT.value,
+            payload={
+                "user": message.get("user"),
+                "text": text,
+                "ts": ts,
+                "edited_ts": edited_ts,
+                "redacted": kinds,
+            },
+            event_key=edit_key(workspace=team, channel=channel, ts=ts, edited_ts=edited_ts),
+        )
+
+    def _deleted(
+        self, team: str, channel: str, event: dict[str, Any], bot_user: str | None
+    ) -> None:
+        previous = event.get("previous_message") or {}
+        thread_ts, ts = previous.get("thread_ts"), str(event.get("deleted_ts") or "")
+        if _from_a_bot(previous, bot_user) or not thread_ts or thread_ts == ts or not ts:
+            return
+        if not self._is_manual_thread(team, channel, str(thread_ts), previous, bot_user):
+            return
+        self._enqueue(
+            workspace=team,
+            channel=channel,
+            thread_ts=str(thread_ts),
+            kind=JobKind.DELETE.value,
+            payload={"ts": ts},
+            event_key=message_key(workspace=team, channel=channel, ts=ts, kind=JobKind.DELETE),
+        )
+
+    # ----------------------------------------------------------------------- buttons
+
+    def on_action(self, ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        container = body.get("container") or {}
+        team = str((body.get("team") or {}).get("id") or "")
+        channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+        word = ACTION_WORDS.get(str(action.get("action_id")))
+        if word and team and channel and thread_ts:
+            self._enqueue(
+                workspace=team,
+                channel=channel,
+                thread_ts=str(thread_ts),
+                kind=JobKind.BUTTON.value,
+                payload={
+                    "word": word,
+                    "user": (body.get("user") or {}).get("id"),
+                    "draft_id": _int(action.get("value")),
+                    "response_url": body.get("response_url"),
+                },
+                event_key=interaction_key(workspace=team, trigger_id=str(body.get("trigger_id"))),
+            )
+        ack()
+
+
+def _from_a_bot(message: dict[str, Any], bot_user_id: str | None) -> bool:
+    """Our own messages and other bots' never count as answers (no loops)."""
+    return bool(
+        message.get("bot_id")
+        or message.get("subtype") == "bot_message"
+        or (bot_user_id and message.get("user") == bot_user_id)
+        or not message.get("user")
+    )
+
+
+def _clean(text: Any, bot_user_id: str | None) -> tuple[str, list[str]]:
+    """Drop our own @-mention, then redact secrets before anything is stored."""
+    stripped = strip_bot_mention(str(text or ""), bot_user_id) or "help"
+    redaction = redact_secrets(stripped)
+    return redaction.text, list(redaction.kinds)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

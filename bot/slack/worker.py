@@ -1,0 +1,203 @@
+"""Worker threads: claim a job, run it under a renewed lease, settle it. Stop on request.
+
+Why threads and not processes: the work is I/O-bound (the database, Slack, maybe Claude),
+and scaling out is done with more `opsmanual serve` processes on one PostgreSQL, which the
+inbox's claim supports. A lease heartbeat keeps long jobs (a slow LLM call) from being taken
+over; a worker that dies simply stops renewing, and its job is claimable once the lease ends.
+
+Stopping (SIGTERM): no new claims; a job that was claimed but not started is released at
+once; a job in progress is finished within the grace period. One that is still running after
+it is left to its lease, so another process takes it over; side effects are not repeated.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.manual.interview import InterviewError
+from bot.observability import JOBS_FINISHED
+from bot.slack.handlers import JobHandlers, RetryLaterError
+from bot.slack.ports import Inbox
+
+log = logging.getLogger(__name__)
+
+# Slack errors that another attempt cannot fix.
+PERMANENT_SLACK_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "msg_too_long",
+        "invalid_blocks",
+        "no_permission",
+        "missing_scope",
+        "not_authed",
+        "invalid_auth",
+        "account_inactive",
+        "token_revoked",
+    }
+)
+HELP_FOR = {
+    "not_in_channel": "I am not in this channel yet: invite me with `/invite @opsmanual`.",
+    "channel_not_found": "I cannot post here: invite me to the channel with `/invite @opsmanual`.",
+    "is_archived": "This channel is archived.",
+}
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class WorkerPool:
+    def __init__(
+        self,
+        *,
+        inbox: Inbox,
+        handlers: JobHandlers,
+        threads: int = 4,
+        lease_seconds: float = 60.0,
+        poll_seconds: float = 0.5,
+        name: str | None = None,
+    ) -> None:
+        self.inbox = inbox
+        self.handlers = handlers
+        self.threads = threads
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = poll_seconds
+        self.name = name or worker_name()
+        self._stopping = threading.Event()
+        self._wake = threading.Condition()
+        self._held: dict[int, str] = {}
+        self._held_lock = threading.Lock()
+        self._pool: list[threading.Thread] = []
+        self._heartbeat_stop = threading.Event()
+        self._heartbeat_thread: threading.Thread | None = None
+
+    # --------------------------------------------------------------------- lifecycle
+
+    def start(self) -> WorkerPool:
+        for i in range(self.threads):
+            thread = threading.Thread(
+                target=self._loop, args=(f"{self.name}/{i}",), name=f"opsmanual-worker-{i}"
+            )
+            thread.daemon = True
+            thread.start()
+            self._pool.append(thread)
+        heartbeat = threading.Thread(target=self._heartbeat, name="opsmanual-lease", daemon=True)
+        heartbeat.start()
+        self._heartbeat_thread = heartbeat
+        return self
+
+    def notify(self) -> None:
+        """A job was just enqueued in this process: wake a sleeping worker now."""
+        with self._wake:
+            self._wake.notify()
+
+    def stop(self, *, grace_seconds: float = 25.0) -> bool:
+        """Stop claiming; wait for running jobs. True when every thread finished in time."""
+        self._stopping.set()
+        with self._wake:
+            self._wake.notify_all()
+        deadline = time.monotonic() + grace_seconds
+        for thread in self._pool:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        finished = not any(t.is_alive() for t in self._pool)
+        # Leases are renewed until the last job settles; an unfinished one is left to expire.
+        self._heartbeat_stop.set()
+        if self._heartbeat_thread is not None:
+            self._heartbeat_thread.join(timeout=5)
+        return finished
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    # ----------------------------------------------------------------------- the loop
+
+    def _loop(self, worker_id: str) -> None:
+        while not self._stopping.is_set():
+            try:
+                job = self.inbox.claim(worker_id=worker_id, lease_seconds=self.lease_seconds)
+            except Exception:
+                log.exception("claiming a job failed; retrying")
+                self._stopping.wait(self.poll_seconds * 4)
+                continue
+            if job is None:
+                with self._wake:
+                    if not self._stopping.is_set():
+                        self._wake.wait(self.poll_seconds)
+                continue
+            if self._stopping.is_set():
+                self.inbox.release(job_id=job.id, worker_id=worker_id)
+                JOBS_FINISHED.labels(kind=job.kind, outcome="released").inc()
+                break
+            self._run(job, worker_id)
+
+    def _run(self, job: Any, worker_id: str) -> None:
+        with self._held_lock:
+            self._held[job.id] = worker_id
+        outcome = "done"
+        try:
+            self.handlers.run(job)
+            self.inbox.complete(job_id=job.id, worker_id=worker_id)
+        except InterviewError as exc:
+            outcome = self._settle_user_error(job, worker_id, str(exc))
+        except RetryLaterError as exc:
+            outcome = self._retry(job, worker_id, str(exc))
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "unknown")
+            if error in PERMANENT_SLACK_ERRORS:
+                log.warning("job %s failed for good: Slack said %s", job.id, error)
+                self._tell_quietly(job, HELP_FOR.get(error))
+                self.inbox.fail(job_id=job.id, worker_id=worker_id, error=f"slack: {error}")
+                outcome = "failed"
+            else:
+                outcome = self._retry(job, worker_id, f"slack: {error}")
+        except Exception as exc:
+            log.exception("job %s (%s) failed", job.id, job.kind)
+            outcome = self._retry(job, worker_id, f"{type(exc).__name__}: {exc}")
+        finally:
+            with self._held_lock:
+                self._held.pop(job.id, None)
+        JOBS_FINISHED.labels(kind=job.kind, outcome=outcome).inc()
+
+    def _retry(self, job: Any, worker_id: str, error: str) -> str:
+        retrying = self.inbox.retry_later(job=job, worker_id=worker_id, error=error)
+        return "retry" if retrying else "failed"
+
+    def _settle_user_error(self, job: Any, worker_id: str, message: str) -> str:
+        self._tell_quietly(job, message)
+        self.inbox.complete(job_id=job.id, worker_id=worker_id)
+        return "done"
+
+    def _tell_quietly(self, job: Any, message: str | None) -> None:
+        if not message:
+            return
+        try:
+            self.handlers.tell_thread(job, message)
+        except Exception:
+            log.exception("could not tell job %s's thread: %s", job.id, message)
+
+    def _heartbeat(self) -> None:
+        """Renew the leases of running jobs every third of a lease."""
+        interval = max(0.05, self.lease_seconds / 3)
+        while not self._heartbeat_stop.wait(interval):
+            with self._held_lock:
+                held = dict(self._held)
+            for job_id, worker_id in held.items():
+                try:
+                    renewed = self.inbox.renew(
+                        job_id=job_id, worker_id=worker_id, lease_seconds=self.lease_seconds
+                    )
+                    if not renewed:
+                        log.warning("job %s: lease lost to another worker", job_id)
+                except Exception:
+                    log.exception("renewing the lease of job %s failed", job_id)

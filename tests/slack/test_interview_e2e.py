@@ -1,0 +1,45 @@
+"""A whole interview in a Slack thread, over real HTTP, ends with a lint-clean manual file."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.manual.lint import lint_manual
+from tests.slack.answers import answer_for
+
+pytestmark = pytest.mark.slow
+
+
+def test_whole_interview_in_a_thread_uploads_a_lint_clean_manual(bot):
+    channel = "C0001"
+    root = bot.start_interview("Payments API", channel=channel)
+    seen = 1
+    for _ in range(30):
+        posts = bot.wait_thread_posts(channel, root, seen)
+        answer = answer_for(str(posts[-1].params["text"]))
+        if answer is None:
+            break
+        status, _, _ = bot.reply(answer, channel=channel, thread_ts=root)
+        assert status == 200
+        seen += 1
+        bot.fake.wait_for(
+            lambda n=seen: len(bot.posts(channel, root)) >= n or bool(bot.fake.uploaded_files()),
+            timeout=10,
+        )
+        if bot.fake.uploaded_files():
+            break
+    files = bot.fake.uploaded_files()
+    assert len(files) == 1
+    manual = files[0]
+    assert manual.filename == "payments-api-operations-manual.md"
+    assert manual.thread_ts == root  # the ROOT ts, so the file lands in the thread
+    assert manual.channel_id == channel
+    report = lint_manual(manual.content)
+    assert report.ok, report.violations
+    assert "10 sections" in manual.initial_comment
+    assert "words" in manual.initial_comment
+    # the root message was updated in place to say it is done
+    updates = [c for c in bot.fake.calls_to("chat.update") if c.params.get("ts") == root]
+    assert updates
+    assert "done, version 1" in str(updates[-1].params["text"])
+    assert len(bot.posts(channel)) == 1  # one root message, never a second one
