@@ -257,7 +257,13 @@ def _answers(text: str, slots: tuple[Slot, ...], result: _Result) -> None:
         return
     parts = _split(text, slots)
     if not parts:
-        result.notes.append("could not tell which part of the reply answers which question")
+        # An unnumbered reply that cannot be split is read the way a person would read it: as
+        # the answer to the first question. The others stay open and are asked again.
+        parts = [(slots[0], text)]
+        result.notes.append(
+            f"I took that as the answer to question 1 ({slots[0].label}); "
+            "number your answers (1. … 2. …) to answer several at once."
+        )
     for slot_def, raw in parts:
         trigger = _STRONG.match(raw)  # "Actually, ..." with no slot named still answers
         part = raw[trigger.end() :] if trigger else raw
