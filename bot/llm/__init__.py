@@ -1,0 +1,10 @@
+"""The Claude adapter: structured extraction, question phrasing, condensing and inferring.
+
+Everything here is optional: the interview core runs on its own deterministic rules and only
+*proposes* through these classes. Each one validates what the model returns and answers
+``None`` (or falls back to the offline extractor) on any failure, so Claude being slow, down,
+or wrong never loses a reply and never shows a traceback.
+
+Import rule: this package imports ``bot.manual`` and ``bot.config`` only, never ``bot.db`` or
+``bot.slack``; ``bot.runtime`` wires the usage log from ``bot.db.usage`` into it.
+"""

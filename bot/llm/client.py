@@ -1,0 +1,182 @@
+"""One Claude call, done properly: cached prefix, structured output, typed failures, usage.
+
+Every feature (extract, phrase, condense, infer) goes through :meth:`ClaudeClient.structured`,
+so the recipe lives in one place:
+
+- the stable prefix (system rules, slot catalogue, task instructions) is sent as system blocks
+  with ``cache_control`` on the last one, and only the per-turn text follows it;
+- the answer is constrained with ``output_config`` (a JSON schema from a pydantic model);
+  forced ``tool_choice`` is not used, since the newest models reject it;
+- ``stop_reason`` is checked *before* parsing: truncated or refused output is never parsed;
+- pydantic validates; one re-ask carries the validation error; a second failure gives up;
+- the SDK retries 408/409/429/5xx, timeouts and dropped connections itself (``max_retries``),
+  so whatever still fails here is final for this call and becomes an :class:`LLMError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anthropic
+import pydantic
+from anthropic import transform_schema
+
+from bot.llm.errors import (
+    LLMError,
+    LLMInvalidOutput,
+    LLMRefused,
+    LLMRequestError,
+    LLMTruncated,
+    LLMUnavailable,
+)
+from bot.llm.prompts import PromptLibrary
+from bot.llm.usage import CallKind, TokenUsage, UsageRecorder, record_usage
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+_ACCEPTED_STOPS = frozenset({"end_turn", "stop_sequence"})
+_TRUNCATED_STOPS = frozenset({"max_tokens", "model_context_window_exceeded"})
+
+
+def make_anthropic(settings: Settings) -> anthropic.Anthropic:
+    """The SDK client, built when the runtime starts (never at import).
+
+    ``base_url`` None lets the SDK read ``ANTHROPIC_BASE_URL`` itself and otherwise use the
+    public API; the tests point it at the local fake.
+    """
+    if settings.anthropic_api_key is None:
+        raise ValueError("ANTHROPIC_API_KEY is not set; the offline extractor needs no client")
+    return anthropic.Anthropic(
+        api_key=settings.anthropic_api_key.get_secret_value(),
+        base_url=settings.anthropic_base_url or None,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+    )
+
+
+def output_schema(model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """The JSON schema the API enforces: pydantic's, made strict by the SDK's own transform
+    (``additionalProperties: false`` on every object, unsupported keywords moved into
+    descriptions)."""
+    return transform_schema(model)
+
+
+def _usage(message: anthropic.types.Message) -> TokenUsage:
+    u = message.usage
+    return TokenUsage(
+        input_tokens=u.input_tokens,
+        output_tokens=u.output_tokens,
+        cache_read_tokens=u.cache_read_input_tokens or 0,
+        cache_write_tokens=u.cache_creation_input_tokens or 0,
+    )
+
+
+def _text(message: anthropic.types.Message) -> str:
+    return "".join(block.text for block in message.content if block.type == "text")
+
+
+def _short_errors(exc: pydantic.ValidationError) -> str:
+    """The validation errors without the offending input (which may be long user text)."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False)[:10]:
+        where = ".".join(str(part) for part in error["loc"]) or "(root)"
+        lines.append(f"- {where}: {error['msg']}")
+    return "\n".join(lines)
+
+
+class ClaudeClient:
+    """The model, the SDK client and the usage recorder, shared by every Claude feature."""
+
+    def __init__(
+        self,
+        *,
+        client: anthropic.Anthropic,
+        model: str,
+        prompts: PromptLibrary | None = None,
+        recorder: UsageRecorder | None = None,
+    ) -> None:
+        self._client = client
+        self.model = model
+        self.prompts = prompts or PromptLibrary()
+        self._recorder = recorder
+
+    def structured(
+        self,
+        *,
+        kind: CallKind,
+        draft_id: int | None,
+        system: Sequence[str],
+        user: str,
+        output: type[M],
+        max_tokens: int,
+    ) -> M:
+        """Ask once, validate, re-ask once with the error; raises LLMError when that fails."""
+        schema = output_schema(output)
+        messages: list[anthropic.types.MessageParam] = [{"role": "user", "content": user}]
+        text = self._complete(kind, draft_id, system, messages, schema, max_tokens)
+        try:
+            return output.model_validate_json(text)
+        except pydantic.ValidationError as exc:
+            log.info("%s output failed validation; re-asking once", kind.value)
+            problem = _short_errors(exc)
+        messages += [
+            {"role": "assistant", "content": text.strip() or "(empty answer)"},
+            {"role": "user", "content": self.prompts.reask(problem=problem)},
+        ]
+        text = self._complete(kind, draft_id, system, messages, schema, max_tokens)
+        try:
+            return output.model_validate_json(text)
+        except pydantic.ValidationError as exc:
+            raise LLMInvalidOutput(f"{kind.value}: invalid after one re-ask") from exc
+
+    def _complete(
+        self,
+        kind: CallKind,
+        draft_id: int | None,
+        system: Sequence[str],
+        messages: list[anthropic.types.MessageParam],
+        schema: dict[str, Any],
+        max_tokens: int,
+    ) -> str:
+        blocks: list[anthropic.types.TextBlockParam] = [
+            {"type": "text", "text": text} for text in system
+        ]
+        blocks[-1]["cache_control"] = {"type": "ephemeral"}
+        try:
+            message = self._client.messages.create(
+                model=self.model,
+                max_tokens=max_tokens,
+                system=blocks,
+                messages=messages,
+                output_config={"format": {"type": "json_schema", "schema": schema}},
+            )
+        except anthropic.APIStatusError as exc:
+            status = exc.status_code
+            if status in (408, 409, 429) or status >= 500:
+                raise LLMUnavailable(f"{kind.value}: HTTP {status} after retries") from exc
+            raise LLMRequestError(f"{kind.value}: HTTP {status}", status=status) from exc
+        except anthropic.APITimeoutError as exc:
+            raise LLMUnavailable(f"{kind.value}: timed out after retries") from exc
+        except anthropic.APIConnectionError as exc:
+            raise LLMUnavailable(f"{kind.value}: connection failed after retries") from exc
+        except anthropic.AnthropicError as exc:
+            raise LLMUnavailable(f"{kind.value}: {type(exc).__name__}") from exc
+        usage = _usage(message)
+        record_usage(self._recorder, draft_id=draft_id, kind=kind, model=self.model, usage=usage)
+        stop = message.stop_reason
+        if stop in _TRUNCATED_STOPS:
+            raise LLMTruncated(f"{kind.value}: output stopped at {stop}")
+        if stop == "refusal":
+            raise LLMRefused(f"{kind.value}: the model refused")
+        if stop is not None and stop not in _ACCEPTED_STOPS:
+            raise LLMInvalidOutput(f"{kind.value}: unexpected stop_reason {stop}")
+        return _text(message)
+
+
+__all__ = ["ClaudeClient", "LLMError", "make_anthropic", "output_schema"]

@@ -1,0 +1,128 @@
+"""ClaudeCondenser: shorter prose for an over-budget manual, with nothing a responder needs lost.
+
+Claude rewrites whole sentences better than the deterministic condenser, which can only drop
+units of text. But a rewrite can also silently lose "15 minutes" or `pg_ctl promote`, so code
+checks every rewritten field against its original: every number, backticked command, path,
+URL, identifier and mid-sentence name must still be there, and the field must be shorter.
+A field that fails is kept as it was; if no field passes, the answer is None and the
+deterministic condenser (``bot.manual.condense``), which never drops protected text, does the
+work. It also runs after this one whenever the manual is still too long.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.llm.client import ClaudeClient
+from bot.llm.errors import LLMError
+from bot.llm.models import Condensed
+from bot.llm.usage import CallKind
+from bot.manual.condense import known_names, value_words
+from bot.manual.lint import find_placeholders
+from bot.manual.schema import SLOT_BY_ID, SLOTS, SlotKind, Value
+
+log = logging.getLogger(__name__)
+
+MAX_TOKENS = 4096
+MAX_FIELDS = 12
+_BACKTICKED = re.compile(r"`[^`\n]+`")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_IDENTIFIER = re.compile(r"[/\\@_=$~]|\w\.\w|^[^\W\d_]+[A-Z]|[a-z][A-Z]")
+_PUNCT = "\"'()[]{}.,;:!?*-–—“”‘’"
+
+
+def protected_tokens(text: str, *, names: frozenset[str]) -> tuple[set[str], set[str]]:
+    """(verbatim pieces, numbers) that a faithful shortening of ``text`` must keep."""
+    verbatim = set(_BACKTICKED.findall(text))
+    rest = _BACKTICKED.sub(" ", text)
+    for token in rest.split():
+        word = token.strip(_PUNCT)
+        if word and (_IDENTIFIER.search(word) or word in names):
+            verbatim.add(word)
+    return verbatim, set(_NUMBER.findall(text))
+
+
+def lossless(original: str, shorter: str, *, names: frozenset[str]) -> bool:
+    """Whether ``shorter`` keeps every protected token of ``original`` (see the module doc)."""
+    verbatim, numbers = protected_tokens(original, names=names)
+    if not all(piece in shorter for piece in verbatim):
+        return False
+    return numbers <= set(_NUMBER.findall(shorter))
+
+
+def _candidates(values: dict[str, Value], over_by: int) -> list[str]:
+    """Prose fields most worth shortening: least important first, then most over budget."""
+    prose = [
+        s
+        for s in SLOTS
+        if s.kind is SlotKind.TEXT and isinstance(values.get(s.id), str) and values[s.id]
+    ]
+    prose.sort(key=lambda s: (-s.priority, s.budget - value_words(values[s.id])))
+    chosen: list[str] = []
+    surplus = 0
+    for slot_def in prose:
+        if len(chosen) >= MAX_FIELDS or surplus >= 2 * over_by:
+            break
+        words = value_words(values[slot_def.id])
+        if words <= 3:
+            continue
+        chosen.append(slot_def.id)
+        surplus += max(words - slot_def.budget, words // 3)
+    return chosen
+
+
+class ClaudeCondenser:
+    def __init__(self, *, claude: ClaudeClient) -> None:
+        self._claude = claude
+
+    def condense(
+        self, *, values: dict[str, Value], over_by: int, draft_id: int | None = None
+    ) -> dict[str, Value] | None:
+        """A copy of ``values`` with some prose fields shortened, or None if nothing passed."""
+        chosen = _candidates(values, over_by)
+        if over_by <= 0 or not chosen:
+            return None
+        fields = [
+            {
+                "id": slot_id,
+                "budget": SLOT_BY_ID[slot_id].budget,
+                "words": value_words(values[slot_id]),
+                "text": values[slot_id],
+            }
+            for slot_id in chosen
+        ]
+        prompts = self._claude.prompts
+        try:
+            out = self._claude.structured(
+                kind=CallKind.CONDENSE,
+                draft_id=draft_id,
+                system=prompts.system(CallKind.CONDENSE),
+                user=prompts.turn(CallKind.CONDENSE, over_by=over_by, fields=fields),
+                output=Condensed,
+                max_tokens=MAX_TOKENS,
+            )
+        except LLMError as exc:
+            log.info("condensing for draft %s fell back to the rules: %s", draft_id, exc)
+            return None
+        names = known_names(values)
+        result = dict(values)
+        accepted: list[str] = []
+        rejected: list[str] = []
+        for field in out.fields:
+            original = values.get(field.slot_id)
+            shorter = " ".join(field.text.split())
+            if field.slot_id not in chosen or not isinstance(original, str):
+                continue
+            ok = (
+                bool(shorter)
+                and value_words(shorter) < value_words(original)
+                and not find_placeholders(shorter)
+                and lossless(original, shorter, names=names)
+            )
+            (accepted if ok else rejected).append(field.slot_id)
+            if ok:
+                result[field.slot_id] = shorter
+        if rejected:
+            log.info("draft %s: kept %s, whose shortening lost facts", draft_id, rejected)
+        return result if accepted else None

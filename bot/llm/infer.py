@@ -1,0 +1,79 @@
+"""ClaudeInferrer: context-specific proposals for the gaps left when an interview finishes.
+
+Claude sees the compact draft and the empty slots, and proposes values written for *this*
+system. Each proposal must pass the slot's own validation, carry no placeholder, and stay
+within twice the slot's word budget; anything else is dropped so the deterministic defaults
+fill that slot instead. The core records the survivors as ``Op.INFERRED`` and lists them for
+review ("Inferred, please check").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from bot.llm.client import ClaudeClient
+from bot.llm.errors import LLMError
+from bot.llm.models import Proposals, to_value
+from bot.llm.usage import CallKind
+from bot.llm.views import filled_slots
+from bot.manual.condense import value_words
+from bot.manual.draft import Draft
+from bot.manual.lint import find_placeholders
+from bot.manual.schema import SLOT_BY_ID, Value, normalise, validate
+
+log = logging.getLogger(__name__)
+
+MAX_TOKENS = 4096
+BUDGET_SLACK = 2  # a proposal may use twice its slot's budget; the condenser trims the rest
+
+
+def _texts(value: Value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [" ".join(v.values()) if isinstance(v, dict) else v for v in value]
+
+
+class ClaudeInferrer:
+    def __init__(self, *, claude: ClaudeClient) -> None:
+        self._claude = claude
+
+    def infer(self, *, draft: Draft, slot_ids: Sequence[str]) -> dict[str, Value]:
+        wanted = [s for s in dict.fromkeys(slot_ids) if s in SLOT_BY_ID]
+        if not wanted:
+            return {}
+        prompts = self._claude.prompts
+        try:
+            out = self._claude.structured(
+                kind=CallKind.INFER,
+                draft_id=draft.id,
+                system=prompts.system(CallKind.INFER),
+                user=prompts.turn(
+                    CallKind.INFER, name=draft.name, filled=filled_slots(draft), slot_ids=wanted
+                ),
+                output=Proposals,
+                max_tokens=MAX_TOKENS,
+            )
+        except LLMError as exc:
+            log.info("inference for draft %s skipped: %s", draft.id, exc)
+            return {}
+        found: dict[str, Value] = {}
+        for proposal in out.proposals:
+            if proposal.slot_id not in wanted or proposal.slot_id in found:
+                continue
+            slot_def = SLOT_BY_ID[proposal.slot_id]
+            raw = to_value(slot_def, proposal.value)
+            if raw is None:
+                continue
+            value = normalise(slot_def, raw)
+            if validate(slot_def, value):
+                continue
+            if any(find_placeholders(text) for text in _texts(value)):
+                continue
+            if value_words(value) > BUDGET_SLACK * slot_def.budget:
+                continue
+            found[proposal.slot_id] = value
+        dropped = len(out.proposals) - len(found)
+        if dropped:
+            log.info("draft %s: dropped %d inferred proposals", draft.id, dropped)
+        return found
