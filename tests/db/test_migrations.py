@@ -27,7 +27,7 @@ __all__ = [
     "test_upgrade",
 ]
 
-TABLES = {"drafts", "replies", "facts", "versions", "jobs", "side_effects"}
+TABLES = {"drafts", "replies", "facts", "versions", "jobs", "side_effects", "llm_usage"}
 
 
 def _tables(url: str) -> set[str]:
