@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.manual.schema import SLOT_BY_ID, SlotKind, Value, normalise, validate
+from bot.manual.schema import (
+    SLOT_BY_ID,
+    Row,
+    Slot,
+    SlotKind,
+    Value,
+    normalise,
+    row_problems,
+    validate,
+)
 
 
 class Op(StrEnum):
@@ -153,12 +162,12 @@ class Draft:
     def filled(self, slot_id: str) -> bool:
         return not self.problems(slot_id)
 
-    def inferred_slots(self) -> list[str]:
-        """Slots whose current value came from the machine, for the "please check" list."""
+    def machine_slots(self, op: Op = Op.INFERRED) -> list[str]:
+        """Slots whose current value the machine filled with ``op``, for the "please check" list."""
         out = []
         for slot_id in SLOT_BY_ID:
             fact = self.current(slot_id)
-            if fact is not None and fact.op in MACHINE_OPS:
+            if fact is not None and fact.op is op:
                 out.append(slot_id)
         return out
 
@@ -183,6 +192,20 @@ def _combine(existing: Value | None, new: Value) -> Value:
                 merged.append(item)
         return merged  # type: ignore[return-value]
     return new
+
+
+def _split_rows(slot_def: Slot, rows: list[Row]) -> tuple[list[Row], list[str]]:
+    """Keep the rows that can stand in the manual; explain each one that cannot."""
+    good: list[Row] = []
+    reasons: list[str] = []
+    for row in rows:
+        problems = row_problems(slot_def, row)
+        if problems:
+            first = next((v for v in row.values() if v), "?")
+            reasons.append(f"{slot_def.label} row '{first[:40]}' skipped: {problems[0]}")
+        else:
+            good.append(row)
+    return good, reasons
 
 
 def merge(
@@ -219,6 +242,11 @@ def merge(
             rejected.append(Rejection(update.slot_id, "no value"))
             continue
         value = normalise(slot_def, update.value)
+        if slot_def.kind is SlotKind.TABLE and isinstance(value, list):
+            value, bad_rows = _split_rows(slot_def, value)
+            rejected.extend(Rejection(update.slot_id, reason) for reason in bad_rows)
+            if not value:
+                continue
         is_list = slot_def.kind in (SlotKind.ITEMS, SlotKind.TABLE)
         grow = update.op is Op.APPEND or (
             update.op is Op.SET and before is not None and bool(validate(slot_def, before))

@@ -6,17 +6,32 @@ with proposed values (not saved) and marked as a draft at the top.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.manual import gaps
 from bot.manual.defaults import propose_defaults
-from bot.manual.draft import Draft, apply_machine_values
+from bot.manual.draft import Draft, Op, apply_machine_values
 from bot.manual.lint import lint_manual
 from bot.manual.render import Renderer
-from bot.manual.schema import SLOT_BY_ID, Value
+from bot.manual.schema import SLOT_BY_ID, Value, subsection_title
 
 DEFAULT_TEAM = "Operations Team"
+
+
+def _labels(slot_ids: list[str]) -> tuple[str, ...]:
+    """ "9.1 RTO" rather than "RTO": two slots share a label ("Security events" in 6.3 and 8.1)."""
+    return tuple(f"{SLOT_BY_ID[s].subsection} {SLOT_BY_ID[s].label}" for s in slot_ids)
+
+
+def _subsections(slot_ids: list[str]) -> tuple[str, ...]:
+    """Generic defaults are summarised per subsection; listing each would drown the inferences."""
+    return tuple(
+        dict.fromkeys(
+            f"{SLOT_BY_ID[s].subsection} {subsection_title(SLOT_BY_ID[s].subsection)}"
+            for s in slot_ids
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +43,7 @@ class Manual:
     filename: str
     inferred: tuple[str, ...]
     violations: tuple[str, ...]
+    defaults: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -37,7 +53,13 @@ class Manual:
         state = "Manual" if self.final else "Draft"
         lines = [f"{state} version {self.version}: 10 sections, {self.word_count} words."]
         if self.inferred:
-            lines.append("Inferred, please check: " + ", ".join(self.inferred) + ".")
+            lines.append("Inferred from context, please check: " + ", ".join(self.inferred) + ".")
+        if self.defaults:
+            lines.append(
+                f"Standard practice filled in ({len(self.defaults)} items): "
+                + ", ".join(self.defaults)
+                + "."
+            )
         if self.violations:
             lines.append("Output contract problems: " + "; ".join(self.violations[:5]))
         return "\n".join(lines)
@@ -51,10 +73,15 @@ class ManualBuilder:
     def finalise(self, draft: Draft, *, now: datetime) -> Manual:
         """Fill the remaining gaps on the draft itself (recorded as default/inferred facts)."""
         apply_machine_values(draft, propose_defaults(draft), now=now)
-        inferred = tuple(SLOT_BY_ID[s].label for s in draft.inferred_slots())
-        return self._build(
-            draft, draft.values(), draft.version + 1, now, final=True, inferred=inferred
+        manual = self._build(
+            draft,
+            draft.values(),
+            draft.version + 1,
+            now,
+            final=True,
+            inferred=_labels(draft.machine_slots(Op.INFERRED)),
         )
+        return replace(manual, defaults=_subsections(draft.machine_slots(Op.DEFAULT)))
 
     def preview(self, draft: Draft, *, now: datetime) -> Manual:
         """Render what we have, gaps shown with proposed values, without changing the draft."""
@@ -63,7 +90,7 @@ class ManualBuilder:
         for slot_id, value, _op in proposed:
             values[slot_id] = value
         missing = [s.label for s in gaps.missing(draft)]
-        inferred = tuple(SLOT_BY_ID[s[0]].label for s in proposed)
+        inferred = _labels([p[0] for p in proposed])
         manual = self._build(draft, values, draft.version + 1, now, final=False, inferred=inferred)
         banner = "> **DRAFT, not final.**"
         if missing:

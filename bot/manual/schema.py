@@ -314,15 +314,23 @@ def validate(slot_def: Slot, value: Value) -> list[str]:
         if len(rows) < max(1, slot_def.min_items):
             problems.append(f"{slot_def.label} needs at least {max(1, slot_def.min_items)} rows")
         for index, row in enumerate(rows, start=1):
-            if not isinstance(row, dict):
-                problems.append(f"{slot_def.label} row {index} is not a row")
-                continue
-            first = slot_def.columns[0]
-            if not row.get(first):
-                problems.append(f"{slot_def.label} row {index} has no {first}")
-            numeric = slot_def.numeric_column
-            if numeric and not _NUMBER.search(row.get(numeric, "")):
-                problems.append(f"{slot_def.label} row {index}: the {numeric} needs a number")
+            problems.extend(
+                f"{slot_def.label} row {index}: {p}" for p in row_problems(slot_def, row)
+            )
+    return problems
+
+
+def row_problems(slot_def: Slot, row: object) -> list[str]:
+    """Why one table row cannot stand in the manual (no name, a threshold without a number)."""
+    if not isinstance(row, dict):
+        return ["not a row"]
+    problems = []
+    first = slot_def.columns[0]
+    if not row.get(first):
+        problems.append(f"no {first}")
+    numeric = slot_def.numeric_column
+    if numeric and not _NUMBER.search(row.get(numeric, "")):
+        problems.append(f"the {numeric} needs a number")
     return problems
 
 

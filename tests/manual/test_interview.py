@@ -180,7 +180,8 @@ def test_finish_early_gives_a_lint_clean_manual_with_inferred_list(
     assert done.manual is not None
     report = lint_manual(done.manual.markdown)
     assert report.ok, report.format()
-    assert "Inferred, please check" in done.text
+    assert "Inferred from context, please check: 1.2 Key components" in done.text
+    assert "Standard practice filled in" in done.text
     assert done.draft.status is DraftStatus.COMPLETE
     stored = store.latest_version(draft=done.draft)
     assert stored is not None
@@ -215,3 +216,19 @@ def test_an_unnumbered_reply_answers_the_first_question(interview: Interview) ->
     assert after.draft.value("architecture") == text
     assert "question 1" in after.text
     assert outcome.questions[1].slot_id in {q.slot_id for q in after.questions}
+
+
+def test_table_rows_that_cannot_stand_are_skipped_with_a_reason(interview: Interview) -> None:
+    outcome = start(interview)
+    current = outcome
+    for _ in range(5):
+        if "metrics" in {q.slot_id for q in current.questions}:
+            break
+        current = say(interview, outcome, "skip")
+    assert current.questions[0].slot_id == "metrics"
+    reply = "error rate > 2%, critical, page on-call; line two of my notes"
+    after = say(interview, outcome, reply)
+    assert after.draft.value("metrics") == [
+        {"metric": "error rate", "threshold": "> 2%", "level": "Critical", "action": "page on-call"}
+    ]
+    assert "row 'line two of my notes' skipped: the threshold needs a number" in after.text
