@@ -1,0 +1,235 @@
+"""The `opsmanual` command: chat, list, show, render, lint, migrate (and serve).
+
+Errors a user can fix are printed as one line with exit status 2; lint failures exit 1; nothing
+here prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from bot.config import Settings, load_settings
+from bot.manual import gaps
+from bot.manual.lint import lint_manual
+from bot.slack import command as serve_command
+
+if TYPE_CHECKING:
+    from bot.manual.draft import Draft
+    from bot.runtime import Runtime
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(database_url=getattr(args, "db", None))
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    # Imported here so `opsmanual lint` and `--help` never touch the database layer.
+    from bot.chat import run_chat
+    from bot.runtime import build_runtime
+
+    runtime = build_runtime(_settings(args))
+    try:
+        return run_chat(interview=runtime.interview, name=args.name, output=args.output)
+    finally:
+        runtime.close()
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from bot.db.migrate import upgrade_to_head
+
+    settings = _settings(args)
+    upgrade_to_head(settings.effective_database_url)
+    print("Database is at the latest migration.")
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from bot.runtime import build_runtime
+
+    runtime = build_runtime(_settings(args))
+    try:
+        drafts = runtime.store.admin_list_drafts(limit=args.limit)
+        if not drafts:
+            print('No drafts yet. Start one with: opsmanual chat "Service name"')
+            return 0
+        print(f"{'ID':>4}  {'NAME':<30} {'WHERE':<20} {'STATUS':<13} PROGRESS")
+        for draft in drafts:
+            where = f"{draft.scope.workspace}/{draft.scope.channel}"[:20]
+            progress = gaps.progress(draft)
+            print(
+                f"{draft.id:>4}  {draft.name[:30]:<30} {where:<20} "
+                f"{draft.status.value:<13} {progress.bar()}"
+            )
+        return 0
+    finally:
+        runtime.close()
+
+
+def _load_for_admin(args: argparse.Namespace) -> tuple[Runtime, Draft | None]:
+    from bot.runtime import build_runtime
+
+    runtime = build_runtime(_settings(args))
+    draft = runtime.store.admin_get_draft(draft_id=args.id)
+    return runtime, draft
+
+
+def _manual_text(runtime: Runtime, draft: Draft) -> str:
+    from bot.manual.interview import utcnow
+    from bot.manual.publish import ManualBuilder
+
+    latest = runtime.store.latest_version(draft=draft)
+    if latest is not None and latest.version == draft.version:
+        return latest.markdown
+    return ManualBuilder().preview(draft, now=utcnow()).markdown
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    runtime, draft = _load_for_admin(args)
+    try:
+        if draft is None:
+            print(f"error: no draft with id {args.id}; see `opsmanual list`", file=sys.stderr)
+            return 2
+        if args.format == "json":
+            print(json.dumps(_draft_json(draft), indent=2, ensure_ascii=False))
+        else:
+            print(_manual_text(runtime, draft))
+        return 0
+    finally:
+        runtime.close()
+
+
+def _draft_json(draft: Draft) -> dict[str, object]:
+    return {
+        "id": draft.id,
+        "name": draft.name,
+        "workspace": draft.scope.workspace,
+        "channel": draft.scope.channel,
+        "thread_ts": draft.thread_ts,
+        "status": draft.status.value,
+        "version": draft.version,
+        "values": draft.values(),
+        "facts": [
+            {
+                "id": f.id,
+                "slot": f.slot_id,
+                "op": f.op.value,
+                "value": f.value,
+                "author": f.author,
+                "reply_id": f.reply_id,
+                "at": f.created_at.isoformat(),
+                "withdrawn": f.withdrawn,
+            }
+            for f in draft.facts
+        ],
+    }
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    runtime, draft = _load_for_admin(args)
+    try:
+        if draft is None:
+            print(f"error: no draft with id {args.id}; see `opsmanual list`", file=sys.stderr)
+            return 2
+        text = _manual_text(runtime, draft)
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}")
+        return 0
+    finally:
+        runtime.close()
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return 2
+    except (UnicodeDecodeError, IsADirectoryError) as exc:
+        print(
+            f"error: {path}: cannot read as UTF-8 text ({exc.__class__.__name__})", file=sys.stderr
+        )
+        return 2
+    report = lint_manual(text)
+    print(report.format(path=str(path)))
+    return 0 if report.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="opsmanual", description="Interview engineers and write an operations manual."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, *, db: bool = True) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if db:
+            command.add_argument(
+                "--db",
+                metavar="URL",
+                help="SQLAlchemy URL (default: DATABASE_URL or the SQLite file in the data dir)",
+            )
+        return command
+
+    chat = add("chat", "Run the interview in this terminal (resumes a draft of the same name).")
+    chat.add_argument("name", help='service name, e.g. "Payments API"')
+    chat.add_argument("-o", "--output", type=Path, help="where to write the finished manual")
+    chat.set_defaults(func=_cmd_chat)
+
+    add("migrate", "Create or upgrade the database schema.").set_defaults(func=_cmd_migrate)
+
+    listing = add("list", "List drafts with status and progress.")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.set_defaults(func=_cmd_list)
+
+    show = add("show", "Print a draft as Markdown or JSON (facts with provenance).")
+    show.add_argument("id", type=int)
+    show.add_argument("--format", choices=("md", "json"), default="md")
+    show.set_defaults(func=_cmd_show)
+
+    render = add("render", "Write a draft's manual (latest version, or a preview) to a file.")
+    render.add_argument("id", type=int)
+    render.add_argument("-o", "--output", type=Path, required=True)
+    render.set_defaults(func=_cmd_render)
+
+    serve = add("serve", "Serve the Slack bot: POST /slack/events, GET /health, GET /metrics.")
+    serve_command.add_arguments(serve)
+    serve.set_defaults(func=lambda args: serve_command.run(args, _settings(args)))
+
+    lint = add(
+        "lint",
+        "Check a Markdown file against the output contract (exit 1 on violations).",
+        db=False,
+    )
+    lint.add_argument("file", type=Path)
+    lint.set_defaults(func=_cmd_lint)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        print(f"error: bad setting {first.get('loc')}: {first.get('msg')}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except (ArgumentError, OperationalError) as exc:
+        reason = str(exc.orig) if isinstance(exc, OperationalError) else str(exc)
+        print(f"error: cannot use the database: {reason.splitlines()[0]}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
