@@ -243,7 +243,7 @@ def merge(
             continue
         value = normalise(slot_def, update.value)
         if slot_def.kind is SlotKind.TABLE and isinstance(value, list):
-            value, bad_rows = _split_rows(slot_def, value)
+            value, bad_rows = _split_rows(slot_def, [r for r in value if isinstance(r, dict)])
             rejected.extend(Rejection(update.slot_id, reason) for reason in bad_rows)
             if not value:
                 continue
