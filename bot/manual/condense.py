@@ -271,9 +271,10 @@ def _condense_group(
 ) -> int:
     """Repeatedly shorten the slot most over its budget; returns the words still to remove."""
     exhausted: set[str] = set()
+    words = {s.id: value_words(result[s.id]) for s in group}  # counted once, kept up to date
 
     def overage(slot_def: Slot) -> int:
-        return value_words(result[slot_def.id]) - slot_def.budget
+        return words[slot_def.id] - slot_def.budget
 
     while remaining > 0:
         open_slots = [s for s in group if s.id not in exhausted and (deep or overage(s) > 0)]
@@ -286,5 +287,7 @@ def _condense_group(
             exhausted.add(target.id)
             continue
         result[target.id] = shorter
-        remaining -= value_words(before) - value_words(shorter)
+        after = value_words(shorter)
+        remaining -= words[target.id] - after
+        words[target.id] = after
     return remaining
