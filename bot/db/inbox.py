@@ -345,6 +345,11 @@ class SqlInbox:
             age = max(0.0, (now - oldest).total_seconds())
         return BacklogStats(counts, age)
 
+    def job_id_for_event(self, *, event_key: str) -> int | None:
+        """The job an event became (an edit looks up what the original reply was asked)."""
+        with self.engine.begin() as conn:
+            return conn.execute(select(JOBS.c.id).where(JOBS.c.event_key == event_key)).scalar()
+
     # --------------------------------------------------------------------- side effects
 
     def record_effect(self, *, job_id: int, effect_key: str, result: dict[str, Any] | None) -> bool:

@@ -19,7 +19,7 @@ from bot.manual.ports import Store
 from bot.manual.schema import SLOT_BY_ID
 from bot.observability import REPLIES_PROCESSED
 from bot.slack.blocks import draft_list, escape, root_message
-from bot.slack.jobs import JobKind
+from bot.slack.jobs import JobKind, message_key
 from bot.slack.outcomes import (
     Plan,
     plan_from_outcome,
@@ -33,6 +33,7 @@ from bot.slack.publisher import JobPublisher, Publisher
 log = logging.getLogger(__name__)
 
 APPLIED = "applied"
+ASKED = "asked"
 UNLINKED_RETRIES = 3  # a reply may beat the `new` job saving its thread by a moment
 
 
@@ -182,6 +183,9 @@ class JobHandlers:
         author = str(payload.get("user") or "")
         if kind is JobKind.REPLY:
             REPLIES_PROCESSED.inc()
+            # What was asked when this message was written: an edit re-reads it against that.
+            open_now = self._load(scope, draft_id).asked
+            self.inbox.record_effect(job_id=job.id, effect_key=ASKED, result={"asked": open_now})
             return self.interview.handle(
                 scope=scope,
                 draft_id=draft_id,
@@ -194,7 +198,8 @@ class JobHandlers:
                 return None  # a button from another thread's message: ignore
             command = Command(str(payload["word"]))
             return self.interview.command(scope=scope, draft_id=draft_id, command=command)
-        touched = self._withdraw(scope, draft_id, str(payload["ts"]))
+        asked = self._asked_at(job, scope) if kind is JobKind.EDIT else None
+        touched = self._withdraw(scope, draft_id, str(payload["ts"]), asked=asked)
         if kind is JobKind.EDIT:
             REPLIES_PROCESSED.inc()
             return self.interview.handle(
@@ -219,13 +224,33 @@ class JobHandlers:
             outcome.notices,
         )
 
-    def _withdraw(self, scope: Scope, draft_id: int, message_ts: str) -> list[str]:
+    def _asked_at(self, job: JobLike, scope: Scope) -> list[str] | None:
+        """The questions open when the edited message was first processed, if recorded."""
+        key = message_key(
+            workspace=scope.workspace,
+            channel=scope.channel,
+            ts=str(job.payload["ts"]),
+            kind=JobKind.REPLY,
+        )
+        original = self.inbox.job_id_for_event(event_key=key)
+        if original is None:
+            return None
+        recorded = self.inbox.get_effect(job_id=original, effect_key=ASKED)
+        return None if recorded is None else [str(s) for s in recorded.get("asked") or []]
+
+    def _withdraw(
+        self, scope: Scope, draft_id: int, message_ts: str, *, asked: list[str] | None = None
+    ) -> list[str]:
+        """Withdraw the facts of a message (and of its earlier edits); for an edit, reopen the
+        questions it answered so the new wording is read against them."""
         reply_ids = self.inbox.reply_ids_for_message(draft_id=draft_id, message_ts=message_ts)
         draft = self._load(scope, draft_id)
         touched: list[str] = []
         for reply_id in reply_ids:
             touched.extend(draft.withdraw_reply(reply_id))
-        if touched:
+        if asked is not None and draft.status is DraftStatus.INTERVIEWING:
+            draft.asked = asked
+        if touched or asked is not None:
             self.store.save_draft(draft=draft)
         return list(dict.fromkeys(touched))
 

@@ -30,8 +30,9 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.config import Settings
+from bot.db.engine import make_engine
 from bot.db.inbox import SqlInbox
-from bot.db.migrate import is_at_head
+from bot.db.migrate import is_at_head, upgrade_to_head
 from bot.observability import Backlog, Metrics, record_http
 from bot.runtime import build_runtime
 from bot.slack.app import build_bolt_app, require
@@ -59,13 +60,36 @@ class ServeOptions:
     migrate: bool = True
 
 
+MIGRATION_LOCK = 0x6F70736D  # "opsm": the advisory lock replicas take around migrations
+
+
+def migrate_once(url: str) -> None:
+    """Upgrade to head; on PostgreSQL under an advisory lock, so replicas starting together
+    do not run the same DDL twice (the second waits, then finds nothing to do)."""
+    engine = make_engine(url)
+    try:
+        if engine.dialect.name != "postgresql":
+            upgrade_to_head(url)
+            return
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                upgrade_to_head(url)
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        engine.dispose()
+
+
 class Service:
     """Everything one `opsmanual serve` process runs, built at start-up and never at import."""
 
     def __init__(self, *, settings: Settings, options: ServeOptions | None = None) -> None:
         self.options = options = options or ServeOptions()
         token, _secret = require(settings, socket_mode=options.socket_mode)
-        self.runtime = build_runtime(settings, migrate=options.migrate)
+        if options.migrate:
+            migrate_once(settings.effective_database_url)
+        self.runtime = build_runtime(settings, migrate=False)
         engine = self.runtime.engine
         self.inbox = SqlInbox(engine)
         self.client = make_web_client(token=token, base_url=settings.slack_api_url)
@@ -191,11 +215,21 @@ class HttpServer:
     def shutdown(self, *, grace_seconds: float = 5.0) -> None:
         """Stop accepting, let requests in flight finish, then end the loop."""
         server = self.server
-        server.trigger.pull_trigger(lambda: wasyncore.dispatcher.close(server))
+        self._in_loop(lambda: wasyncore.dispatcher.close(server))
         server.task_dispatcher.shutdown(cancel_pending=False, timeout=grace_seconds)
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        self._in_loop(lambda: wasyncore.close_all(server._map))
         if self._thread is not None:
             self._thread.join(timeout=grace_seconds + 2)
+
+    def _in_loop(self, thunk: Callable[[], object]) -> None:
+        """Run ``thunk`` in the server's loop thread (waitress' dispatchers are not shared)."""
+        if self._thread is None or not self._thread.is_alive():
+            thunk()
+            return
+        try:
+            self.server.trigger.pull_trigger(thunk)
+        except OSError:  # the loop already closed its trigger: nothing left to stop
+            log.debug("waitress loop already stopped")
 
 
 def serve_http(

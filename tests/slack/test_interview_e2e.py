@@ -6,11 +6,23 @@ import pytest
 
 from bot.manual.lint import lint_manual
 from tests.slack.answers import answer_for
+from tests.slack.harness import start_bot, stop_bot
 
 pytestmark = pytest.mark.slow
 
 
-def test_whole_interview_in_a_thread_uploads_a_lint_clean_manual(bot):
+@pytest.fixture
+def any_bot(db_url, fake_slack):
+    """The service on SQLite and on PostgreSQL."""
+    running = start_bot(db_url=db_url, fake=fake_slack)
+    try:
+        yield running
+    finally:
+        stop_bot(running)
+
+
+def test_whole_interview_in_a_thread_uploads_a_lint_clean_manual(any_bot):
+    bot = any_bot
     channel = "C0001"
     root = bot.start_interview("Payments API", channel=channel)
     seen = 1

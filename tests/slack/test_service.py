@@ -1,0 +1,176 @@
+"""The service around the bot: /health, /metrics, start-up errors, SIGTERM, worker stopping."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import text
+
+from bot.cli import main
+from bot.db.engine import make_engine
+from bot.db.inbox import SqlInbox
+from bot.db.migrate import upgrade_to_head
+from bot.slack.health import HealthCheck
+from bot.slack.publisher import Pacer
+from bot.slack.worker import WorkerPool
+from tests.slack.process import ServeProcess
+
+CHANNEL = "C0001"
+
+
+def _get(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode()
+
+
+@pytest.mark.slow
+def test_health_reports_database_migrations_llm_and_backlog(bot):
+    status, content_type, body = _get(f"{bot.http.url}/health")
+    assert status == 200
+    assert content_type == "application/json"
+    report = json.loads(body)
+    assert report["status"] == "healthy"
+    assert report["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "llm": "offline",
+        "backlog": "ok",
+    }
+    assert report["timestamp"].endswith("+00:00")
+    with bot.service.runtime.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    status, _, body = _get(f"{bot.http.url}/health")
+    assert status == 503
+    assert json.loads(body)["checks"]["migrations"] == "behind"
+    assert _get(f"{bot.http.url}/nowhere")[0] == 404
+
+
+def test_health_states():
+    backlog = SimpleNamespace(pending=7, oldest_pending_age=95.0, counts={"pending": 7})
+    slow = HealthCheck(
+        database_ok=lambda: True, migrated=lambda: True, backlog=lambda: backlog, llm_mode="claude"
+    )
+    code, report = slow.run()
+    assert (code, report["status"]) == (200, "degraded")
+    assert report["checks"]["backlog"] == "7 pending, oldest 95s"
+
+    def down() -> bool:
+        raise OSError("connection refused")
+
+    dead = HealthCheck(
+        database_ok=down, migrated=lambda: True, backlog=lambda: backlog, llm_mode="offline"
+    )
+    code, report = dead.run()
+    assert (code, report["status"], report["checks"]["database"]) == (503, "unhealthy", "error")
+
+
+@pytest.mark.slow
+def test_metrics_in_prometheus_format(bot):
+    root = bot.start_interview("Payments API")
+    bot.reply("finish", channel=CHANNEL, thread_ts=root)
+    bot.fake.wait_for(lambda: bool(bot.fake.uploaded_files()))
+    bot.wait_idle()
+    status, content_type, body = _get(f"{bot.http.url}/metrics")
+    assert status == 200
+    assert content_type.startswith("text/plain")
+    for name in (
+        'opsmanual_http_requests_total{route="events",status="200"}',
+        'opsmanual_jobs{state="done"} 2.0',
+        'opsmanual_jobs{state="pending"} 0.0',
+        "opsmanual_oldest_pending_job_age_seconds 0.0",
+        "opsmanual_replies_processed_total",
+        "opsmanual_questions_asked_total",
+        'opsmanual_manuals_published_total{kind="final"}',
+        "# TYPE opsmanual_slack_api_errors_total counter",
+        "# TYPE opsmanual_llm_calls_total counter",
+        "process_resident_memory_bytes",
+    ):
+        assert name in body, name
+
+
+def test_missing_settings_fail_with_one_line(monkeypatch, capsys, tmp_path):
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert main(["serve", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: missing required setting(s): SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET\n"
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert main(["serve", "--socket-mode", "--db", db]) == 2
+    assert capsys.readouterr().err == "error: missing required setting(s): SLACK_APP_TOKEN\n"
+
+
+def test_a_token_slack_refuses_fails_with_one_line(monkeypatch, capsys, tmp_path, fake_slack):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-not-a-bot-token")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.base_url)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    assert main(["serve", "--port", "0", "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Slack refused to start the bot:")
+    assert "invalid_auth" in err
+    assert err.count("\n") == 1
+
+
+def test_pacer_spaces_posts_per_channel():
+    slept: list[float] = []
+    pacer = Pacer(1.0, sleep=slept.append)
+    for _ in range(3):
+        pacer.wait("C1")
+    pacer.wait("C2")
+    assert slept[0] == pytest.approx(1.0, abs=0.05)
+    assert slept[1] == pytest.approx(2.0, abs=0.05)
+    assert len(slept) == 2  # C2's first post does not wait for C1
+
+
+class _SlowHandlers:
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.ran: list[int] = []
+
+    def run(self, job) -> None:
+        self.started.set()
+        time.sleep(0.5)
+        self.ran.append(job.id)
+
+
+def test_stopping_finishes_the_running_job_and_takes_no_more(sqlite_url):
+    upgrade_to_head(sqlite_url)
+    engine = make_engine(sqlite_url)
+    inbox = SqlInbox(engine)
+    for lane in ("a", "b", "c"):
+        inbox.enqueue(workspace="T", channel="C", thread_ts=lane, kind="reply", payload={})
+    handlers = _SlowHandlers()
+    pool = WorkerPool(inbox=inbox, handlers=handlers, threads=1, lease_seconds=5)
+    pool.start()
+    assert handlers.started.wait(5)
+    assert pool.stop(grace_seconds=5)
+    assert handlers.ran == [1]
+    stats = inbox.backlog_stats()
+    assert stats.counts == {"done": 1, "pending": 2}
+    engine.dispose()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_serve_cleanly(sqlite_url, fake_slack):
+    with ServeProcess(db_url=sqlite_url, fake=fake_slack) as proc:
+        status, _body = proc.command("new Payments API", channel=CHANNEL)
+        assert status == 200
+        fake_slack.wait_for(lambda: len(fake_slack.calls_to("chat.postMessage")) >= 2)
+        code, output = proc.terminate()
+    assert code == 0
+    assert "opsmanual: stopped" in output
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        statuses = conn.execute(text("SELECT status FROM jobs")).scalars().all()
+    engine.dispose()
+    assert statuses == ["done"]
