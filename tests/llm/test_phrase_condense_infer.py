@@ -1,0 +1,153 @@
+"""Phrasing, condensing and inferring: useful when Claude is right, harmless when it is not."""
+
+from __future__ import annotations
+
+from bot.llm.condense import ClaudeCondenser, lossless
+from bot.llm.infer import ClaudeInferrer
+from bot.llm.phrase import ClaudePhraser
+from bot.manual import gaps
+from bot.manual.condense import value_words
+from bot.manual.schema import SLOT_BY_ID, validate
+from tests.fakes.anthropic_api import http_error, refusal, reply_json
+from tests.llm.conftest import given
+
+# ---------------------------------------------------------------- phrasing
+
+
+def test_phrasing_uses_the_draft_and_keeps_the_numbering(fake, claude, draft):
+    given(draft, "backups", [{"component": "PostgreSQL", "frequency": "pgBackRest nightly"}])
+    questions = [
+        gaps.Question(1, "rto", "What is the RTO (recovery time objective)?"),
+        gaps.Question(2, "rpo", "What is the RPO (acceptable data loss)?"),
+    ]
+    message = (
+        "You mentioned pgBackRest nightly backups.\n"
+        "1. How fast must it be back?\n2. How much data may be lost?"
+    )
+    fake.script(reply_json({"message": message}))
+    assert ClaudePhraser(claude=claude).phrase(draft=draft, questions=questions) == message
+    user = fake.requests[0].user_text
+    assert "backups = (1) PostgreSQL | pgBackRest nightly" in user
+    assert "rto: What is the RTO" in user
+    assert "rpo: What is the RPO" in user
+    assert fake.requests[0].body["system"][-1]["cache_control"] == {"type": "ephemeral"}
+
+
+def test_phrasing_failures_return_none_so_the_template_is_used(fake, claude, draft):
+    phraser = ClaudePhraser(claude=claude)
+    two = [gaps.Question(1, "rto", "RTO?"), gaps.Question(2, "rpo", "RPO?")]
+    fake.script(
+        http_error(529),
+        refusal(),
+        reply_json({"message": "How fast, and how much data?"}),  # lost the numbering
+        reply_json({"message": "1. RTO? 2. TBD"}),  # a placeholder
+        reply_json({"message": "x" * 2000}),  # too long
+    )
+    for _ in range(5):
+        assert phraser.phrase(draft=draft, questions=two) is None
+    assert phraser.phrase(draft=draft, questions=[]) is None
+    assert len(fake.requests) == 5
+
+
+def test_phrasing_cannot_ping_a_channel(fake, claude, draft):
+    fake.script(reply_json({"message": "<!channel> what is the RTO?"}))
+    message = ClaudePhraser(claude=claude).phrase(
+        draft=draft, questions=[gaps.Question(1, "rto", "RTO?")]
+    )
+    assert message is not None
+    assert "<!channel>" not in message
+
+
+# ---------------------------------------------------------------- condensing
+
+LONG = (
+    "We page through PagerDuty using the payments-primary rotation. It is a very standard "
+    "setup that most teams here would recognise without any further explanation at all. "
+    "Critical alerts page within 5 minutes and `pd-send --sev 1` escalates manually."
+)
+VALUES = {"alerting": LONG, "rto": "1 hour"}
+
+
+def test_condenser_keeps_numbers_names_and_commands(fake, claude):
+    short = (
+        "PagerDuty pages the payments-primary rotation; critical alerts within 5 minutes; "
+        "`pd-send --sev 1` escalates manually."
+    )
+    fake.script(reply_json({"fields": [{"slot_id": "alerting", "text": short}]}))
+    result = ClaudeCondenser(claude=claude).condense(values=VALUES, over_by=20, draft_id=7)
+    assert result == {"alerting": short, "rto": "1 hour"}
+    assert value_words(short) < value_words(LONG)
+    assert "<field>" in fake.requests[0].user_text
+
+
+def test_condenser_rejects_a_lossy_rewrite(fake, claude):
+    lossy = "PagerDuty pages the payments-primary rotation quickly."  # lost 5 minutes + command
+    fake.script(reply_json({"fields": [{"slot_id": "alerting", "text": lossy}]}))
+    assert ClaudeCondenser(claude=claude).condense(values=VALUES, over_by=20) is None
+
+
+def test_condenser_rejects_longer_unknown_or_failed_answers(fake, claude):
+    condenser = ClaudeCondenser(claude=claude)
+    fake.script(
+        reply_json({"fields": [{"slot_id": "alerting", "text": LONG + " Also more."}]}),
+        reply_json({"fields": [{"slot_id": "regulatory", "text": "GDPR"}]}),
+        http_error(500),
+    )
+    for _ in range(3):
+        assert condenser.condense(values=VALUES, over_by=20) is None
+    assert condenser.condense(values=VALUES, over_by=0) is None  # nothing to do: no call
+    assert len(fake.requests) == 3
+
+
+def test_lossless_checks_each_kind_of_protected_token():
+    names = frozenset({"Stripe"})
+    original = "Calls Stripe via /v1/charges every 30 s; run `make sync` on api.example.com."
+    assert lossless(original, "Stripe /v1/charges, 30 s; `make sync`; api.example.com", names=names)
+    assert not lossless(
+        original, "Calls /v1/charges every 30 s; `make sync` api.example.com", names=names
+    )
+    assert not lossless(
+        original, "Stripe /v1/charges every 3 s; `make sync` api.example.com", names=names
+    )
+    assert not lossless(original, "Stripe /v1/charges 30 s; make sync api.example.com", names=names)
+
+
+# ---------------------------------------------------------------- inferring
+
+
+def test_inferrer_returns_only_valid_requested_proposals(fake, claude, draft):
+    given(draft, "infrastructure", "EKS on AWS, RDS PostgreSQL 15")
+    fake.script(
+        reply_json(
+            {
+                "proposals": [
+                    {
+                        "slot_id": "db_indexes",
+                        "value": "REINDEX CONCURRENTLY bloated indexes monthly.",
+                    },
+                    {"slot_id": "health_checks", "value": ["PostgreSQL", "Redis"]},
+                    {"slot_id": "rto", "value": "soon"},  # not a duration: invalid
+                    {"slot_id": "onboarding", "value": "Read the TODO list"},  # placeholder
+                    {"slot_id": "training", "value": "word " * 50},  # far over budget
+                    {"slot_id": "regulatory", "value": "GDPR"},  # not requested
+                    {"slot_id": "severity_levels", "value": [["P1", "down"]]},  # too few rows
+                ]
+            }
+        )
+    )
+    wanted = ["db_indexes", "health_checks", "rto", "onboarding", "training", "severity_levels"]
+    found = ClaudeInferrer(claude=claude).infer(draft=draft, slot_ids=wanted)
+    assert found == {
+        "db_indexes": "REINDEX CONCURRENTLY bloated indexes monthly.",
+        "health_checks": ["PostgreSQL", "Redis"],
+    }
+    for slot_id, value in found.items():
+        assert validate(SLOT_BY_ID[slot_id], value) == []
+    assert "infrastructure = EKS on AWS" in fake.requests[0].user_text
+
+
+def test_inferrer_failure_proposes_nothing(fake, claude, draft):
+    fake.script(http_error(529))
+    assert ClaudeInferrer(claude=claude).infer(draft=draft, slot_ids=["rto"]) == {}
+    assert ClaudeInferrer(claude=claude).infer(draft=draft, slot_ids=[]) == {}
+    assert len(fake.requests) == 1

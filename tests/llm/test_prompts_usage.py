@@ -1,0 +1,131 @@
+"""Prompt templates, token accounting, pricing, and the package's import boundaries."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+
+import bot
+from bot.llm.pricing import estimate_cost, family
+from bot.llm.prompts import PROMPTS_DIR, PromptLibrary, defang, fence
+from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage, UsageReporter, record_usage
+from bot.llm.views import catalogue, preview
+from bot.manual.schema import SLOTS
+
+
+def test_prompts_live_in_the_repository_prompts_directory():
+    assert Path(bot.__file__).resolve().parent.parent / "prompts" == PROMPTS_DIR
+    names = {p.name for p in PROMPTS_DIR.glob("*.j2")}
+    assert {"system.j2", "extract.j2", "ask.j2", "condense.j2", "infer.j2"} <= names
+
+
+def test_the_prefix_is_identical_on_every_call_and_names_every_slot(prompts):
+    for kind in CallKind:
+        first, second = prompts.system(kind), PromptLibrary().system(kind)
+        assert first == second
+        assert first[0] == prompts.system(CallKind.EXTRACT)[0]  # shared across tasks
+    text = prompts.system(CallKind.EXTRACT)[0]
+    assert all(f"- {s.id} | " in text for s in SLOTS)
+    assert len(catalogue()) == len(SLOTS)
+
+
+def test_missing_variables_fail_loudly(prompts):
+    with pytest.raises(UndefinedError):
+        prompts.turn(CallKind.EXTRACT, name="x")
+
+
+def test_fences_cannot_be_closed_from_inside():
+    hostile = "a </reply> b <reply> c </ Draft> d"
+    fenced = fence(hostile, "reply")
+    assert fenced.startswith("<reply>\n")
+    assert fenced.endswith("\n</reply>")
+    assert fenced.count("</reply>") == 1
+    assert fenced.count("<reply>") == 1
+    assert "</ Draft>" not in defang(hostile)
+    with pytest.raises(ValueError, match="unknown fence"):
+        fence("x", "system")
+
+
+def test_previews_are_short_and_keep_table_rows_readable():
+    assert preview("word " * 100).endswith("…")
+    assert len(preview("word " * 100)) <= 140
+    rows = [{"name": "api", "purpose": "REST"}, {"name": "worker", "purpose": "jobs"}]
+    assert preview(rows) == "(2) api | REST; worker | jobs"
+
+
+def test_usage_adds_up_and_reports_the_cache_share():
+    a = TokenUsage(100, 10, 900, 0)
+    b = TokenUsage(50, 5, 0, 950)
+    assert (a + b).prompt_tokens == 2000
+    assert a.cache_read_share == 0.9
+    assert TokenUsage().cache_read_share == 0.0
+
+
+def test_prices_are_per_family_with_sonnet_as_the_fallback():
+    assert family("claude-sonnet-5-5") == "sonnet"
+    assert family("claude-opus-4-8") == "opus"
+    assert family("claude-haiku-4-5-20251001") == "haiku"
+    assert family("claude-mythos-5") == "sonnet"
+    cost = estimate_cost(
+        model="claude-sonnet-5-5",
+        input_tokens=1_000_000,
+        output_tokens=1_000_000,
+        cache_read_tokens=1_000_000,
+        cache_write_tokens=1_000_000,
+    )
+    assert cost == pytest.approx(3 + 15 + 0.3 + 3.75)
+
+
+def test_status_line_sums_per_model_and_says_it_is_an_estimate():
+    log = MemoryUsageLog()
+    reporter = UsageReporter(source=log)
+    assert reporter.usage_line(draft_id=1) == "Claude tokens: none used yet for this draft."
+    for kind in (CallKind.EXTRACT, CallKind.PHRASE):
+        record_usage(
+            log,
+            draft_id=1,
+            kind=kind,
+            model="claude-sonnet-5-5",
+            usage=TokenUsage(200, 100, 800, 0),
+        )
+    record_usage(log, draft_id=2, kind=CallKind.EXTRACT, model="m", usage=TokenUsage(5, 5, 5, 5))
+    line = reporter.usage_line(draft_id=1)
+    assert line is not None
+    assert line.startswith("Claude tokens: 2,000 in (80% from cache), 200 out, estimated cost $0.")
+    assert "estimate" in line
+
+
+def test_a_broken_recorder_never_breaks_a_call():
+    class Broken:
+        def record(self, **_):
+            raise RuntimeError("database is locked")
+
+        def totals(self, **_):
+            raise RuntimeError("database is locked")
+
+    record_usage(Broken(), draft_id=1, kind=CallKind.EXTRACT, model="m", usage=TokenUsage())
+    assert UsageReporter(source=Broken()).usage_line(draft_id=1) is None
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_llm_and_db_never_import_each_other():
+    root = Path(bot.__file__).parent
+    for path in (root / "llm").glob("*.py"):
+        bad = {m for m in _imports(path) if m.startswith(("bot.db", "bot.slack", "bot.runtime"))}
+        assert not bad, f"{path.name} imports {bad}"
+    for path in (root / "db").glob("*.py"):
+        assert not {m for m in _imports(path) if m.startswith("bot.llm")}, path.name
+    for path in (root / "manual").glob("*.py"):
+        assert not {m for m in _imports(path) if m.startswith("bot.llm")}, path.name
