@@ -6,7 +6,7 @@ slow part (extraction, maybe an LLM call, posting, uploading) runs later in a wo
 or a redeploy then loses nothing, and several `opsmanual serve` processes on one PostgreSQL
 share the same table.
 
-Rules the functions below keep:
+Rules ``SqlInbox`` keeps (its methods take keyword-only arguments):
 
 - ``event_key`` is unique, so a Slack retry or the same message arriving as ``message`` and as
   ``app_mention`` is stored once (``enqueue`` returns False for the twin).
@@ -19,7 +19,7 @@ Rules the functions below keep:
 - ``side_effects`` remembers what a job already posted, so running a job twice (after a lost
   lease) does not post twice.
 
-Every function opens and commits its own short transaction; none is held while a job works.
+Every method opens and commits its own short transaction; none is held while a job works.
 """
 
 from __future__ import annotations

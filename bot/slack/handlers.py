@@ -84,14 +84,15 @@ class JobHandlers:
             )
             self.inbox.set_draft(job_id=job.id, draft_id=draft_id)
         draft = outcome.draft
-        if draft.thread_ts is None:
+        fresh_root = draft.thread_ts is None
+        if fresh_root:
             text, blocks = root_message(name=draft.name, progress_bar=outcome.progress.bar())
             root_ts = pub.post_root(channel=scope.channel, text=text, blocks=blocks)
-            fresh = self._load(scope, draft.id or 0)
-            fresh.thread_ts = root_ts
-            self.store.save_draft(draft=fresh)
-            draft = fresh
-        publish(plan_from_outcome(outcome), draft=draft, pub=pub)
+            draft = self._load(scope, draft.id or 0)
+            draft.thread_ts = root_ts
+            self.store.save_draft(draft=draft)
+        # a root posted just now already shows this progress: no chat.update needed
+        publish(plan_from_outcome(outcome), draft=draft, pub=pub, refresh_root=not fresh_root)
 
     def _offer_existing(self, payload: dict[str, Any], outcome: Outcome, pub: JobPublisher) -> None:
         draft = outcome.draft

@@ -78,7 +78,7 @@ def upload_of_version(draft: Draft, version: RenderedVersion) -> Upload:
     )
 
 
-def publish(plan: Plan, *, draft: Draft, pub: JobPublisher) -> None:
+def publish(plan: Plan, *, draft: Draft, pub: JobPublisher, refresh_root: bool = True) -> None:
     """Post the plan in the draft's thread and refresh the root message in place."""
     channel, thread = draft.scope.channel, draft.thread_ts
     if thread is None:
@@ -102,7 +102,8 @@ def publish(plan: Plan, *, draft: Draft, pub: JobPublisher) -> None:
         pub.post_questions(
             channel=channel, thread_ts=thread, text=text, blocks=blocks, questions=plan.questions
         )
-    update_root(draft=draft, pub=pub, progress_bar=plan.progress_bar)
+    if refresh_root:
+        update_root(draft=draft, pub=pub, progress_bar=plan.progress_bar)
 
 
 def update_root(*, draft: Draft, pub: JobPublisher, progress_bar: str) -> None:

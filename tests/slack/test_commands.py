@@ -127,3 +127,13 @@ def test_in_thread_words_and_a_correction_after_completion_makes_version_2(bot):
     bot.wait_idle()
     updates = [c for c in bot.fake.calls_to("chat.update") if c.params.get("ts") == root]
     assert "done, version 2" in str(updates[-1].params["text"])
+
+
+def test_new_in_a_channel_the_bot_is_not_in_says_how_to_invite_it(bot):
+    bot.fake.fail_next("chat.postMessage", status=200, error="not_in_channel")
+    bot.command("new Payments API")
+    bot.fake.wait_for(lambda: bool(_ephemerals(bot)))
+    bot.wait_idle()
+    assert "/invite @opsmanual" in _ephemerals(bot)[0]
+    (job,) = bot.jobs()
+    assert (job["status"], job["error"]) == ("failed", "slack: not_in_channel")

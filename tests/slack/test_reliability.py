@@ -247,3 +247,17 @@ def test_twenty_interviews_in_parallel_across_channels(bot):
         assert f.filename == f"service-{f.channel_id.lower()}-operations-manual.md"
         assert f"Service {f.channel_id}" in f.content  # each thread got its own manual
     assert max(bot.responses) < 3.0
+
+
+def test_posts_in_one_channel_are_paced_about_one_per_second(sqlite_url, fake_slack):
+    from bot.slack.server import ServeOptions
+
+    paced = ServeOptions(workers=2, poll_seconds=0.1, pace_seconds=1.0, grace_seconds=5)
+    bot = start_bot(db_url=sqlite_url, fake=fake_slack, options=paced)
+    try:
+        root = bot.start_interview("Payments API")  # root, then the first questions
+        posts = bot.posts(CHANNEL) + bot.posts(CHANNEL, root)
+        assert len(posts) == 2
+        assert posts[1].time - posts[0].time >= 0.95
+    finally:
+        stop_bot(bot)

@@ -10,6 +10,7 @@ import urllib.request
 from types import SimpleNamespace
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from bot.cli import main
@@ -174,3 +175,56 @@ def test_sigterm_stops_serve_cleanly(sqlite_url, fake_slack):
         statuses = conn.execute(text("SELECT status FROM jobs")).scalars().all()
     engine.dispose()
     assert statuses == ["done"]
+
+
+def test_a_long_job_keeps_its_lease_by_renewing_it(sqlite_url):
+    upgrade_to_head(sqlite_url)
+    engine = make_engine(sqlite_url)
+    inbox = SqlInbox(engine)
+    inbox.enqueue(workspace="T", channel="C", thread_ts="1", kind="reply", payload={})
+    handlers = _SlowHandlers()
+    handlers_sleep = 1.5
+    handlers.run = lambda job: (handlers.started.set(), time.sleep(handlers_sleep))  # type: ignore[method-assign]
+    pool = WorkerPool(inbox=inbox, handlers=handlers, threads=1, lease_seconds=0.6)
+    pool.start()
+    assert handlers.started.wait(5)
+    deadline = time.monotonic() + handlers_sleep - 0.2
+    while time.monotonic() < deadline:  # three leases long: another worker never gets it
+        assert inbox.claim(worker_id="thief", lease_seconds=5) is None
+        time.sleep(0.1)
+    assert pool.stop(grace_seconds=5)
+    assert inbox.backlog_stats().counts == {"done": 1}
+    engine.dispose()
+
+
+@pytest.mark.slow
+def test_socket_mode_requests_reach_the_same_listeners(sqlite_url, fake_slack):
+    from slack_bolt.adapter.socket_mode.internals import run_bolt_app
+    from slack_sdk.socket_mode.request import SocketModeRequest
+
+    from bot.slack.server import ServeOptions, Service
+    from tests.slack.harness import settings_for
+
+    settings = settings_for(db_url=sqlite_url, fake=fake_slack).model_copy(
+        update={"slack_signing_secret": None, "slack_app_token": SecretStr("xapp-1-test")}
+    )
+    service = Service(settings=settings, options=ServeOptions(socket_mode=True))
+    try:
+        payload = {
+            "token": "x",
+            "team_id": "T0001",
+            "api_app_id": "A1",
+            "command": "/opsmanual",
+            "text": "new Payments API",
+            "channel_id": "C0001",
+            "user_id": "U1",
+            "trigger_id": "1.2",
+            "response_url": fake_slack.response_url,
+        }
+        request = SocketModeRequest(type="slash_commands", envelope_id="e1", payload=payload)
+        response = run_bolt_app(service.bolt, request)  # unsigned: Socket Mode needs none
+        assert response.status == 200
+        assert "Starting the operations manual" in response.body
+        assert service.inbox.backlog_stats().pending == 1
+    finally:
+        service.close()
