@@ -7,6 +7,7 @@ here prints a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -35,6 +36,10 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     from bot.chat import run_chat
     from bot.runtime import build_runtime
 
+    # A UTF-8 locale decodes stdin strictly: pasted binary junk would raise UnicodeDecodeError
+    # in the read loop. Escaped bytes become lone surrogates, which clean_reply drops as junk.
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")
     runtime = build_runtime(_settings(args))
     try:
         return run_chat(interview=runtime.interview, name=args.name, output=args.output)
