@@ -105,6 +105,9 @@ class ClaudeCondenser:
         except LLMError as exc:
             log.info("condensing for draft %s fell back to the rules: %s", draft_id, exc)
             return None
+        except Exception:  # an optional feature must never break the interview
+            log.exception("condense failed unexpectedly; the deterministic path takes over")
+            return None
         names = known_names(values)
         result = dict(values)
         accepted: list[str] = []

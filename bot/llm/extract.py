@@ -100,32 +100,40 @@ class ClaudeExtractor:
     def extract(
         self, *, draft: Draft, asked: Sequence[str], text: str, author: str | None = None
     ) -> Extraction:
-        prompts = self._claude.prompts
-        shown = defang(text)
         try:
-            out = self._claude.structured(
-                kind=CallKind.EXTRACT,
-                draft_id=draft.id,
-                system=prompts.system(CallKind.EXTRACT),
-                user=prompts.turn(
-                    CallKind.EXTRACT,
-                    name=draft.name,
-                    status=draft.status.value,
-                    filled=filled_slots(draft),
-                    missing=missing_ids(draft),
-                    asked=asked_questions(draft, asked),
-                    reply=text,
-                ),
-                output=ExtractionOut,
-                max_tokens=MAX_TOKENS,
-            )
+            extraction = self._ask(draft=draft, asked=asked, text=text)
         except LLMError as exc:
             log.warning("extraction for draft %s fell back to offline rules: %s", draft.id, exc)
-            extraction = self._fallback.extract(draft=draft, asked=asked, text=text)
             note = REFUSED_NOTE if isinstance(exc, LLMRefused) else FALLBACK_NOTE
-            extraction = replace(extraction, notes=(*extraction.notes, note))
-            return hold_conflicts(draft, extraction, author=author)
-        extraction, dropped = to_extraction(out, reply=shown)
+            extraction = self._offline(draft=draft, asked=asked, text=text, note=note)
+        except Exception:  # a bug here must cost the engineer a better reading, not the reply
+            log.exception("extraction for draft %s failed; using offline rules", draft.id)
+            extraction = self._offline(draft=draft, asked=asked, text=text, note=FALLBACK_NOTE)
+        return hold_conflicts(draft, extraction, author=author)
+
+    def _ask(self, *, draft: Draft, asked: Sequence[str], text: str) -> Extraction:
+        prompts = self._claude.prompts
+        out = self._claude.structured(
+            kind=CallKind.EXTRACT,
+            draft_id=draft.id,
+            system=prompts.system(CallKind.EXTRACT),
+            user=prompts.turn(
+                CallKind.EXTRACT,
+                name=draft.name,
+                status=draft.status.value,
+                filled=filled_slots(draft),
+                missing=missing_ids(draft),
+                asked=asked_questions(draft, asked),
+                reply=text,
+            ),
+            output=ExtractionOut,
+            max_tokens=MAX_TOKENS,
+        )
+        extraction, dropped = to_extraction(out, reply=defang(text))
         if dropped:
             log.info("draft %s: dropped %d unsupported or unusable operations", draft.id, dropped)
-        return hold_conflicts(draft, extraction, author=author)
+        return extraction
+
+    def _offline(self, *, draft: Draft, asked: Sequence[str], text: str, note: str) -> Extraction:
+        extraction = self._fallback.extract(draft=draft, asked=asked, text=text)
+        return replace(extraction, notes=(*extraction.notes, note))

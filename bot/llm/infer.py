@@ -57,6 +57,9 @@ class ClaudeInferrer:
         except LLMError as exc:
             log.info("inference for draft %s skipped: %s", draft.id, exc)
             return {}
+        except Exception:  # an optional feature must never break the interview
+            log.exception("infer failed unexpectedly; the deterministic path takes over")
+            return {}
         found: dict[str, Value] = {}
         for proposal in out.proposals:
             if proposal.slot_id not in wanted or proposal.slot_id in found:

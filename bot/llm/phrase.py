@@ -67,6 +67,9 @@ class ClaudePhraser:
         except LLMError as exc:
             log.info("phrasing for draft %s fell back to the template: %s", draft.id, exc)
             return None
+        except Exception:  # an optional feature must never break the interview
+            log.exception("phrase failed unexpectedly; the deterministic path takes over")
+            return None
         message = neutralise_mentions(out.message.strip())
         if not acceptable(message, questions=questions):
             log.info("phrasing for draft %s rejected; using the template", draft.id)

@@ -16,7 +16,7 @@ from bot.manual import gaps
 from bot.manual.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
 from bot.manual.draft import Draft, DraftStatus, MergeResult, Scope, merge
 from bot.manual.inputs import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
-from bot.manual.ports import Extractor, Store
+from bot.manual.ports import Extractor, Phraser, Store, UsageReport
 from bot.manual.publish import Manual, ManualBuilder
 from bot.manual.redact import redact_secrets
 from bot.manual.schema import SLOT_BY_ID, Value
@@ -87,11 +87,15 @@ class Interview:
         extractor: Extractor,
         builder: ManualBuilder | None = None,
         clock: Callable[[], datetime] = utcnow,
+        phraser: Phraser | None = None,
+        usage: UsageReport | None = None,
     ) -> None:
         self._store = store
         self._extractor = extractor
         self._builder = builder or ManualBuilder()
         self._clock = clock
+        self._phraser = phraser
+        self._usage = usage
 
     @property
     def extractor_name(self) -> str:
@@ -155,7 +159,8 @@ class Interview:
     def command(self, *, scope: Scope, draft_id: int, command: Command) -> Outcome:
         draft = self._load(scope, draft_id)
         if command is Command.HELP:
-            return self._questions(draft, Kind.HELP, [HELP_TEXT])
+            mode = f"Extractor: {self._extractor.name}."  # Claude or the offline rules
+            return self._questions(draft, Kind.HELP, [HELP_TEXT, mode])
         if command is Command.STATUS:
             return self._status(draft)
         if command is Command.DRAFT:
@@ -238,7 +243,10 @@ class Interview:
         draft.asked = [q.slot_id for q in questions]
         self._store.save_draft(draft=draft)
         progress = gaps.progress(draft)
-        text = "\n".join([*lines, progress.bar(), gaps.format_questions(questions)]).strip()
+        wording = gaps.format_questions(questions)
+        if self._phraser is not None and questions:  # after the save: no transaction is open
+            wording = self._phraser.phrase(draft=draft, questions=questions) or wording
+        text = "\n".join([*lines, progress.bar(), wording]).strip()
         return Outcome(kind, draft, text, progress, tuple(questions), None, tuple(notices or ()))
 
     def _complete(
@@ -278,6 +286,9 @@ class Interview:
         if skipped:
             lines.append("Skipped (proposed at the end): " + ", ".join(skipped))
         lines.append(f"Extractor: {self._extractor.name}.")
+        usage = self._usage.usage_line(draft_id=draft.id) if self._usage and draft.id else None
+        if usage:
+            lines.append(usage)
         return Outcome(Kind.STATUS, draft, "\n".join(lines), progress, ())
 
     def _notice(self, draft: Draft, text: str, *, notices: list[str] | None = None) -> Outcome:

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.manual.draft import Draft, Extraction, Reply, Scope
+from bot.manual.gaps import Question
+from bot.manual.schema import Value
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +60,33 @@ class Store(Protocol):
     ) -> RenderedVersion: ...
 
     def latest_version(self, *, draft: Draft) -> RenderedVersion | None: ...
+
+
+# Optional ports: an LLM can improve wording, length and gap-filling, but the core works
+# without them, and must keep working when one returns None (any failure, any reason).
+
+
+class Phraser(Protocol):
+    """Words the planner's questions as one message; None means "use the template wording"."""
+
+    def phrase(self, *, draft: Draft, questions: Sequence[Question]) -> str | None: ...
+
+
+class Condenser(Protocol):
+    """Shortens over-budget prose before the deterministic condenser; None means "no change"."""
+
+    def condense(
+        self, *, values: dict[str, Value], over_by: int, draft_id: int | None = None
+    ) -> dict[str, Value] | None: ...
+
+
+class Inferrer(Protocol):
+    """Proposes values for empty slots at finish; the core validates and marks them inferred."""
+
+    def infer(self, *, draft: Draft, slot_ids: Sequence[str]) -> dict[str, Value]: ...
+
+
+class UsageReport(Protocol):
+    """One line for ``status`` about what the LLM cost this draft (None: nothing to say)."""
+
+    def usage_line(self, *, draft_id: int) -> str | None: ...

@@ -13,8 +13,9 @@ from bot.manual import gaps
 from bot.manual.defaults import propose_defaults
 from bot.manual.draft import Draft, Op, apply_machine_values
 from bot.manual.lint import lint_manual
-from bot.manual.render import Renderer
-from bot.manual.schema import SLOT_BY_ID, Value, subsection_title
+from bot.manual.ports import Condenser, Inferrer
+from bot.manual.render import CondenseHook, Renderer
+from bot.manual.schema import SLOT_BY_ID, Value, normalise, subsection_title, validate
 
 DEFAULT_TEAM = "Operations Team"
 
@@ -66,12 +67,35 @@ class Manual:
 
 
 class ManualBuilder:
-    def __init__(self, *, team: str = DEFAULT_TEAM, renderer: Renderer | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        team: str = DEFAULT_TEAM,
+        renderer: Renderer | None = None,
+        condenser: Condenser | None = None,
+        inferrer: Inferrer | None = None,
+    ) -> None:
         self._team = team
         self._renderer = renderer or Renderer()
+        self._condenser = condenser
+        self._inferrer = inferrer
 
     def finalise(self, draft: Draft, *, now: datetime) -> Manual:
-        """Fill the remaining gaps on the draft itself (recorded as default/inferred facts)."""
+        """Fill the remaining gaps on the draft itself (recorded as default/inferred facts).
+
+        An inferrer (Claude) proposes first, for slots with no value at all; its proposals are
+        validated here and recorded as inferred. The deterministic defaults fill the rest, and
+        complete half-answered lists without losing the entries the engineers gave.
+        """
+        if self._inferrer is not None:
+            empty = [s for s in SLOT_BY_ID if draft.value(s) is None]
+            proposals = self._inferrer.infer(draft=draft, slot_ids=empty) if empty else {}
+            valid = [
+                (s, normalise(SLOT_BY_ID[s], v), Op.INFERRED)
+                for s, v in proposals.items()
+                if s in empty and not validate(SLOT_BY_ID[s], normalise(SLOT_BY_ID[s], v))
+            ]
+            apply_machine_values(draft, valid, now=now)
         apply_machine_values(draft, propose_defaults(draft), now=now)
         manual = self._build(
             draft,
@@ -80,6 +104,7 @@ class ManualBuilder:
             now,
             final=True,
             inferred=_labels(draft.machine_slots(Op.INFERRED)),
+            condenser=self._condense_hook(draft),
         )
         return replace(manual, defaults=_subsections(draft.machine_slots(Op.DEFAULT)))
 
@@ -106,6 +131,16 @@ class ManualBuilder:
             manual.violations,
         )
 
+    def _condense_hook(self, draft: Draft) -> CondenseHook | None:
+        """The condenser bound to this draft (for its usage records); final manuals only, so a
+        ``draft`` preview never waits for, or pays for, an LLM call."""
+        condenser = self._condenser
+        if condenser is None:
+            return None
+        return lambda values, over_by: condenser.condense(
+            values=values, over_by=over_by, draft_id=draft.id
+        )
+
     def _build(
         self,
         draft: Draft,
@@ -115,9 +150,15 @@ class ManualBuilder:
         *,
         final: bool,
         inferred: tuple[str, ...],
+        condenser: CondenseHook | None = None,
     ) -> Manual:
         markdown = self._renderer.render(
-            name=draft.name, values=values, version=version, date=now.date(), team=self._team
+            name=draft.name,
+            values=values,
+            version=version,
+            date=now.date(),
+            team=self._team,
+            condenser=condenser,
         )
         report = lint_manual(markdown)
         return Manual(

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +36,10 @@ __all__ = [
 
 TEMPLATE_NAME = "operations_manual.md.j2"
 HEALTH_STATUS = "healthy|degraded|unhealthy"
+
+# An optional first condensing pass (e.g. Claude) given (values, words over budget); it returns
+# shorter values or None. The deterministic condenser still runs after it when needed.
+CondenseHook = Callable[[dict[str, Value], int], dict[str, Value] | None]
 
 # C0/C1 controls become spaces; bidi overrides and isolates are dropped, since they can make
 # text display in a different order from the one it is stored (and linted) in.
@@ -214,6 +218,7 @@ class Renderer:
         team: str,
         max_words: int = MAX_WORDS,
         max_passes: int = 8,
+        condenser: CondenseHook | None = None,
     ) -> BudgetedManual:
         """Render, then condense the lowest-priority prose until it fits ``max_words``.
 
@@ -233,6 +238,12 @@ class Renderer:
         current = dict(values)
         markdown = build(current)
         words = count_words(markdown)
+        if words > max_words and condenser is not None:
+            shorter = condenser(current, words - max_words) or {}
+            if any(shorter.get(s, current[s]) != current[s] for s in current):
+                current = {s: shorter.get(s, v) for s, v in current.items()}
+                markdown = build(current)
+                words = count_words(markdown)
         for _ in range(max_passes):
             if words <= max_words:
                 break
@@ -267,10 +278,17 @@ class Renderer:
         date: dt.date,
         team: str,
         max_words: int = MAX_WORDS,
+        condenser: CondenseHook | None = None,
     ) -> str:
         """Slot values to finished Markdown, condensed to the word budget where possible."""
         return self.render_budgeted(
-            name=name, values=values, version=version, date=date, team=team, max_words=max_words
+            name=name,
+            values=values,
+            version=version,
+            date=date,
+            team=team,
+            max_words=max_words,
+            condenser=condenser,
         ).markdown
 
 
