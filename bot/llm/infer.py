@@ -2,7 +2,7 @@
 
 Claude sees the compact draft and the empty slots, and proposes values written for *this*
 system. Each proposal must pass the slot's own validation, carry no placeholder, and stay
-within twice the slot's word budget; anything else is dropped so the deterministic defaults
+within the slot's word budget; anything else is dropped so the deterministic defaults
 fill that slot instead. The core records the survivors as ``Op.INFERRED`` and lists them for
 review ("Inferred, please check").
 """
@@ -25,7 +25,8 @@ from bot.manual.schema import SLOT_BY_ID, Value, normalise, validate
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 4096
-BUDGET_SLACK = 2  # a proposal may use twice its slot's budget; the condenser trims the rest
+# Slot budgets add up to the 800-word manual, and inferred text is the least valuable in it, so
+# a proposal must fit its slot's budget (the deterministic default for that slot always does).
 
 
 def _texts(value: Value) -> list[str]:
@@ -73,7 +74,7 @@ class ClaudeInferrer:
                 continue
             if any(find_placeholders(text) for text in _texts(value)):
                 continue
-            if value_words(value) > BUDGET_SLACK * slot_def.budget:
+            if value_words(value) > slot_def.budget:
                 continue
             found[proposal.slot_id] = value
         dropped = len(out.proposals) - len(found)

@@ -130,16 +130,16 @@ class ScriptedClaude:
 
 
 def proposal(slot_def: Slot) -> Any:
-    """A short valid value of the slot's shape, worded for the slot (no placeholders)."""
-    label = slot_def.label.lower()
+    """A short valid value of the slot's shape within its word budget (no placeholders)."""
     if slot_def.kind is SlotKind.DURATION:
         return "4 hours"
     if slot_def.kind is SlotKind.TEXT:
-        return f"Reviewed {label} monthly by the on-call lead."
+        words = f"{slot_def.label} reviewed monthly by on-call lead.".split()
+        return " ".join(words[: max(2, slot_def.budget)])
     count = slot_def.exact_items or max(1, slot_def.min_items)
     if slot_def.kind is SlotKind.ITEMS:
-        return [f"Step {i} of {label}" for i in range(1, count + 1)]
-    return [[f"{c} {i}" for c in slot_def.columns] for i in range(1, count + 1)]
+        return [f"Step {i}" for i in range(1, count + 1)]
+    return [[f"{c[:6]}{i}" for c in slot_def.columns] for i in range(1, count + 1)]
 
 
 def _user_text(body: dict[str, Any]) -> str:

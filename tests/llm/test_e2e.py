@@ -1,0 +1,191 @@
+"""Whole interviews in Claude mode: the terminal and Slack, real SDK against the fake API.
+
+The runtime is built exactly as ``opsmanual chat``/``serve`` build it, from Settings with an
+API key and ``ANTHROPIC_BASE_URL`` pointing at the fake. The fake answers like a model would
+(``tests/llm/realistic.py``); the engineer answers in free prose, a section at a time.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from bench.scenarios import PAYMENTS
+from bot.chat import CLI_SCOPE, run_chat
+from bot.config import Settings
+from bot.manual.draft import Scope
+from bot.manual.lint import lint_manual
+from bot.runtime import Runtime, build_runtime
+from tests.llm.conftest import MODEL
+from tests.llm.realistic import ProseEngineer, ScriptedClaude
+
+pytestmark = pytest.mark.slow
+
+
+def claude_settings(*, db_url: str, fake, **extra) -> Settings:
+    return Settings(
+        database_url=db_url,
+        anthropic_api_key=fake.api_key,
+        anthropic_base_url=fake.base_url,
+        model=MODEL,
+        llm_max_retries=0,
+        llm_timeout=10,
+        **extra,
+    )
+
+
+class LiveStdin(io.TextIOBase):
+    """stdin for run_chat: each line is written when it is read, from the draft's asked slots."""
+
+    def __init__(self, runtime: Runtime, name: str, engineer: ProseEngineer) -> None:
+        self._runtime, self._name, self._engineer = runtime, name, engineer
+        self.sent: list[str] = []
+        self._lines = self._replies()
+
+    def _replies(self) -> Iterator[str]:
+        for turn in range(40):
+            if turn == 2:
+                yield "status"
+            draft = self._runtime.store.find_drafts(scope=CLI_SCOPE, name=self._name)[0]
+            reply = self._engineer.reply(draft.asked)
+            if reply is None:
+                return
+            self.sent.append(reply)
+            yield reply
+
+    def isatty(self) -> bool:
+        return False
+
+    def readline(self, size: int | None = -1) -> str:
+        line = next(self._lines, None)
+        return "" if line is None else line.replace("\n", " ") + "\n"  # "" is EOF
+
+
+def _check_requests(fake) -> None:
+    """What the fake saw: the right model, a schema, the cached prefix, fenced user text."""
+    assert fake.requests
+    for request in fake.requests:
+        assert request.status == 200
+        assert request.model == MODEL
+        assert request.output_schema is not None
+        assert request.body["system"][-1]["cache_control"] == {"type": "ephemeral"}
+        if request.output_schema["title"] == "ExtractionOut":
+            assert "\n<reply>\n" in request.user_text
+            assert request.user_text.rstrip().endswith("</reply>")
+
+
+def test_terminal_interview_in_claude_mode_ends_lint_clean(tmp_path, fake):
+    fake.default_responder = scripted = ScriptedClaude(PAYMENTS.answers)
+    runtime = build_runtime(claude_settings(db_url=f"sqlite:///{tmp_path / 'c.db'}", fake=fake))
+    try:
+        assert runtime.llm_mode == f"Claude ({MODEL})"
+        stdin = LiveStdin(runtime, PAYMENTS.name, ProseEngineer(PAYMENTS.answers))
+        out = io.StringIO()
+        output = tmp_path / "manual.md"
+        code = run_chat(
+            interview=runtime.interview, name=PAYMENTS.name, output=output, stdin=stdin, out=out
+        )
+        assert code == 0
+        transcript = out.getvalue()
+        markdown = output.read_text()
+        report = lint_manual(markdown)
+        assert report.ok, report.violations
+        assert "Traceback" not in transcript
+        assert f"Extractor: claude ({MODEL})." in transcript
+        assert "Claude tokens: " in transcript
+        assert "from cache" in transcript
+        assert "You mentioned" in transcript  # questions were phrased by Claude
+        assert len(stdin.sent) <= 12  # a section per reply, not three questions per reply
+        missing = PAYMENTS.missing_facts(markdown)
+        assert len(missing) <= len(PAYMENTS.facts) // 10, missing
+        assert {"ExtractionOut", "PhrasedQuestions", "Proposals"} <= set(scripted.kinds)
+        _check_requests(fake)
+        with runtime.engine.connect() as conn:
+            kinds = dict(
+                conn.execute(text("SELECT kind, count(*) FROM llm_usage GROUP BY kind")).all()
+            )
+        assert kinds["extract"] == len(stdin.sent)
+        assert kinds["infer"] == 1
+    finally:
+        runtime.close()
+
+
+def test_terminal_interview_survives_claude_going_down(tmp_path, fake):
+    """Every call fails (529 storm): the offline rules take each reply, with a note, no trace."""
+    from tests.fakes.anthropic_api import http_error
+
+    fake.default_responder = lambda body: http_error(529, retry_after=0.01)
+    runtime = build_runtime(claude_settings(db_url=f"sqlite:///{tmp_path / 'd.db'}", fake=fake))
+    try:
+        out = io.StringIO()
+        stdin = io.StringIO("Go API on EKS behind an ALB\nfinish\n")
+        run_chat(
+            interview=runtime.interview,
+            name="Down API",
+            output=tmp_path / "m.md",
+            stdin=stdin,
+            out=out,
+        )
+        transcript = out.getvalue()
+        assert "Claude was unavailable, so I used the offline rules for this reply." in transcript
+        assert "Traceback" not in transcript
+        assert lint_manual((tmp_path / "m.md").read_text()).ok
+        draft = runtime.store.find_drafts(scope=CLI_SCOPE, name="Down API")[0]
+        assert draft.value("architecture") == "Go API on EKS behind an ALB"
+    finally:
+        runtime.close()
+
+
+def test_slack_interview_in_claude_mode_uploads_a_lint_clean_manual(tmp_path, fake):
+    from bot.slack.server import HttpServer, Service
+    from tests.fakes.slack_api import FakeSlack
+    from tests.slack.harness import FAST, SECRET, TOKEN, Bot
+
+    fake.default_responder = ScriptedClaude(PAYMENTS.answers)
+    engineer = ProseEngineer(PAYMENTS.answers)
+    with FakeSlack(team_id="T0001") as slack:
+        settings = claude_settings(
+            db_url=f"sqlite:///{tmp_path / 's.db'}",
+            fake=fake,
+            slack_bot_token=TOKEN,
+            slack_signing_secret=SECRET,
+            slack_api_url=slack.base_url,
+        )
+        service = Service(settings=settings, options=FAST).start()
+        http = HttpServer(service, host="127.0.0.1", port=0, threads=8).start()
+        bot = Bot(slack, service, http)
+        try:
+            channel = "C0001"
+            root = bot.start_interview(PAYMENTS.name, channel=channel)
+            scope = Scope("T0001", channel)
+            replies = 0
+            for _ in range(20):
+                seen = len(bot.posts(channel, root))
+                draft = service.runtime.store.find_drafts(scope=scope, name=PAYMENTS.name)[0]
+                answer = engineer.reply(draft.asked)
+                if answer is None or slack.uploaded_files():
+                    break
+                status, _, _ = bot.reply(answer, channel=channel, thread_ts=root)
+                assert status == 200
+                replies += 1
+                slack.wait_for(
+                    lambda n=seen: (
+                        len(bot.posts(channel, root)) > n or bool(slack.uploaded_files())
+                    ),
+                    timeout=15,
+                )
+            files = slack.uploaded_files()
+            assert len(files) == 1
+            report = lint_manual(files[0].content)
+            assert report.ok, report.violations
+            assert replies <= 12
+            thread = " ".join(str(c.params.get("text")) for c in bot.posts(channel, root))
+            assert "You mentioned" in thread
+            assert "Traceback" not in thread
+            _check_requests(fake)
+        finally:
+            http.shutdown(grace_seconds=2)
+            service.close()
