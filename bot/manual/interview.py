@@ -138,7 +138,7 @@ class Interview:
         """One human message: a command word, or an answer to extract facts from."""
         draft = self._load(scope, draft_id)
         cleaned = clean_reply(text)
-        if not cleaned:
+        if not cleaned or is_mostly_junk(text, cleaned):
             note = "Mostly unreadable characters" if is_mostly_junk(text, cleaned) else "Empty"
             return self._notice(draft, f"{note} reply: nothing saved. {self._ask_hint(draft)}")
         command = parse_command(cleaned)
