@@ -50,8 +50,11 @@ def test_whole_interview_in_a_thread_uploads_a_lint_clean_manual(any_bot):
     assert report.ok, report.violations
     assert "10 sections" in manual.initial_comment
     assert "words" in manual.initial_comment
-    # the root message was updated in place to say it is done
-    updates = [c for c in bot.fake.calls_to("chat.update") if c.params.get("ts") == root]
-    assert updates
-    assert "done, version 1" in str(updates[-1].params["text"])
+
+    # the root message is updated in place (right after the upload) to say it is done
+    def root_updates() -> list[str]:
+        calls = bot.fake.calls_to("chat.update")
+        return [str(c.params["text"]) for c in calls if c.params.get("ts") == root]
+
+    bot.fake.wait_for(lambda: "done, version 1" in (root_updates() or [""])[-1])
     assert len(bot.posts(channel)) == 1  # one root message, never a second one
