@@ -4,7 +4,8 @@ Every feature (extract, phrase, condense, infer) goes through :meth:`ClaudeClien
 so the recipe lives in one place:
 
 - the stable prefix (system rules, slot catalogue, task instructions) is sent as system blocks
-  with ``cache_control`` on the last one, and only the per-turn text follows it;
+  with ``cache_control`` on the last one, and only the per-turn text follows it (each task has
+  its own output schema, which the API treats as part of the prefix, so each task caches its own);
 - the answer is constrained with ``output_config`` (a JSON schema from a pydantic model);
   forced ``tool_choice`` is not used, since the newest models reject it;
 - ``stop_reason`` is checked *before* parsing: truncated or refused output is never parsed;
@@ -115,11 +116,17 @@ class ClaudeClient:
         user: str,
         output: type[M],
         max_tokens: int,
+        cache: bool = True,
     ) -> M:
-        """Ask once, validate, re-ask once with the error; raises LLMError when that fails."""
+        """Ask once, validate, re-ask once with the error; raises LLMError when that fails.
+
+        ``cache=False`` for calls made once per manual (infer, condense): a cache write costs
+        1.25 times the input price and would never be read.
+        """
         schema = output_schema(output)
         messages: list[anthropic.types.MessageParam] = [{"role": "user", "content": user}]
-        text = self._complete(kind, draft_id, system, messages, schema, max_tokens)
+        call = (kind, draft_id, system, schema, max_tokens, cache)
+        text = self._complete(*call, messages)
         try:
             return output.model_validate_json(text)
         except pydantic.ValidationError as exc:
@@ -129,7 +136,7 @@ class ClaudeClient:
             {"role": "assistant", "content": text.strip() or "(empty answer)"},
             {"role": "user", "content": self.prompts.reask(problem=problem)},
         ]
-        text = self._complete(kind, draft_id, system, messages, schema, max_tokens)
+        text = self._complete(*call, messages)
         try:
             return output.model_validate_json(text)
         except pydantic.ValidationError as exc:
@@ -140,14 +147,16 @@ class ClaudeClient:
         kind: CallKind,
         draft_id: int | None,
         system: Sequence[str],
-        messages: list[anthropic.types.MessageParam],
         schema: dict[str, Any],
         max_tokens: int,
+        cache: bool,
+        messages: list[anthropic.types.MessageParam],
     ) -> str:
         blocks: list[anthropic.types.TextBlockParam] = [
             {"type": "text", "text": text} for text in system
         ]
-        blocks[-1]["cache_control"] = {"type": "ephemeral"}
+        if cache:  # one breakpoint, after the task instructions: the whole stable prefix
+            blocks[-1]["cache_control"] = {"type": "ephemeral"}
         try:
             message = self._client.messages.create(
                 model=self.model,

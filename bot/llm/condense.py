@@ -101,6 +101,7 @@ class ClaudeCondenser:
                 user=prompts.turn(CallKind.CONDENSE, over_by=over_by, fields=fields),
                 output=Condensed,
                 max_tokens=MAX_TOKENS,
+                cache=False,  # once per manual: a cache write would never be read
             )
         except LLMError as exc:
             log.info("condensing for draft %s fell back to the rules: %s", draft_id, exc)

@@ -26,7 +26,7 @@ from bot.llm.errors import LLMError, LLMRefused
 from bot.llm.models import ExtractionOut, to_value
 from bot.llm.prompts import defang
 from bot.llm.usage import CallKind
-from bot.llm.views import asked_questions, filled_slots, missing_ids
+from bot.llm.views import asked_questions, filled_slots
 from bot.manual.draft import Draft, Extraction, Op, SlotUpdate
 from bot.manual.ports import Extractor
 from bot.manual.schema import SLOT_BY_ID
@@ -122,7 +122,6 @@ class ClaudeExtractor:
                 name=draft.name,
                 status=draft.status.value,
                 filled=filled_slots(draft),
-                missing=missing_ids(draft),
                 asked=asked_questions(draft, asked),
                 reply=text,
             ),

@@ -54,6 +54,7 @@ class ClaudeInferrer:
                 ),
                 output=Proposals,
                 max_tokens=MAX_TOKENS,
+                cache=False,  # once per manual: a cache write would never be read
             )
         except LLMError as exc:
             log.info("inference for draft %s skipped: %s", draft.id, exc)

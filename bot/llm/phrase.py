@@ -21,6 +21,7 @@ from bot.manual.draft import Draft
 from bot.manual.gaps import Question
 from bot.manual.lint import find_placeholders
 from bot.manual.redact import neutralise_mentions
+from bot.manual.schema import SLOT_BY_ID
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,11 @@ def acceptable(message: str, *, questions: Sequence[Question]) -> bool:
     return True
 
 
+def _related(questions: Sequence[Question]) -> set[int]:
+    """The overview plus the sections being asked about: what a follow-up can refer to."""
+    return {1} | {SLOT_BY_ID[q.slot_id].section for q in questions if q.slot_id in SLOT_BY_ID}
+
+
 class ClaudePhraser:
     def __init__(self, *, claude: ClaudeClient) -> None:
         self._claude = claude
@@ -58,7 +64,7 @@ class ClaudePhraser:
                 user=prompts.turn(
                     CallKind.PHRASE,
                     name=draft.name,
-                    filled=filled_slots(draft),
+                    filled=filled_slots(draft, sections=_related(questions)),
                     questions=list(questions),
                 ),
                 output=PhrasedQuestions,

@@ -7,14 +7,13 @@ shortened to a preview each, not with the transcript. A preview is enough to tel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from bot.manual import gaps
 from bot.manual.draft import MACHINE_OPS, Draft
 from bot.manual.schema import SLOT_BY_ID, SLOTS, Slot, SlotKind, Value
 
-PREVIEW_CHARS = 140
+PREVIEW_CHARS = 90  # enough to tell set from correct; code compares full values
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,22 +87,21 @@ def preview(value: Value) -> str:
     if isinstance(value, str):
         return _clip(value)
     parts = [" | ".join(v.values()) if isinstance(v, dict) else str(v) for v in value]
-    return _clip(f"({len(parts)}) " + "; ".join(parts), PREVIEW_CHARS + 60)
+    return _clip(f"({len(parts)}) " + "; ".join(parts), PREVIEW_CHARS + 40)
 
 
-def filled_slots(draft: Draft) -> list[FilledSlot]:
+def filled_slots(draft: Draft, *, sections: Collection[int] | None = None) -> list[FilledSlot]:
+    """Current values as previews; ``sections`` narrows them to what a task needs (phrasing
+    questions about monitoring needs the overview and monitoring facts, not the security ones)."""
     out = []
     for slot_def in SLOTS:
+        if sections is not None and slot_def.section not in sections:
+            continue
         fact = draft.current(slot_def.id)
         if fact is None or fact.value is None:
             continue
         out.append(FilledSlot(slot_def.id, preview(fact.value), fact.op in MACHINE_OPS))
     return out
-
-
-def missing_ids(draft: Draft) -> list[str]:
-    """Askable slots still needing an answer (partial lists included), most important first."""
-    return [s.id for s in gaps.missing(draft)]
 
 
 def asked_questions(draft: Draft, asked: Sequence[str]) -> list[AskedQuestion]:

@@ -115,18 +115,26 @@ class ScriptedClaude:
         return [{"slot_id": s, "value": proposal(SLOT_BY_ID[s])} for s in wanted if s in SLOT_BY_ID]
 
     def condense(self, user: str) -> list[dict[str, str]]:
+        """Drop the last sentence, or else the unprotected tail of a one-sentence field."""
         fields = re.findall(
             r"^([a-z_]+) \(\d+ words allowed, \d+ now\):\n<field>\n(.*?)\n</field>",
             user,
             re.M | re.S,
         )
-        out = []
-        for slot_id, text in fields:
-            parts = re.split(r"(?<=\.)\s+", text)
-            out.append(
-                {"slot_id": slot_id, "text": " ".join(parts[:-1]) if len(parts) > 1 else text}
-            )
-        return out
+        return [{"slot_id": slot_id, "text": shorter(text)} for slot_id, text in fields]
+
+
+_KEEP = re.compile(r"[\d/`@_=$~]|\w\.\w|[a-z][A-Z]")
+
+
+def shorter(text: str) -> str:
+    parts = re.split(r"(?<=\.)\s+", text)
+    if len(parts) > 1:
+        return " ".join(parts[:-1])
+    words = text.split()
+    head = max(2, -(-len(words) * 2 // 3))
+    tail = [w for w in words[head:] if _KEEP.search(w) or w[:1].isupper()]
+    return " ".join(words[:head] + tail).rstrip(",;") + ("." if text.endswith(".") else "")
 
 
 def proposal(slot_def: Slot) -> Any:
@@ -134,7 +142,7 @@ def proposal(slot_def: Slot) -> Any:
     if slot_def.kind is SlotKind.DURATION:
         return "4 hours"
     if slot_def.kind is SlotKind.TEXT:
-        words = f"{slot_def.label} reviewed monthly by on-call lead.".split()
+        words = f"{slot_def.label}: documented in the runbook, owned by on-call.".split()
         return " ".join(words[: max(2, slot_def.budget)])
     count = slot_def.exact_items or max(1, slot_def.min_items)
     if slot_def.kind is SlotKind.ITEMS:

@@ -71,8 +71,12 @@ def _check_requests(fake) -> None:
         assert request.status == 200
         assert request.model == MODEL
         assert request.output_schema is not None
-        assert request.body["system"][-1]["cache_control"] == {"type": "ephemeral"}
-        if request.output_schema["title"] == "ExtractionOut":
+        title = request.output_schema["title"]
+        cached = title in ("ExtractionOut", "PhrasedQuestions")  # per-turn calls only
+        assert request.has_cache_control is cached
+        if cached:
+            assert request.body["system"][-1]["cache_control"] == {"type": "ephemeral"}
+        if title == "ExtractionOut":
             assert "\n<reply>\n" in request.user_text
             assert request.user_text.rstrip().endswith("</reply>")
 

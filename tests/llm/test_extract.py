@@ -42,7 +42,7 @@ def test_prompt_is_incremental_compact_and_fenced(fake, extractor, draft):
     assert "rpo: What is the RPO" in user
     assert "architecture = Go API on EKS behind an ALB" in user
     assert "very long prose " * 20 not in user  # values are previews, not full text
-    assert "Still missing: components" in user
+    assert "Still missing" not in user  # the draft and the catalogue say it already
     assert "slot id = current value" in user
     # the stable prefix is not repeated in the per-turn message
     assert "Untrusted data" not in user

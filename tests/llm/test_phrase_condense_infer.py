@@ -14,22 +14,24 @@ from tests.llm.conftest import given
 # ---------------------------------------------------------------- phrasing
 
 
-def test_phrasing_uses_the_draft_and_keeps_the_numbering(fake, claude, draft):
-    given(draft, "backups", [{"component": "PostgreSQL", "frequency": "pgBackRest nightly"}])
+def test_phrasing_uses_the_related_draft_and_keeps_the_numbering(fake, claude, draft):
+    given(draft, "infrastructure", "PostgreSQL 15 with pgBackRest on EC2")
+    given(draft, "regulatory", "PCI DSS level 1")  # section 8: not what is being asked about
     questions = [
-        gaps.Question(1, "rto", "What is the RTO (recovery time objective)?"),
-        gaps.Question(2, "rpo", "What is the RPO (acceptable data loss)?"),
+        gaps.Question(1, "backups", "What is backed up, how often, kept how long?"),
+        gaps.Question(2, "graceful_shutdown", "How do you stop it gracefully?"),
     ]
     message = (
-        "You mentioned pgBackRest nightly backups.\n"
-        "1. How fast must it be back?\n2. How much data may be lost?"
+        "You mentioned pgBackRest: a few details.\n"
+        "1. How often does it run, and how long are backups kept?\n2. How do you stop it?"
     )
     fake.script(reply_json({"message": message}))
     assert ClaudePhraser(claude=claude).phrase(draft=draft, questions=questions) == message
     user = fake.requests[0].user_text
-    assert "backups = (1) PostgreSQL | pgBackRest nightly" in user
-    assert "rto: What is the RTO" in user
-    assert "rpo: What is the RPO" in user
+    assert "infrastructure = PostgreSQL 15 with pgBackRest on EC2" in user
+    assert "regulatory" not in user
+    assert "backups: What is backed up" in user
+    assert "graceful_shutdown: How do you stop it gracefully?" in user
     assert fake.requests[0].body["system"][-1]["cache_control"] == {"type": "ephemeral"}
 
 
