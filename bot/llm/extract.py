@@ -61,8 +61,14 @@ def supported(quote: str, reply: str) -> bool:
     return bool(words) and sum(w in present for w in words) >= 0.8 * len(words)
 
 
-def to_extraction(out: ExtractionOut, *, reply: str) -> tuple[Extraction, int]:
-    """The model's answer as core updates; returns the extraction and how many were dropped."""
+def to_extraction(
+    out: ExtractionOut, *, reply: str, asked: Sequence[str]
+) -> tuple[Extraction, int]:
+    """The model's answer as core updates; returns the extraction and how many were dropped.
+
+    "Unknown" may only name questions that were just asked: the core skips those slots, so a
+    model talked into calling *everything* unknown would otherwise end the interview.
+    """
     updates: dict[str, SlotUpdate] = {}
     dropped = 0
     for operation in out.operations:
@@ -82,7 +88,7 @@ def to_extraction(out: ExtractionOut, *, reply: str) -> tuple[Extraction, int]:
         if operation.slot_id in updates:  # two operations on one slot: the later one wins
             dropped += 1
         updates[operation.slot_id] = SlotUpdate(operation.slot_id, op, value, quote)
-    unknown = tuple(dict.fromkeys(s for s in out.unknown if s not in updates))
+    unknown = tuple(dict.fromkeys(s for s in out.unknown if s in asked and s not in updates))
     return Extraction(tuple(updates.values()), unknown), dropped
 
 
@@ -128,7 +134,7 @@ class ClaudeExtractor:
             output=ExtractionOut,
             max_tokens=MAX_TOKENS,
         )
-        extraction, dropped = to_extraction(out, reply=defang(text))
+        extraction, dropped = to_extraction(out, reply=defang(text), asked=asked)
         if dropped:
             log.info("draft %s: dropped %d unsupported or unusable operations", draft.id, dropped)
         return extraction

@@ -117,3 +117,21 @@ def test_through_the_interview_nothing_but_slot_values_changes(fake, claude, dra
     assert draft.skipped <= {"rpo"}  # "unknown" only ever names asked slots
     assert set(store.calls) == {"load_draft", "add_reply", "save_draft"}
     assert "drafts of other teams" not in outcome.text
+
+
+def test_a_model_calling_everything_unknown_cannot_finish_the_interview(fake, claude, draft):
+    from bot.llm.extract import ClaudeExtractor
+
+    store = _Store(draft)
+    interview = Interview(
+        store=store,  # type: ignore[arg-type]
+        extractor=ClaudeExtractor(claude=claude, fallback=OfflineExtractor()),
+        clock=lambda: NOW,
+    )
+    draft.asked = ["architecture", "components"]
+    fake.script(reply_json({"operations": [], "unknown": list(SLOT_IDS)}))
+    outcome = interview.handle(scope=draft.scope, draft_id=draft.id, author="U2", text=IGNORE)
+    assert draft.skipped == {"architecture", "components"}
+    assert draft.status is DraftStatus.INTERVIEWING
+    assert outcome.manual is None
+    assert outcome.questions  # the interview goes on with the next questions
