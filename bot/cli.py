@@ -230,6 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except ModuleNotFoundError as exc:
+        print(
+            f"error: cannot use the database: driver {exc.name!r} is not installed", file=sys.stderr
+        )
+        return 2
     except (ArgumentError, OperationalError) as exc:
         reason = str(exc.orig) if isinstance(exc, OperationalError) else str(exc)
         print(f"error: cannot use the database: {reason.splitlines()[0]}", file=sys.stderr)

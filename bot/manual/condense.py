@@ -240,9 +240,14 @@ def condense_values(
     values: dict[str, Value],
     *,
     words_over: int,
+    machine: frozenset[str] = frozenset(),
 ) -> dict[str, Value]:
     """A copy of ``values`` with about ``words_over`` words of low-priority prose removed.
 
+    ``machine`` names the slots whose text the bot wrote (defaults, inferences): they are
+    condensed before anything an engineer said, and, as a last resort, cut down to a few words
+    even where they hold numbers or names, because they are proposals, not facts. Text from
+    people never loses a number, path, command or name.
     May remove fewer (everything left is protected) or slightly more (a unit is removed whole).
     The input is not modified; slots that are absent are left absent.
     """
@@ -252,13 +257,56 @@ def condense_values(
         return result
     names = known_names(values)
     present = [s for s in SLOTS if s.id in result]
-    for deep in (False, True):
-        for priority in (5, 4, 3, 2, 1):
-            group = [s for s in present if s.priority == priority]
-            remaining = _condense_group(group, result, names, remaining, deep=deep)
+    ours = [s for s in present if s.id in machine]
+    for pool in (ours, present):
+        for deep in (False, True):
+            for priority in (5, 4, 3, 2, 1):
+                group = [s for s in pool if s.priority == priority]
+                remaining = _condense_group(group, result, names, remaining, deep=deep)
+                if remaining <= 0:
+                    return result
+    for priority in (5, 4, 3, 2, 1):
+        for slot_def in (s for s in ours if s.priority == priority):
+            remaining = _cut_machine_text(slot_def, result, remaining)
             if remaining <= 0:
                 return result
     return result
+
+
+HARD_FLOOR_WORDS = 4
+
+
+def _truncate(text: str, limit: int) -> str:
+    """The first ``limit`` words, never ending inside a backtick span."""
+    words = text.split()
+    if len(words) <= limit:
+        return text
+    kept = words[:limit]
+    while kept and " ".join(kept).count("`") % 2:
+        kept.pop()
+    return " ".join(kept or words[:1]).rstrip(",;:-") or text
+
+
+def _cut_machine_text(slot_def: Slot, result: dict[str, Value], remaining: int) -> int:
+    """Cut a bot-written value to a few words per text, keeping rows and items intact."""
+    if slot_def.id in _VERBATIM or slot_def.kind is SlotKind.DURATION:
+        return remaining
+    value = result[slot_def.id]
+    before = value_words(value)
+    shorter: Value
+    if isinstance(value, str):
+        shorter = _truncate(value, HARD_FLOOR_WORDS)
+    elif slot_def.kind is SlotKind.TABLE:
+        first = slot_def.columns[0]
+        shorter = [
+            {c: v if c == first else _truncate(v, HARD_FLOOR_WORDS) for c, v in row.items()}
+            for row in value
+            if isinstance(row, dict)
+        ]
+    else:
+        shorter = [_truncate(i, HARD_FLOOR_WORDS + 2) for i in value if isinstance(i, str)]
+    result[slot_def.id] = shorter
+    return remaining - (before - value_words(shorter))
 
 
 def _condense_group(

@@ -34,6 +34,8 @@ class Op(StrEnum):
     INFERRED = "inferred"
 
 
+MIN_VALUE_CAP_WORDS = 80
+VALUE_CAP_FACTOR = 8
 PROPOSED_OPS = frozenset({Op.SET, Op.APPEND, Op.CORRECT, Op.CLEAR})
 MACHINE_OPS = frozenset({Op.DEFAULT, Op.INFERRED})
 
@@ -194,6 +196,28 @@ def _combine(existing: Value | None, new: Value) -> Value:
     return new
 
 
+def _too_long(slot_def: Slot, value: Value) -> str:
+    """A value far beyond what the 800-word manual can hold (a pasted log) is not stored as a
+    fact: the reply itself is kept verbatim, and the user is asked for a summary instead."""
+    words = sum(len(text.split()) for text in _texts(value))
+    limit = max(MIN_VALUE_CAP_WORDS, VALUE_CAP_FACTOR * slot_def.budget)
+    if words <= limit:
+        return ""
+    return (
+        f"{slot_def.label} is {words} words, more than the manual can hold (about "
+        f"{slot_def.budget}); your reply is saved, please send a short summary"
+    )
+
+
+def _texts(value: Value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    out: list[str] = []
+    for item in value:
+        out.extend(item.values() if isinstance(item, dict) else [item])
+    return out
+
+
 def _split_rows(slot_def: Slot, rows: list[Row]) -> tuple[list[Row], list[str]]:
     """Keep the rows that can stand in the manual; explain each one that cannot."""
     good: list[Row] = []
@@ -242,6 +266,10 @@ def merge(
             rejected.append(Rejection(update.slot_id, "no value"))
             continue
         value = normalise(slot_def, update.value)
+        too_long = _too_long(slot_def, value)
+        if too_long:
+            rejected.append(Rejection(update.slot_id, too_long))
+            continue
         if slot_def.kind is SlotKind.TABLE and isinstance(value, list):
             value, bad_rows = _split_rows(slot_def, [r for r in value if isinstance(r, dict)])
             rejected.extend(Rejection(update.slot_id, reason) for reason in bad_rows)

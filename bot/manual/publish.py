@@ -105,6 +105,7 @@ class ManualBuilder:
             final=True,
             inferred=_labels(draft.machine_slots(Op.INFERRED)),
             condenser=self._condense_hook(draft),
+            machine=frozenset(draft.machine_slots(Op.INFERRED) + draft.machine_slots(Op.DEFAULT)),
         )
         return replace(manual, defaults=_subsections(draft.machine_slots(Op.DEFAULT)))
 
@@ -116,7 +117,15 @@ class ManualBuilder:
             values[slot_id] = value
         missing = [s.label for s in gaps.missing(draft)]
         inferred = _labels([p[0] for p in proposed])
-        manual = self._build(draft, values, draft.version + 1, now, final=False, inferred=inferred)
+        manual = self._build(
+            draft,
+            values,
+            draft.version + 1,
+            now,
+            final=False,
+            inferred=inferred,
+            machine=frozenset(p[0] for p in proposed),
+        )
         banner = "> **DRAFT, not final.**"
         if missing:
             banner += " Still missing (proposed values shown): " + ", ".join(missing) + "."
@@ -151,6 +160,7 @@ class ManualBuilder:
         final: bool,
         inferred: tuple[str, ...],
         condenser: CondenseHook | None = None,
+        machine: frozenset[str] = frozenset(),
     ) -> Manual:
         markdown = self._renderer.render(
             name=draft.name,
@@ -159,6 +169,7 @@ class ManualBuilder:
             date=now.date(),
             team=self._team,
             condenser=condenser,
+            machine=machine,
         )
         report = lint_manual(markdown)
         return Manual(

@@ -219,6 +219,7 @@ class Renderer:
         max_words: int = MAX_WORDS,
         max_passes: int = 8,
         condenser: CondenseHook | None = None,
+        machine: frozenset[str] = frozenset(),
     ) -> BudgetedManual:
         """Render, then condense the lowest-priority prose until it fits ``max_words``.
 
@@ -247,7 +248,7 @@ class Renderer:
         for _ in range(max_passes):
             if words <= max_words:
                 break
-            shorter = condense_values(current, words_over=words - max_words)
+            shorter = condense_values(current, words_over=words - max_words, machine=machine)
             if shorter == current:
                 break
             current = shorter
@@ -279,6 +280,7 @@ class Renderer:
         team: str,
         max_words: int = MAX_WORDS,
         condenser: CondenseHook | None = None,
+        machine: frozenset[str] = frozenset(),
     ) -> str:
         """Slot values to finished Markdown, condensed to the word budget where possible."""
         return self.render_budgeted(
@@ -289,6 +291,7 @@ class Renderer:
             team=team,
             max_words=max_words,
             condenser=condenser,
+            machine=machine,
         ).markdown
 
 

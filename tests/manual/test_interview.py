@@ -137,13 +137,19 @@ def test_secrets_are_redacted_before_storage(interview: Interview, store) -> Non
     assert "[redacted aws-access-key]" in stored
 
 
-def test_a_50kb_paste_is_kept_and_acknowledged(interview: Interview) -> None:
+def test_a_50kb_paste_is_kept_but_not_made_a_fact(interview: Interview, store) -> None:
     outcome = start(interview)
     paste = "1. " + ("Go pods behind an ALB writing to PostgreSQL. " * 1200)
-    after = say(interview, outcome, paste)
     assert len(paste) > 50_000
+    after = interview.handle(
+        scope=SCOPE, draft_id=outcome.draft.id, author="alice", text=paste, source_ref="C1:1.5"
+    )
     assert "long reply" in after.text
-    assert after.draft.filled("architecture")
+    assert "please send a short summary" in after.text
+    assert not after.draft.filled("architecture")
+    kept = store.reply_by_source(draft=after.draft, source_ref="C1:1.5")
+    assert kept is not None
+    assert kept.text == paste.strip()
 
 
 def test_emoji_and_rtl_text_survive(interview: Interview) -> None:
