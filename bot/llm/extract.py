@@ -6,8 +6,9 @@ length of the conversation. What comes back is checked here before the core chec
 
 - each operation must quote the reply (a value with no support in the reply is dropped, which
   also stops a model that was talked into inventing values);
-- values are coerced to the slot's shape; the core's ``merge`` validates ids and values;
-- a plain SET that contradicts another engineer is held back as a conflict (``conflicts.py``).
+- values are coerced to the slot's shape; the core's ``merge`` validates ids and values, and
+  holds back a plain SET that contradicts another engineer as a conflict to ask about (it
+  knows the reply's author; this adapter does not need to).
 
 When Claude gives no usable answer (after the SDK's retries and one re-ask), the offline rules
 process the same reply and a short note says so.
@@ -21,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.llm.client import ClaudeClient
-from bot.llm.conflicts import hold_conflicts
 from bot.llm.errors import LLMError, LLMRefused
 from bot.llm.models import ExtractionOut, to_value
 from bot.llm.prompts import defang
@@ -103,19 +103,16 @@ class ClaudeExtractor:
     def name(self) -> str:
         return f"claude ({self._claude.model})"
 
-    def extract(
-        self, *, draft: Draft, asked: Sequence[str], text: str, author: str | None = None
-    ) -> Extraction:
+    def extract(self, *, draft: Draft, asked: Sequence[str], text: str) -> Extraction:
         try:
-            extraction = self._ask(draft=draft, asked=asked, text=text)
+            return self._ask(draft=draft, asked=asked, text=text)
         except LLMError as exc:
             log.warning("extraction for draft %s fell back to offline rules: %s", draft.id, exc)
             note = REFUSED_NOTE if isinstance(exc, LLMRefused) else FALLBACK_NOTE
-            extraction = self._offline(draft=draft, asked=asked, text=text, note=note)
+            return self._offline(draft=draft, asked=asked, text=text, note=note)
         except Exception:  # a bug here must cost the engineer a better reading, not the reply
             log.exception("extraction for draft %s failed; using offline rules", draft.id)
-            extraction = self._offline(draft=draft, asked=asked, text=text, note=FALLBACK_NOTE)
-        return hold_conflicts(draft, extraction, author=author)
+            return self._offline(draft=draft, asked=asked, text=text, note=FALLBACK_NOTE)
 
     def _ask(self, *, draft: Draft, asked: Sequence[str], text: str) -> Extraction:
         prompts = self._claude.prompts

@@ -218,6 +218,54 @@ def _texts(value: Value) -> list[str]:
     return out
 
 
+CONFLICT_VALUE_CHARS = 50
+
+
+def _keys(value: Value) -> list[str]:
+    """A value the way people compare it: case and spacing never make a disagreement."""
+    parts = [value] if isinstance(value, str) else value
+    return [
+        " ".join((" | ".join(x.values()) if isinstance(x, dict) else x).casefold().split())
+        for x in parts
+    ]
+
+
+def _show(value: Value) -> str:
+    """A value in one short line for a conflict question: rows as "a | b", entries "; "."""
+    parts = [value] if isinstance(value, str) else value
+    text = "; ".join(" | ".join(x.values()) if isinstance(x, dict) else x for x in parts)
+    text = " ".join(text.split())
+    if len(text) <= CONFLICT_VALUE_CHARS:
+        return text
+    return text[: CONFLICT_VALUE_CHARS - 1].rstrip() + "…"
+
+
+def _conflict(
+    slot_def: Slot, fact: Fact | None, op: Op, value: Value, author: str | None
+) -> str | None:
+    """Why ``value`` may not replace ``fact`` yet, or None when it may.
+
+    A plain SET (not an explicit CORRECT) over a value that a *different* engineer gave, that
+    says something else, is a disagreement between two people: it is asked about instead of
+    silently overwritten. The same person restating, a machine default or inference, the same
+    value in other case or spacing, and a list that keeps every earlier entry and adds some
+    are not conflicts.
+    """
+    if op is not Op.SET or fact is None or fact.value is None or fact.op in MACHINE_OPS:
+        return None
+    if author is None or fact.author is None or fact.author == author:
+        return None
+    old, new = _keys(fact.value), _keys(value)
+    if old == new:
+        return None
+    if slot_def.kind in (SlotKind.ITEMS, SlotKind.TABLE) and set(old) <= set(new):
+        return None
+    return (
+        f"conflict: {slot_def.label}: {fact.author} said “{_show(fact.value)}”, {author} says "
+        f"“{_show(value)}”; which is right? Reply 'actually {slot_def.label} is …' to settle it"
+    )
+
+
 def _split_rows(slot_def: Slot, rows: list[Row]) -> tuple[list[Row], list[str]]:
     """Keep the rows that can stand in the manual; explain each one that cannot."""
     good: list[Row] = []
@@ -245,6 +293,10 @@ def merge(
     An update that would leave a slot invalid is still kept when it is a partial list (two of the
     three metrics asked for) so the next question can ask only for the rest; a scalar that fails
     validation (an RTO without a duration) is rejected with the reason, and nothing is stored.
+
+    Two engineers disagreeing is a question, not an overwrite: a plain SET over a different
+    value another person gave is rejected as a conflict (see ``_conflict``) until someone
+    settles it with an explicit correction ("actually the RTO is 2 hours"), which is a CORRECT.
     """
     changes: list[Change] = []
     rejected: list[Rejection] = []
@@ -279,6 +331,11 @@ def merge(
         grow = update.op is Op.APPEND or (
             update.op is Op.SET and before is not None and bool(validate(slot_def, before))
         )
+        fact = draft.current(update.slot_id)
+        conflict = None if grow else _conflict(slot_def, fact, update.op, value, author)
+        if conflict:
+            rejected.append(Rejection(update.slot_id, conflict))
+            continue
         if is_list and grow:
             value = _combine(before, value)
         problems = validate(slot_def, value)

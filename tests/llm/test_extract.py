@@ -145,66 +145,53 @@ def test_invalid_then_valid_on_re_ask_is_used(fake, extractor, draft):
 
 
 # ---------------------------------------------------------------- conflicts
+# The rule lives in the core's ``merge``, which knows both authors (tests/manual/test_merge.py);
+# here: the model's "set" and "correct" reach it unchanged, so the rule applies in Claude mode.
 
 
-def test_a_different_engineer_contradicting_is_a_conflict_not_an_overwrite(fake, extractor, draft):
+def test_a_set_from_another_engineer_reaches_merge_and_becomes_a_conflict(fake, extractor, draft):
     given(draft, "rto", "4 hours", author="U0001")
     fake.script(ops(op("rto", "2 hours", "our RTO is 2 hours")))
-    extraction = extractor.extract(draft=draft, asked=[], text="our RTO is 2 hours", author="U0002")
-    assert extraction.updates == ()
-    assert len(extraction.notes) == 1
-    note = extraction.notes[0]
-    assert note.startswith("Conflict: RTO: <@U0001> said “4 hours”")
-    assert "“2 hours”" in note
-    assert "Which is right?" in note
+    extraction = extractor.extract(draft=draft, asked=[], text="our RTO is 2 hours")
+    assert [(u.op, u.value) for u in extraction.updates] == [(Op.SET, "2 hours")]
+    assert extraction.notes == ()
+    result = merge(draft, extraction.updates, author="U0002", reply_id=3, now=NOW)
+    assert result.changes == ()
+    assert draft.value("rto") == "4 hours"
+    assert result.rejected[0].reason.startswith(
+        "conflict: RTO: U0001 said “4 hours”, U0002 says “2 hours”; which is right?"
+    )
 
 
-def test_an_explicit_correction_is_not_a_conflict(fake, extractor, draft):
+def test_the_models_explicit_correction_settles_it(fake, extractor, draft):
     given(draft, "rto", "4 hours", author="U0001")
     fake.script(ops(op("rto", "2 hours", "actually RTO is 2 hours", kind="correct")))
-    extraction = extractor.extract(
-        draft=draft, asked=[], text="actually RTO is 2 hours", author="U0002"
-    )
+    extraction = extractor.extract(draft=draft, asked=[], text="actually RTO is 2 hours")
     assert [(u.op, u.value) for u in extraction.updates] == [(Op.CORRECT, "2 hours")]
-    merge(draft, extraction.updates, author="U0002", reply_id=3, now=NOW)
+    result = merge(draft, extraction.updates, author="U0002", reply_id=3, now=NOW)
+    assert not result.rejected
     assert draft.value("rto") == "2 hours"
 
 
-def test_the_same_engineer_restating_is_an_update(fake, extractor, draft):
-    given(draft, "rto", "4 hours", author="U0001")
-    fake.script(ops(op("rto", "2 hours", "RTO 2 hours")))
-    extraction = extractor.extract(draft=draft, asked=[], text="RTO 2 hours", author="U0001")
-    assert [u.value for u in extraction.updates] == ["2 hours"]
+def test_the_conflict_question_reaches_the_engineer_through_the_interview(fake, claude, draft):
+    from bot.llm.extract import ClaudeExtractor
+    from bot.manual.interview import Interview
+    from bot.manual.offline import OfflineExtractor
+    from tests.llm.test_injection import _Store
 
-
-def test_same_value_or_a_superset_list_is_no_conflict(fake, extractor, draft):
     given(draft, "rto", "4 hours", author="U0001")
-    db_row = ["PostgreSQL", "hourly", "35 days", "S3", "restore drill"]
-    given(
-        draft,
-        "backups",
-        [
-            dict(
-                zip(
-                    ("component", "frequency", "retention", "location", "verification"),
-                    db_row,
-                    strict=True,
-                )
-            )
-        ],
+    interview = Interview(
+        store=_Store(draft),  # type: ignore[arg-type]
+        extractor=ClaudeExtractor(claude=claude, fallback=OfflineExtractor()),
+        clock=lambda: NOW,
     )
-    redis_row = ["Redis", "daily", "7 days", "S3", "checksum"]
-    fake.script(
-        ops(
-            op("rto", "4 Hours", "RTO 4 Hours"),
-            op("backups", [db_row, redis_row], "Redis daily, 7 days"),
-            op("external_services", "Stripe", "Stripe"),
-        )
+    fake.script(ops(op("rto", "2 hours", "RTO is 2 hours")))
+    outcome = interview.handle(
+        scope=draft.scope, draft_id=draft.id, author="U0002", text="RTO is 2 hours."
     )
-    text = "RTO 4 Hours, Stripe. Redis daily, 7 days in S3, checksum."
-    extraction = extractor.extract(draft=draft, asked=[], text=text, author="U9")
-    assert {u.slot_id for u in extraction.updates} == {"rto", "backups", "external_services"}
-    assert extraction.notes == ()
+    assert "Not saved: conflict: RTO: U0001 said “4 hours”, U0002 says “2 hours”" in outcome.text
+    assert "Reply 'actually RTO is …' to settle it." in outcome.text
+    assert draft.value("rto") == "4 hours"
 
 
 def test_quote_support_is_forgiving_about_case_spacing_and_ellipses():
