@@ -15,7 +15,8 @@ from bot.manual.draft import Draft, Op
 from bot.manual.findings import SCAN_LIMIT, Findings
 from bot.manual.schema import SLOT_BY_ID, SlotKind
 from bot.manual.slotnames import mention_at, mentions
-from bot.manual.textparse import parse_value, sentence_spans
+from bot.manual.textparse import sentence_spans
+from bot.manual.valueparse import parse_value
 
 _LEAD = r"^\s*(?:[-*•]\s+)?(?:(?:oh|ok|okay|hmm+|um+|also|and|but|no|sorry|oops)[,!.]?\s+)*"
 # "actually", "correction:", "sorry,": what follows corrects something. An answer that opens

@@ -12,7 +12,8 @@ against, so it prefers a missed fact to a wrong one. A reply is read in three pa
    read-only diagnostic commands, what the health check covers). Never an overwrite
    (``bot.manual.pickups``).
 
-The text mechanics (durations, items, table rows) live in ``bot.manual.textparse``.
+The text mechanics live in ``bot.manual.textparse`` (durations, items), ``bot.manual.rowparse``
+(table rows) and ``bot.manual.valueparse`` (which of them a slot uses).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.manual.findings import SCAN_LIMIT, Findings
 from bot.manual.pickups import pick_up
 from bot.manual.schema import SLOT_BY_ID, Slot, SlotKind
 from bot.manual.slotnames import label_regex, punctuated
+from bot.manual.valueparse import parse_value
 
 
 class OfflineExtractor:
@@ -87,7 +89,7 @@ def _answers(text: str, slots: tuple[Slot, ...], result: Findings) -> None:
         part = raw[trigger.end() :] if trigger else raw
         if slot_def.kind is not SlotKind.DURATION and tp.is_unknown(part):
             result.dont_know(slot_def.id)
-        elif (value := tp.parse_value(slot_def, part)) is not None:
+        elif (value := parse_value(slot_def, part)) is not None:
             result.add(slot_def.id, Op.SET, value, part)
         elif tp.is_unknown(part):
             result.dont_know(slot_def.id)
