@@ -128,7 +128,7 @@ class Service:
             database_ok=database_ok,
             migrated=lambda: is_at_head(engine),
             backlog=self.inbox.backlog_stats,
-            llm_mode="claude" if settings.llm_enabled else "offline",
+            llm_mode=self.runtime.llm_mode,
         )
         self.metrics = Metrics(backlog=self._backlog)
 

@@ -8,6 +8,8 @@ API key and ``ANTHROPIC_BASE_URL`` pointing at the fake. The fake answers like a
 from __future__ import annotations
 
 import io
+import json
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -162,6 +164,8 @@ def test_slack_interview_in_claude_mode_uploads_a_lint_clean_manual(tmp_path, fa
         http = HttpServer(service, host="127.0.0.1", port=0, threads=8).start()
         bot = Bot(slack, service, http)
         try:
+            with urllib.request.urlopen(f"{http.url}/health", timeout=5) as response:  # noqa: S310
+                assert json.loads(response.read())["checks"]["llm"] == f"Claude ({MODEL})"
             channel = "C0001"
             root = bot.start_interview(PAYMENTS.name, channel=channel)
             scope = Scope("T0001", channel)

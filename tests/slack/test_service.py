@@ -43,7 +43,7 @@ def test_health_reports_database_migrations_llm_and_backlog(bot):
     assert report["checks"] == {
         "database": "ok",
         "migrations": "ok",
-        "llm": "offline",
+        "llm": "offline rules",
         "backlog": "ok",
     }
     assert report["timestamp"].endswith("+00:00")
