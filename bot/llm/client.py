@@ -11,7 +11,9 @@ so the recipe lives in one place:
 - ``stop_reason`` is checked *before* parsing: truncated or refused output is never parsed;
 - pydantic validates; one re-ask carries the validation error; a second failure gives up;
 - the SDK retries 408/409/429/5xx, timeouts and dropped connections itself (``max_retries``),
-  so whatever still fails here is final for this call and becomes an :class:`LLMError`.
+  so whatever still fails here is final for this call and becomes an :class:`LLMError`;
+- every request that reaches (or tries to reach) the API is counted for /metrics with
+  ``record_llm_call(model=, outcome=)``: ``ok``, or what went wrong (:func:`outcome_of`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bot.llm.errors import (
 )
 from bot.llm.prompts import PromptLibrary
 from bot.llm.usage import CallKind, TokenUsage, UsageRecorder, record_usage
+from bot.observability import record_llm_call
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -76,6 +79,30 @@ def _usage(message: anthropic.types.Message) -> TokenUsage:
         cache_read_tokens=u.cache_read_input_tokens or 0,
         cache_write_tokens=u.cache_creation_input_tokens or 0,
     )
+
+
+def outcome_of(exc: BaseException) -> str:
+    """The /metrics label for a failed call: few, stable values an alert can be written on."""
+    if isinstance(exc, anthropic.APIStatusError):
+        status = exc.status_code
+        if status == 429:
+            return "rate_limited"
+        if status == 529:
+            return "overloaded"
+        if status in (408, 409) or status >= 500:
+            return "server_error"
+        return "request_error"
+    if isinstance(exc, anthropic.APITimeoutError):  # a subclass of APIConnectionError
+        return "timeout"
+    if isinstance(exc, anthropic.APIConnectionError):
+        return "connection_error"
+    if isinstance(exc, LLMTruncated):
+        return "truncated"
+    if isinstance(exc, LLMRefused):
+        return "refused"
+    if isinstance(exc, LLMInvalidOutput):
+        return "invalid_output"
+    return "error"
 
 
 def _text(message: anthropic.types.Message) -> str:
@@ -128,7 +155,7 @@ class ClaudeClient:
         call = (kind, draft_id, system, schema, max_tokens, cache)
         text = self._complete(*call, messages)
         try:
-            return output.model_validate_json(text)
+            return self._validated(output, text)
         except pydantic.ValidationError as exc:
             log.info("%s output failed validation; re-asking once", kind.value)
             problem = _short_errors(exc)
@@ -138,9 +165,19 @@ class ClaudeClient:
         ]
         text = self._complete(*call, messages)
         try:
-            return output.model_validate_json(text)
+            return self._validated(output, text)
         except pydantic.ValidationError as exc:
             raise LLMInvalidOutput(f"{kind.value}: invalid after one re-ask") from exc
+
+    def _validated(self, output: type[M], text: str) -> M:
+        """Parse one answer, and count its call as ok or invalid_output."""
+        try:
+            parsed = output.model_validate_json(text)
+        except pydantic.ValidationError:
+            record_llm_call(model=self.model, outcome="invalid_output")
+            raise
+        record_llm_call(model=self.model, outcome="ok")
+        return parsed
 
     def _complete(
         self,
@@ -165,27 +202,37 @@ class ClaudeClient:
                 messages=messages,
                 output_config={"format": {"type": "json_schema", "schema": schema}},
             )
-        except anthropic.APIStatusError as exc:
-            status = exc.status_code
-            if status in (408, 409, 429) or status >= 500:
-                raise LLMUnavailable(f"{kind.value}: HTTP {status} after retries") from exc
-            raise LLMRequestError(f"{kind.value}: HTTP {status}", status=status) from exc
-        except anthropic.APITimeoutError as exc:
-            raise LLMUnavailable(f"{kind.value}: timed out after retries") from exc
-        except anthropic.APIConnectionError as exc:
-            raise LLMUnavailable(f"{kind.value}: connection failed after retries") from exc
         except anthropic.AnthropicError as exc:
-            raise LLMUnavailable(f"{kind.value}: {type(exc).__name__}") from exc
+            record_llm_call(model=self.model, outcome=outcome_of(exc))
+            raise _as_llm_error(kind, exc) from exc
         usage = _usage(message)
         record_usage(self._recorder, draft_id=draft_id, kind=kind, model=self.model, usage=usage)
         stop = message.stop_reason
+        failure: LLMError | None = None
         if stop in _TRUNCATED_STOPS:
-            raise LLMTruncated(f"{kind.value}: output stopped at {stop}")
-        if stop == "refusal":
-            raise LLMRefused(f"{kind.value}: the model refused")
-        if stop is not None and stop not in _ACCEPTED_STOPS:
-            raise LLMInvalidOutput(f"{kind.value}: unexpected stop_reason {stop}")
+            failure = LLMTruncated(f"{kind.value}: output stopped at {stop}")
+        elif stop == "refusal":
+            failure = LLMRefused(f"{kind.value}: the model refused")
+        elif stop is not None and stop not in _ACCEPTED_STOPS:
+            failure = LLMInvalidOutput(f"{kind.value}: unexpected stop_reason {stop}")
+        if failure is not None:
+            record_llm_call(model=self.model, outcome=outcome_of(failure))
+            raise failure
         return _text(message)
+
+
+def _as_llm_error(kind: CallKind, exc: anthropic.AnthropicError) -> LLMError:
+    """What the SDK raised, once its own retries are spent, as one of our typed errors."""
+    if isinstance(exc, anthropic.APIStatusError):
+        status = exc.status_code
+        if status in (408, 409, 429) or status >= 500:
+            return LLMUnavailable(f"{kind.value}: HTTP {status} after retries")
+        return LLMRequestError(f"{kind.value}: HTTP {status}", status=status)
+    if isinstance(exc, anthropic.APITimeoutError):
+        return LLMUnavailable(f"{kind.value}: timed out after retries")
+    if isinstance(exc, anthropic.APIConnectionError):
+        return LLMUnavailable(f"{kind.value}: connection failed after retries")
+    return LLMUnavailable(f"{kind.value}: {type(exc).__name__}")
 
 
 __all__ = ["ClaudeClient", "LLMError", "make_anthropic", "output_schema"]

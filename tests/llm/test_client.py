@@ -141,3 +141,55 @@ def test_refusal_is_typed(fake, claude):
     fake.script(refusal(category="cyber"))
     with pytest.raises(LLMRefused):
         ask(claude)
+
+
+def test_every_call_is_counted_for_metrics_by_outcome(fake, make_claude):
+    from prometheus_client import REGISTRY
+
+    def counts() -> dict[str, float]:
+        outcomes = ("ok", "invalid_output", "overloaded", "rate_limited", "refused", "truncated")
+        outcomes += ("timeout", "request_error", "server_error", "connection_error")
+        return {
+            o: REGISTRY.get_sample_value(
+                "opsmanual_llm_calls_total", {"model": MODEL, "outcome": o}
+            )
+            or 0.0
+            for o in outcomes
+        }
+
+    before = counts()
+    claude = make_claude(max_retries=1, timeout=0.3)
+    fake.script(
+        http_error(429, retry_after=0.01),  # retried by the SDK: one call, ok
+        reply_json(EMPTY),
+        invalid_json(),  # one call invalid, its re-ask ok
+        reply_json(EMPTY),
+        *[http_error(529, retry_after=0.01)] * 2,
+        refusal(),
+        truncated("{"),
+        delay(3.0),
+        delay(3.0),
+        http_error(400),
+        http_error(500, should_retry=False),
+        disconnect(),
+        disconnect(),
+    )
+    ask(claude)
+    ask(claude)
+    failures = (LLMUnavailable, LLMRefused, LLMTruncated, LLMUnavailable, LLMRequestError)
+    for expected in (*failures, LLMUnavailable, LLMUnavailable):
+        with pytest.raises(expected):
+            ask(claude)
+    after = counts()
+    assert {k: after[k] - before[k] for k in after} == {
+        "ok": 2,
+        "invalid_output": 1,
+        "overloaded": 1,
+        "rate_limited": 0,  # the SDK's retry succeeded: that call is ok
+        "refused": 1,
+        "truncated": 1,
+        "timeout": 1,
+        "request_error": 1,
+        "server_error": 1,
+        "connection_error": 1,
+    }
