@@ -179,15 +179,26 @@ def parse_row(text: str, slot_def: Slot) -> Row | None:
     return _fill(columns, [head, *split_on(tail, _COMMA, limit=max(0, len(columns) - 2))])
 
 
+def _pipe_rows(line: str, slot_def: Slot) -> list[str]:
+    """A pipe line is one row, unless `;` cuts it into pieces that are each a full row of the
+    table ("a | b | c | d; e | f | g | h"); any other `;` is part of a cell and stays there."""
+    rows = [p for p in split_on(line, _ROW_SEP) if p.strip()]
+    inner = len(slot_def.columns) - 1  # pipes between the cells, outer pipes aside
+    if len(rows) > 1 and all(mask(row).strip("| ").count("|") == inner for row in rows):
+        return rows
+    return [line]
+
+
 def _row_texts(part: str, slot_def: Slot) -> list[str]:
-    """Row candidates: lines, then `;` outside code; markdown rule lines are dropped."""
+    """Row candidates: lines, then `;` outside code (between whole rows only, in a pipe line);
+    markdown rule lines are dropped."""
     pieces: list[str] = []
     for raw in part.split("\n"):
         line = raw.strip()
         if not line or (set(line) <= set("|:- ") and "--" in line):
             continue
         if "|" in mask(line):
-            pieces.append(line)
+            pieces.extend(_pipe_rows(line, slot_def))
         else:
             pieces.extend(p for p in split_on(BULLET.sub("", line), _ROW_SEP) if p.strip())
         if len(pieces) > MAX_ROWS:

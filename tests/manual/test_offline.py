@@ -203,6 +203,7 @@ def test_escalation_chains(text: str) -> None:
         "api (serves REST)\nworker (runs jobs)\npostgres (stores orders)",
         "api — serves REST\nworker — runs jobs\npostgres — stores orders",
         "api | serves REST\nworker | runs jobs\npostgres | stores orders",
+        "api | serves REST; worker | runs jobs; postgres | stores orders",
         "api (serves REST), worker (runs jobs), postgres (stores orders)",
     ],
 )
@@ -349,6 +350,42 @@ ISSUE = {
 )
 def test_common_issue_formats(text: str) -> None:
     assert values(text, "common_issues")["common_issues"] == [ISSUE]
+
+
+def test_semicolons_separate_full_pipe_rows() -> None:
+    """The hint promises `issue | symptoms | cause | fix`, one per line or `;`-separated."""
+    text = (
+        "DB pool exhausted | 500s on checkout | connection leak | restart the pods; "
+        "| Disk full | writes fail | logs not rotated | `logrotate -f x.conf; df -h` |;"
+    )
+    assert values(text, "common_issues")["common_issues"] == [
+        ISSUE,
+        {"issue": "Disk full", "symptoms": "writes fail", "cause": "logs not rotated",
+         "resolution": "`logrotate -f x.conf; df -h`"},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Disk full | writes fail; app returns 500s | logs not rotated | rotate logs",
+        "Disk full | writes fail | logs not rotated | rotate logs; then restart",
+        "Disk full | writes fail | logs not rotated; rotate logs | page",
+    ],
+)
+def test_a_semicolon_inside_a_pipe_row_stays_in_its_cell(text: str) -> None:
+    rows = values(text, "common_issues")["common_issues"]
+    assert len(rows) == 1  # type: ignore[arg-type]
+    assert rows[0]["issue"] == "Disk full"  # type: ignore[index]
+    assert any(";" in cell for cell in rows[0].values())  # type: ignore[index]
+
+
+def test_semicolon_separated_metric_pipe_rows() -> None:
+    text = "p99 | > 800ms | crit | page on-call; errors | > 2% | warn | check logs"
+    assert values(text, "metrics")["metrics"] == [
+        {"metric": "p99", "threshold": "> 800ms", "level": "Critical", "action": "page on-call"},
+        {"metric": "errors", "threshold": "> 2%", "level": "Warning", "action": "check logs"},
+    ]
 
 
 def test_three_issues_with_a_command_are_stored() -> None:
