@@ -10,6 +10,7 @@ cloud is called and typed is in ``bot.manual.wording``; ``Context`` picks the ri
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -129,7 +130,8 @@ class Context:
 
     @property
     def service(self) -> str:
-        """Deployable name used in commands: the first non-datastore component, else the slug."""
+        """Deployable name used in commands: the first non-datastore component whose name has
+        ASCII letters or digits, else the slug."""
         return self.app or self.slug
 
     @property
@@ -173,6 +175,13 @@ def _find(table: Sequence[tuple[str, ...]], texts: list[str]) -> tuple[str, ...]
 def _clean(name: str) -> str:
     """Drop characters that would break a Markdown table cell or start a heading."""
     return " ".join(name.replace("|", "/").replace("`", "").lstrip("#").split())
+
+
+def _command_name(name: str) -> str:
+    """``slugify(name)`` when the name has ASCII letters or digits, else "": a Hebrew or emoji
+    name slugs to its code points ("manual-5e9-5d9-…"), which no deployment is called."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return slugify(name) if any(c.isalnum() for c in ascii_name) else ""
 
 
 _CADENCES = (
@@ -230,7 +239,7 @@ def build_context(draft: Draft) -> Context:
         name=_clean(draft.name) or draft.slug,
         slug=draft.slug,
         components=names,
-        app=slugify(services[0]) if services else draft.slug,
+        app=next((slug for n in services if (slug := _command_name(n))), draft.slug),
         rpo=_rpo(draft.value("backups")) if draft.filled("backups") else "",
         database=database,
         engine_key=engine_key or "generic",

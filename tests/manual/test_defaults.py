@@ -169,6 +169,19 @@ def test_context_is_extracted_from_the_draft() -> None:
     assert (empty.database, empty.platform, empty.pager, empty.app) == ("", "", "", "payments-api")
 
 
+@pytest.mark.parametrize("first", ["שירות תשלומים", "🚀💳", "???"])
+def test_service_skips_component_names_without_ascii_words(first: str) -> None:
+    """A Hebrew or emoji name would slug to "manual-5e9-…", which no deployment is called."""
+    rows = [{"name": first, "purpose": "Takes payments"}, *COMPONENTS]
+    context = build_context(make_draft(components=rows, infrastructure="EKS on AWS"))
+    assert context.app == "api-gateway"
+    assert "rollout undo deploy/api-gateway`" in context.ops.rollback
+    only = [{"name": "🚀💳", "purpose": "Takes payments"}, {"name": "Redis", "purpose": "Cache"}]
+    assert build_context(make_draft(components=only)).service == "payments-api"
+    hebrew = build_context(make_draft(name="שירות", components=only))
+    assert hebrew.service == hebrew.slug
+
+
 def test_rich_draft_defaults_mention_its_context() -> None:
     got = proposals(rich_draft())
     assert "REINDEX" in got["db_indexes"][0]
