@@ -24,111 +24,14 @@ Every method opens and commits its own short transaction; none is held while a j
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import (
-    Engine,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    and_,
-    func,
-    literal,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import Engine, Table, and_, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.db.models import ID_LEN, Base, DraftRow, ReplyRow, json_type
-
-KIND_LEN = 32
-KEY_LEN = 512
-
-
-class JobStatus(StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-OPEN = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
-
-
-class JobRow(Base):
-    __tablename__ = "jobs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    workspace: Mapped[str] = mapped_column(String(ID_LEN))
-    channel: Mapped[str] = mapped_column(String(ID_LEN))
-    thread_ts: Mapped[str | None] = mapped_column(String(64))
-    lane: Mapped[str] = mapped_column(String(KEY_LEN))
-    draft_id: Mapped[int | None] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(KIND_LEN))
-    payload: Mapped[dict[str, Any]] = mapped_column(json_type())
-    event_key: Mapped[str | None] = mapped_column(String(KEY_LEN))
-    status: Mapped[str] = mapped_column(String(16))
-    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
-    worker_id: Mapped[str | None] = mapped_column(String(ID_LEN))
-    lease_until: Mapped[datetime | None]
-    not_before: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-    error: Mapped[str | None] = mapped_column(Text)
-
-    __table_args__ = (
-        UniqueConstraint("event_key"),
-        Index("ix_jobs_status_id", "status", "id"),
-        Index("ix_jobs_lane_id", "lane", "id"),
-    )
-
-
-class SideEffectRow(Base):
-    __tablename__ = "side_effects"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
-    effect_key: Mapped[str] = mapped_column(String(128))
-    result: Mapped[dict[str, Any] | None] = mapped_column(json_type(), nullable=True)
-    created_at: Mapped[datetime]
-
-    __table_args__ = (UniqueConstraint("job_id", "effect_key"),)
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    id: int
-    workspace: str
-    channel: str
-    thread_ts: str | None
-    lane: str
-    draft_id: int | None
-    kind: str
-    payload: dict[str, Any]
-    event_key: str | None
-    status: str
-    attempts: int
-    worker_id: str | None
-    lease_until: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class BacklogStats:
-    counts: dict[str, int]
-    oldest_pending_age: float
-
-    @property
-    def pending(self) -> int:
-        return self.counts.get(JobStatus.PENDING.value, 0)
+from bot.db.jobs import EFFECTS, JOBS, OPEN, BacklogStats, Job, JobStatus, job_from_row
+from bot.db.models import DraftRow, ReplyRow
 
 
 def utcnow() -> datetime:
@@ -140,27 +43,6 @@ def lane_for(*, workspace: str, channel: str, thread_ts: str | None) -> str:
     return f"{workspace}:{channel}:{thread_ts or '-'}"
 
 
-def _job(row: Any) -> Job:
-    m = row._mapping
-    return Job(
-        id=m["id"],
-        workspace=m["workspace"],
-        channel=m["channel"],
-        thread_ts=m["thread_ts"],
-        lane=m["lane"],
-        draft_id=m["draft_id"],
-        kind=m["kind"],
-        payload=dict(m["payload"] or {}),
-        event_key=m["event_key"],
-        status=m["status"],
-        attempts=m["attempts"],
-        worker_id=m["worker_id"],
-        lease_until=m["lease_until"],
-    )
-
-
-JOBS = cast(Table, JobRow.__table__)
-EFFECTS = cast(Table, SideEffectRow.__table__)
 DRAFTS = cast(Table, DraftRow.__table__)
 REPLIES = cast(Table, ReplyRow.__table__)
 
@@ -254,7 +136,7 @@ class SqlInbox:
         )
         with self.engine.begin() as conn:
             row = conn.execute(stmt).first()
-        return None if row is None else _job(row)
+        return None if row is None else job_from_row(row)
 
     def _update_held(
         self, job_id: int, worker_id: str, values: dict[str, Any], now: datetime | None
