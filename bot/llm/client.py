@@ -3,9 +3,11 @@
 Every feature (extract, phrase, condense, infer) goes through :meth:`ClaudeClient.structured`,
 so the recipe lives in one place:
 
-- the stable prefix (system rules, slot catalogue, task instructions) is sent as system blocks
-  with ``cache_control`` on the last one, and only the per-turn text follows it (each task has
-  its own output schema, which the API treats as part of the prefix, so each task caches its own);
+- the stable prefix (shared rules, the slot catalogue for extraction, task instructions) is
+  sent as system blocks with ``cache_control`` on the last one, and only the per-turn text
+  follows it (each task has its own output schema, which the API treats as part of the prefix,
+  so each task caches its own); calls whose prefix could not be cached, or would never be read
+  again, are sent without a breakpoint;
 - the answer is constrained with ``output_config`` (a JSON schema from a pydantic model);
   forced ``tool_choice`` is not used, since the newest models reject it;
 - ``stop_reason`` is checked *before* parsing: truncated or refused output is never parsed;
@@ -147,8 +149,9 @@ class ClaudeClient:
     ) -> M:
         """Ask once, validate, re-ask once with the error; raises LLMError when that fails.
 
-        ``cache=False`` for calls made once per manual (infer, condense): a cache write costs
-        1.25 times the input price and would never be read.
+        ``cache=False`` for calls made once per manual (infer, condense), where a cache write
+        costs 1.25 times the input price and would never be read, and for prefixes below the
+        API's minimum cacheable size (1,024 tokens for Sonnet: phrase), which it never caches.
         """
         schema = output_schema(output)
         messages: list[anthropic.types.MessageParam] = [{"role": "user", "content": user}]

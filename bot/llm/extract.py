@@ -1,6 +1,7 @@
 """ClaudeExtractor: a reply in, proposed slot operations out, never a lost reply.
 
-Incremental by design: each call sends the cached prefix, a compact draft, the questions just
+Incremental by design: each call sends the cached prefix, a compact draft narrowed to the
+sections being asked about (ids only for the rest, ``views.draft_view``), the questions just
 asked and the new reply, never the transcript, so the cost of a turn does not grow with the
 length of the conversation. What comes back is checked here before the core checks it again:
 
@@ -26,7 +27,7 @@ from bot.llm.errors import LLMError, LLMRefused
 from bot.llm.models import ExtractionOut, to_value
 from bot.llm.prompts import defang
 from bot.llm.usage import CallKind
-from bot.llm.views import asked_questions, filled_slots
+from bot.llm.views import asked_questions, draft_view
 from bot.manual.draft import Draft, Extraction, Op, SlotUpdate
 from bot.manual.ports import Extractor
 from bot.manual.schema import SLOT_BY_ID
@@ -124,7 +125,7 @@ class ClaudeExtractor:
                 CallKind.EXTRACT,
                 name=draft.name,
                 status=draft.status.value,
-                filled=filled_slots(draft),
+                view=draft_view(draft, asked),
                 asked=asked_questions(draft, asked),
                 reply=text,
             ),

@@ -1,10 +1,10 @@
 """ClaudeInferrer: context-specific proposals for the gaps left when an interview finishes.
 
-Claude sees the compact draft and the empty slots, and proposes values written for *this*
-system. Each proposal must pass the slot's own validation, carry no placeholder, and stay
-within the slot's word budget; anything else is dropped so the deterministic defaults
-fill that slot instead. The core records the survivors as ``Op.INFERRED`` and lists them for
-review ("Inferred, please check").
+Claude sees the compact draft and the catalogue lines of the empty slots (not the whole
+catalogue), and proposes values written for *this* system. Each proposal must pass the slot's
+own validation, carry no placeholder, and stay within the slot's word budget; anything else is
+dropped so the deterministic defaults fill that slot instead. The core records the survivors
+as ``Op.INFERRED`` and lists them for review ("Inferred, please check").
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from bot.llm.client import ClaudeClient
 from bot.llm.errors import LLMError
 from bot.llm.models import Proposals, to_value
 from bot.llm.usage import CallKind
-from bot.llm.views import filled_slots
+from bot.llm.views import entry, filled_slots
 from bot.manual.condense import value_words
 from bot.manual.draft import Draft
 from bot.manual.lint import find_placeholders
@@ -50,7 +50,11 @@ class ClaudeInferrer:
                 draft_id=draft.id,
                 system=prompts.system(CallKind.INFER),
                 user=prompts.turn(
-                    CallKind.INFER, name=draft.name, filled=filled_slots(draft), slot_ids=wanted
+                    CallKind.INFER,
+                    name=draft.name,
+                    filled=filled_slots(draft),
+                    slots=[entry(SLOT_BY_ID[s]) for s in wanted],
+                    slot_ids=wanted,
                 ),
                 output=Proposals,
                 max_tokens=MAX_TOKENS,

@@ -4,6 +4,11 @@ The deterministic planner has already chosen *what* to ask; Claude only chooses 
 ("You mentioned pgBackRest: how often does it run, and how long are backups kept?"). Any
 failure, or a message that does not pass the checks below, returns None and the core uses its
 template wording, so a phrasing problem can never stall an interview.
+
+The prompt is small on purpose: the shared rules, the task, the questions and a few known facts
+to refer to (what the asked sections already hold, and the system's stack), never the slot
+catalogue or the whole draft. Its prefix is far below the API's minimum cacheable size, so it
+is sent without a cache breakpoint.
 """
 
 from __future__ import annotations
@@ -16,17 +21,18 @@ from bot.llm.client import ClaudeClient
 from bot.llm.errors import LLMError
 from bot.llm.models import PhrasedQuestions
 from bot.llm.usage import CallKind
-from bot.llm.views import filled_slots
+from bot.llm.views import FACT_CHARS, FilledSlot, asked_sections, filled_slots
 from bot.manual.draft import Draft
 from bot.manual.gaps import Question
 from bot.manual.lint import find_placeholders
 from bot.manual.redact import neutralise_mentions
-from bot.manual.schema import SLOT_BY_ID
 
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 600
 MAX_CHARS = 900
+MAX_FACTS = 6
+STACK_SLOTS = ("infrastructure", "architecture")
 
 
 def acceptable(message: str, *, questions: Sequence[Question]) -> bool:
@@ -43,9 +49,17 @@ def acceptable(message: str, *, questions: Sequence[Question]) -> bool:
     return True
 
 
-def _related(questions: Sequence[Question]) -> set[int]:
-    """The overview plus the sections being asked about: what a follow-up can refer to."""
-    return {1} | {SLOT_BY_ID[q.slot_id].section for q in questions if q.slot_id in SLOT_BY_ID}
+def known_facts(draft: Draft, questions: Sequence[Question]) -> list[FilledSlot]:
+    """The few facts a follow-up can refer to: what the asked sections already hold (a partial
+    answer, a neighbouring slot) and the slots that name the system's stack, at most
+    ``MAX_FACTS``, each a short preview."""
+    sections = asked_sections(q.slot_id for q in questions)
+    facts = filled_slots(
+        draft, where=lambda s: s.section in sections or s.id in STACK_SLOTS, limit=FACT_CHARS
+    )
+    near = [f for f in facts if f.id not in STACK_SLOTS]
+    stack = [f for f in facts if f.id in STACK_SLOTS]
+    return (near + stack)[:MAX_FACTS]
 
 
 class ClaudePhraser:
@@ -64,11 +78,12 @@ class ClaudePhraser:
                 user=prompts.turn(
                     CallKind.PHRASE,
                     name=draft.name,
-                    filled=filled_slots(draft, sections=_related(questions)),
+                    filled=known_facts(draft, questions),
                     questions=list(questions),
                 ),
                 output=PhrasedQuestions,
                 max_tokens=MAX_TOKENS,
+                cache=False,  # a few hundred tokens: below the minimum cacheable prefix
             )
         except LLMError as exc:
             log.info("phrasing for draft %s fell back to the template: %s", draft.id, exc)

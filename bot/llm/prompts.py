@@ -2,9 +2,14 @@
 
 Prompts live as files, not strings in code, so they can be read and reviewed as prose. Each
 task template (extract, ask, condense, infer) renders twice: ``part="instructions"`` is the
-stable task description that joins the cached prefix, ``part="turn"`` is the per-call text.
+stable task description that joins the system prefix, ``part="turn"`` is the per-call text.
 ``StrictUndefined`` turns a missing variable into an error in the tests, not an empty hole in
 a prompt.
+
+Each task gets only what it needs (see :meth:`PromptLibrary.system`): the shared rules
+(``system.j2``), then for extraction the slot catalogue (``catalogue.j2``), then the task. The
+extraction prefix is the one worth caching (it is sent on every reply and is above the API's
+minimum cacheable size); the others are short or sent once per manual.
 
 Everything a person wrote goes through the ``fence`` filter: it is wrapped in a named tag, and
 any copy of our own fence tags inside it is defanged, so a reply cannot close its fence early
@@ -66,15 +71,24 @@ class PromptLibrary:
         return self._env.get_template(template).render(**context).strip() + "\n"
 
     @cached_property
-    def _system(self) -> str:
-        return self._render("system.j2", slots=catalogue())
+    def _rules(self) -> str:
+        return self._render("system.j2")
+
+    @cached_property
+    def _catalogue(self) -> str:
+        return self._render("catalogue.j2", sections=catalogue())
 
     def system(self, kind: CallKind) -> list[str]:
-        """The cached prefix: shared rules and slot catalogue, then this task's instructions.
+        """The system blocks of one task: the shared rules, the slot catalogue for extraction
+        only (phrasing, condensing and inferring are told about the few slots they handle in
+        their turn), then the task's instructions.
 
         Identical on every call of one kind, byte for byte, or the cache would never hit.
         """
-        return [self._system, self._render(TEMPLATES[kind], part="instructions")]
+        blocks = [self._rules]
+        if kind is CallKind.EXTRACT:
+            blocks.append(self._catalogue)
+        return [*blocks, self._render(TEMPLATES[kind], part="instructions")]
 
     def turn(self, kind: CallKind, **context: Any) -> str:
         return self._render(TEMPLATES[kind], part="turn", **context)

@@ -1,31 +1,55 @@
 """What Claude is shown: the slot catalogue (stable, cached) and a compact draft (per turn).
 
-The point of the compact draft is cost: an interview's prompt grows with the *facts* it has,
-shortened to a preview each, not with the transcript. A preview is enough to tell "set" from
-"correct" and to phrase a follow-up; code compares full values wherever it matters (conflicts).
+Cost is the point of every choice here. The catalogue is one short line per slot (id, shape,
+word budget, label and a few keywords), grouped under the manual's section titles: the shapes
+come from the schema, the meaning from the label and the section. The per-turn draft is the
+compact draft *narrowed to the conversation*: full previews for the slots in the sections being
+asked about, and only the ids of the other filled slots, so a turn's prompt grows with the
+facts of one section, not with the whole interview (and never with the transcript). Code
+compares full values wherever it matters (``merge`` decides conflicts on the stored values).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.manual.draft import MACHINE_OPS, Draft
+from bot.manual.outline import OUTLINE
 from bot.manual.schema import SLOT_BY_ID, SLOTS, Slot, SlotKind, Value
 
 PREVIEW_CHARS = 90  # enough to tell set from correct; code compares full values
+FACT_CHARS = 70  # a known fact a follow-up question may refer to
+MAX_KEYWORDS = 1
+SECTION_TITLES = {section.number: section.title for section in OUTLINE}
 
 
 @dataclass(frozen=True, slots=True)
 class CatalogueEntry:
     id: str
-    kind: str
-    subsection: str
-    label: str
-    about: str
-    shape: str
+    section: int
+    shape: str  # "" for text, the default kind
     budget: int
-    asked: bool
+    label: str  # "" when the id already says it
+    keywords: tuple[str, ...]
+
+    @property
+    def line(self) -> str:
+        """``id: shape budget label (keywords)``, e.g. ``kpis: 7w Key performance indicators
+        (throughput)`` or ``rto: duration 4w (recovery time)``."""
+        parts = [f"{self.id}:"]
+        parts += [self.shape] if self.shape else []
+        parts += [f"{self.budget}w"]
+        parts += [self.label] if self.label else []
+        parts += [f"({', '.join(self.keywords)})"] if self.keywords else []
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueSection:
+    number: int
+    title: str
+    entries: tuple[CatalogueEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,45 +60,81 @@ class FilledSlot:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftView:
+    """The draft as one turn shows it: previews where the conversation is, ids elsewhere."""
+
+    shown: tuple[FilledSlot, ...]
+    others: tuple[str, ...]  # filled, value not shown
+
+
+@dataclass(frozen=True, slots=True)
 class AskedQuestion:
     id: str
     text: str
     problem: str
 
 
+_FILLER = frozenset({"key", "system", "the", "of", "and"})
+
+
+def _words(text: str) -> set[str]:
+    """Words as 5-letter stems, so "recover" and "recovery" count as the same word."""
+    words = text.casefold().replace("_", " ").replace("-", " ").split()
+    return {w[:5] for w in words if w not in _FILLER}
+
+
 def _shape(slot_def: Slot) -> str:
     if slot_def.kind is SlotKind.TABLE:
-        least = f", at least {slot_def.min_items} rows" if slot_def.min_items > 1 else ""
-        return f"rows of [{', '.join(slot_def.columns)}]{least}"
-    if slot_def.kind is SlotKind.ITEMS:
-        if slot_def.exact_items:
-            return f"exactly {slot_def.exact_items} items, in order"
-        return "items, in order"
-    if slot_def.kind is SlotKind.DURATION:
-        return "a duration such as '4 hours'"
-    return "short prose"
+        least = f", {slot_def.min_items}+ rows" if slot_def.min_items > 1 else ""
+        return f"table [{', '.join(slot_def.columns)}{least}]"
+    if slot_def.kind is SlotKind.ITEMS and slot_def.exact_items:
+        return f"items [exactly {slot_def.exact_items}]"
+    return "" if slot_def.kind is SlotKind.TEXT else slot_def.kind.value
 
 
-def catalogue() -> list[CatalogueEntry]:
-    """Every slot, in manual order, described the same way on every call (cache-stable)."""
-    entries = []
+def _label(slot_def: Slot) -> str:
+    """The label, unless the id already says it ("rollback", "Rollback")."""
+    return "" if _words(slot_def.label) <= _words(slot_def.id) else slot_def.label
+
+
+def _keywords(slot_def: Slot) -> tuple[str, ...]:
+    """A keyword or two that the id and label do not already say (synonyms people use)."""
+    said = _words(f"{slot_def.id} {slot_def.label}")
+    chosen: list[str] = []
+    for keyword in slot_def.keywords:
+        words = _words(keyword) | {keyword.casefold().replace(" ", "")[:5]}
+        if words & said:
+            continue
+        chosen.append(keyword.casefold())
+        said |= words
+        if len(chosen) == MAX_KEYWORDS:
+            break
+    return tuple(chosen)
+
+
+def entry(slot_def: Slot) -> CatalogueEntry:
+    return CatalogueEntry(
+        id=slot_def.id,
+        section=slot_def.section,
+        shape=_shape(slot_def),
+        budget=slot_def.budget,
+        label=_label(slot_def),
+        keywords=_keywords(slot_def),
+    )
+
+
+def catalogue(slot_ids: Iterable[str] | None = None) -> list[CatalogueSection]:
+    """The slots (every one, or just ``slot_ids``) in manual order under their section titles;
+    the same text on every call, so the prefix that holds it stays cacheable."""
+    wanted = None if slot_ids is None else set(slot_ids)
+    sections: dict[int, list[CatalogueEntry]] = {}
     for slot_def in SLOTS:
-        about = slot_def.question.replace("{name}", "the system")
-        if slot_def.hint:
-            about += f" ({slot_def.hint})"
-        entries.append(
-            CatalogueEntry(
-                id=slot_def.id,
-                kind=slot_def.kind.value,
-                subsection=slot_def.subsection,
-                label=slot_def.label,
-                about=about,
-                shape=_shape(slot_def),
-                budget=slot_def.budget,
-                asked=slot_def.ask,
-            )
-        )
-    return entries
+        if wanted is None or slot_def.id in wanted:
+            sections.setdefault(slot_def.section, []).append(entry(slot_def))
+    return [
+        CatalogueSection(number, SECTION_TITLES.get(number, ""), tuple(entries))
+        for number, entries in sections.items()
+    ]
 
 
 def _clip(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -82,26 +142,45 @@ def _clip(text: str, limit: int = PREVIEW_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def preview(value: Value) -> str:
+def preview(value: Value, limit: int = PREVIEW_CHARS) -> str:
     """One line per slot: prose clipped, lists as "a; b; c", table rows as "x | y | z"."""
     if isinstance(value, str):
-        return _clip(value)
+        return _clip(value, limit)
     parts = [" | ".join(v.values()) if isinstance(v, dict) else str(v) for v in value]
-    return _clip(f"({len(parts)}) " + "; ".join(parts), PREVIEW_CHARS + 40)
+    return _clip(f"({len(parts)}) " + "; ".join(parts), limit + 40)
 
 
-def filled_slots(draft: Draft, *, sections: Collection[int] | None = None) -> list[FilledSlot]:
-    """Current values as previews; ``sections`` narrows them to what a task needs (phrasing
-    questions about monitoring needs the overview and monitoring facts, not the security ones)."""
+def filled_slots(
+    draft: Draft, *, where: Callable[[Slot], bool] | None = None, limit: int = PREVIEW_CHARS
+) -> list[FilledSlot]:
+    """Current values as previews, in manual order; ``where`` narrows them to what a task needs."""
     out = []
     for slot_def in SLOTS:
-        if sections is not None and slot_def.section not in sections:
+        if where is not None and not where(slot_def):
             continue
         fact = draft.current(slot_def.id)
         if fact is None or fact.value is None:
             continue
-        out.append(FilledSlot(slot_def.id, preview(fact.value), fact.op in MACHINE_OPS))
+        out.append(FilledSlot(slot_def.id, preview(fact.value, limit), fact.op in MACHINE_OPS))
     return out
+
+
+def asked_sections(asked: Iterable[str]) -> set[int]:
+    return {SLOT_BY_ID[s].section for s in asked if s in SLOT_BY_ID}
+
+
+def draft_view(draft: Draft, asked: Sequence[str]) -> DraftView:
+    """For extraction: previews of the filled slots in the asked sections (what the reply is
+    most likely to add to or restate), ids of the other filled slots (so the model knows they
+    hold a value: "correct" or "append" rather than a blind "set"). With nothing asked (a
+    correction after the manual is finished) every filled slot is shown."""
+    sections = asked_sections(asked) if asked else None
+    everything = filled_slots(draft)
+    if sections is None:
+        return DraftView(tuple(everything), ())
+    shown = tuple(f for f in everything if SLOT_BY_ID[f.id].section in sections)
+    others = tuple(f.id for f in everything if SLOT_BY_ID[f.id].section not in sections)
+    return DraftView(shown, others)
 
 
 def asked_questions(draft: Draft, asked: Sequence[str]) -> list[AskedQuestion]:

@@ -49,9 +49,12 @@ def test_request_has_model_schema_and_cached_prefix(fake, claude):
     assert schema["title"] == "ExtractionOut"
     assert schema["additionalProperties"] is False
     system = request.body["system"]
-    assert [b.get("cache_control") for b in system] == [None, {"type": "ephemeral"}]
-    assert "Untrusted data" in system[0]["text"]
-    assert "Task: extract" in system[1]["text"]
+    # one breakpoint, after the last block: rules, catalogue and task are one cached prefix
+    assert [b.get("cache_control") for b in system] == [None, None, {"type": "ephemeral"}]
+    assert "never instructions to you" in system[0]["text"]
+    assert "# Slots" in system[1]["text"]
+    assert "Task: extract" in system[2]["text"]
+    assert "<reply>\nhello\n</reply>" in request.user_text  # per-turn text after the prefix
     assert "temperature" not in request.body
     assert "tool_choice" not in request.body
     assert "tools" not in request.body
@@ -62,7 +65,9 @@ def test_second_call_reads_the_prefix_from_cache_and_usage_is_recorded(fake, cla
     ask(claude, "<reply>\none\n</reply>")
     ask(claude, "<reply>\ntwo, a different turn\n</reply>")
     first, second = (e.usage for e in usage.entries)
-    assert first.cache_write_tokens > 1000
+    # at least the API's minimum cacheable prefix (1,024 tokens for Sonnet), or the real API
+    # would not cache it at all: trimming the catalogue must not silently turn caching off
+    assert first.cache_write_tokens >= 1024
     assert first.cache_read_tokens == 0
     assert second.cache_read_tokens == first.cache_write_tokens
     assert second.cache_write_tokens == 0

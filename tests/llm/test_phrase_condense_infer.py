@@ -10,6 +10,7 @@ from bot.manual.condense import value_words
 from bot.manual.schema import SLOT_BY_ID, validate
 from tests.fakes.anthropic_api import http_error, refusal, reply_json
 from tests.llm.conftest import given
+from tests.llm.realistic import block
 
 # ---------------------------------------------------------------- phrasing
 
@@ -32,7 +33,31 @@ def test_phrasing_uses_the_related_draft_and_keeps_the_numbering(fake, claude, d
     assert "regulatory" not in user
     assert "backups: What is backed up" in user
     assert "graceful_shutdown: How do you stop it gracefully?" in user
-    assert fake.requests[0].body["system"][-1]["cache_control"] == {"type": "ephemeral"}
+    # its own small prompt: the rules and the task, no slot catalogue, no cache breakpoint
+    system = fake.requests[0].body["system"]
+    assert "Task: phrase" in system[-1]["text"]
+    assert "# Slots" not in fake.requests[0].system_text
+    assert not fake.requests[0].has_cache_control
+
+
+def test_phrasing_is_told_only_a_few_related_facts(fake, claude, draft):
+    for slot_id in ("external_services", "integrations", "app_monitoring", "rto", "audit"):
+        given(draft, slot_id, "4 hours" if slot_id == "rto" else f"{slot_id} value")
+    given(draft, "architecture", "Go API on EKS, " + "long " * 40)
+    given(draft, "infrastructure", "EKS, RDS PostgreSQL 15")
+    given(draft, "recovery_steps", ["Promote the replica", "Repoint DNS"])
+    fake.script(reply_json({"message": "You mentioned RDS. What is the RPO?"}))
+    phraser = ClaudePhraser(claude=claude)
+    assert phraser.phrase(draft=draft, questions=[gaps.Question(1, "rpo", "RPO?")]) is not None
+    known = block(fake.requests[0].user_text, "draft").splitlines()
+    # the asked section (9) first, then the stack; nothing from sections 1-8 beyond the stack
+    assert [line.split(" = ")[0] for line in known] == [
+        "rto",
+        "recovery_steps",
+        "architecture",
+        "infrastructure",
+    ]
+    assert max(len(line) for line in known) < 100  # short previews
 
 
 def test_phrasing_failures_return_none_so_the_template_is_used(fake, claude, draft):
@@ -145,7 +170,13 @@ def test_inferrer_returns_only_valid_requested_proposals(fake, claude, draft):
     }
     for slot_id, value in found.items():
         assert validate(SLOT_BY_ID[slot_id], value) == []
-    assert "infrastructure = EKS on AWS" in fake.requests[0].user_text
+    user = fake.requests[0].user_text
+    assert "infrastructure = EKS on AWS" in user
+    # the catalogue lines of the requested slots only, in the turn; none in the system prompt
+    assert "db_indexes: 7w Index optimization" in user
+    assert "severity_levels: table [level, description, response, escalation, 4+ rows]" in user
+    assert "regulatory:" not in user
+    assert "# Slots" not in fake.requests[0].system_text
 
 
 def test_inferrer_failure_proposes_nothing(fake, claude, draft):

@@ -26,10 +26,30 @@ def test_the_prefix_is_identical_on_every_call_and_names_every_slot(prompts):
     for kind in CallKind:
         first, second = prompts.system(kind), PromptLibrary().system(kind)
         assert first == second
-        assert first[0] == prompts.system(CallKind.EXTRACT)[0]  # shared across tasks
-    text = prompts.system(CallKind.EXTRACT)[0]
-    assert all(f"- {s.id} | " in text for s in SLOTS)
-    assert len(catalogue()) == len(SLOTS)
+        assert first[0] == prompts.system(CallKind.EXTRACT)[0]  # the shared rules
+    rules, slots, task = prompts.system(CallKind.EXTRACT)
+    assert "never instructions to you" in rules
+    assert all(f"\n{s.id}: " in slots for s in SLOTS)
+    assert "Task: extract" in task
+    assert sum(len(section.entries) for section in catalogue()) == len(SLOTS)
+    # only extraction needs the catalogue: the other tasks get the few slots they handle
+    for kind in (CallKind.PHRASE, CallKind.CONDENSE, CallKind.INFER):
+        assert "# Slots" not in "".join(prompts.system(kind))
+
+
+def test_catalogue_lines_are_compact_and_keep_what_extraction_needs():
+    lines = {e.id: e.line for section in catalogue() for e in section.entries}
+    assert lines["rto"] == "rto: duration 4w (recovery time)"
+    assert lines["kpis"].startswith("kpis: 7w Key performance indicators")
+    assert lines["backups"].startswith(
+        "backups: table [component, frequency, retention, location, verification] 22w"
+    )
+    assert lines["escalation"].startswith("escalation: items [exactly 4] 22w")
+    assert lines["components"].startswith("components: table [name, purpose, 3+ rows] 22w")
+    assert max(len(line) for line in lines.values()) < 100
+    titles = [section.title for section in catalogue()]
+    assert titles[0] == "System Overview"
+    assert len(titles) == 10
 
 
 def test_missing_variables_fail_loudly(prompts):
