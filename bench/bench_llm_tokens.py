@@ -12,16 +12,36 @@ Per scenario, side by side:
 - Claude mode: the real ``Interview`` with every Claude part (extract, phrase, infer, condense)
   and an engineer who answers in free prose, a whole section per reply
   (``tests.llm.realistic.ProseEngineer``); tokens as the fake reported them.
-- naive: the same calls, but each carrying the whole transcript so far (every question and
-  reply) instead of the compact draft, with no prompt caching: what "send the conversation
-  every turn" costs. Computed from the very same prompts with the same token counting.
+- naive ("send the whole transcript every turn"): every request Claude mode made, re-counted
+  uncached, with the whole transcript so far (every bot message and reply) in place of the
+  request's ``<draft>`` block and everything else exactly as sent: the same system prompt
+  (rules, catalogue, task), the same questions, the same fenced reply, every message of a
+  re-ask. So the naive way makes the same calls (an extraction per reply and a phrasing per
+  question message, as we do) and gains from every prompt we trim just as we do. The
+  extraction's transcript ends before the reply it extracts (the reply has its own fence);
+  the calls after it in the same turn (phrase, infer, condense) see that reply too. A call
+  without a draft (condense reads only the fields it shortens) is counted as sent.
 - offline mode: replies needed by ``bench.scenarios.SimulatedEngineer`` (three questions per
   message, one answer each) with the offline extractor; and, as a control, the offline rules
   fed the very same prose replies as Claude.
 
-"Prompt tokens" are everything the model reads: uncached input + cache reads + cache writes.
+"Prompt tokens" are everything the model reads: uncached input + cache reads + cache writes,
+a cache read counting as a whole token (the cost rows price it at a tenth).
+
+The two token targets pull against each other here. These interviews take nine replies, so the
+whole transcript is short (about 1,500 tokens at the end) and the fixed part of each request
+(rules, catalogue, task), which both sides send, weighs as much as the draft-vs-transcript
+difference. Reads from cache can only reach 70% of prompt tokens if that fixed part dominates,
+which pushes the naive ratio towards 100%; the ratio can only fall under 50% if the fixed part
+nearly disappears, e.g. an extraction prompt without the slot catalogue (measured: 45-46% of
+naive, 0% from cache since 390 tokens are below the cacheable minimum, and a higher cost,
+$0.084-0.086 against $0.081-0.083). The prompts keep the catalogue, compact, in a cacheable
+extraction prefix (the "extraction prefix" row, which must stay >= 1,024 tokens), give the other
+calls only what they need, and report both figures as measured.
+
 Exits 1 when a target is missed: prompt tokens <= 50% of naive, cache reads >= 70% of prompt
-tokens, and fewer replies than offline.
+tokens, an extraction prefix long enough to cache, fewer replies than offline, a lint-clean
+manual.
 """
 
 from __future__ import annotations
@@ -44,7 +64,7 @@ from bot.db.migrate import upgrade_to_head
 from bot.db.store import SqlStore
 from bot.llm.factory import make_llm_parts
 from bot.llm.pricing import estimate_cost
-from bot.llm.prompts import fence
+from bot.llm.prompts import PromptLibrary, fence
 from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage
 from bot.manual.draft import Scope
 from bot.manual.interview import Interview, Kind
@@ -52,7 +72,7 @@ from bot.manual.lint import lint_manual
 from bot.manual.offline import OfflineExtractor
 from bot.manual.publish import ManualBuilder
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedRequest
-from tests.llm.realistic import ProseEngineer, ScriptedClaude, block
+from tests.llm.realistic import ProseEngineer, ScriptedClaude
 
 MODEL = "claude-sonnet-5-5"
 SCOPE = Scope(workspace="bench", channel="bench")
@@ -60,6 +80,14 @@ MAX_NAIVE_SHARE = 0.50
 MIN_CACHE_SHARE = 0.70
 REPLY_CAP = 40
 MIN_CACHEABLE = 1024
+
+
+KINDS = {
+    "ExtractionOut": CallKind.EXTRACT,
+    "PhrasedQuestions": CallKind.PHRASE,
+    "Condensed": CallKind.CONDENSE,
+    "Proposals": CallKind.INFER,
+}
 
 
 def tokens(chars: int) -> int:
@@ -78,15 +106,37 @@ class ClaudeRun:
     usage: TokenUsage = field(default_factory=TokenUsage)
     naive_prompt: int = 0
     calls: dict[str, int] = field(default_factory=dict)
+    prompt_by_kind: dict[str, int] = field(default_factory=dict)
+    naive_by_kind: dict[str, int] = field(default_factory=dict)
+    extract_prefix: int = 0  # tokens up to the extraction's cache breakpoint
+
+
+def _message_texts(request: RecordedRequest) -> list[str]:
+    texts = []
+    for message in request.body["messages"]:
+        content = message["content"]
+        if isinstance(content, str):
+            texts.append(content)
+        else:
+            texts.extend(b["text"] for b in content if b.get("type") == "text")
+    return texts
 
 
 def naive_prompt_tokens(request: RecordedRequest, transcript: str) -> int:
-    """The same call with the whole transcript in place of the compact draft, uncached."""
-    system = sum(len(b["text"]) for b in request.body["system"])
-    user = request.user_text
-    draft = block(user, "draft")
-    per_turn = len(user) - len(draft) + len(fence(transcript or "(nothing yet)", "transcript"))
-    return tokens(system + per_turn)
+    """The very same request, uncached, with the whole transcript in place of its draft.
+
+    Everything else stays as sent: the system blocks (rules, catalogue, task), the questions,
+    the fenced reply, every message of a re-ask. A call that carries no draft (condense reads
+    only the fields it shortens) is counted as sent: the conversation would not help it.
+    """
+    chars = sum(len(b["text"]) for b in request.body["system"])
+    for text in _message_texts(request):
+        if "<draft>\n" in text:
+            start = text.rfind("<draft>\n")
+            end = text.rfind("\n</draft>") + len("\n</draft>")
+            text = text[:start] + fence(transcript or "(nothing yet)", "transcript") + text[end:]
+        chars += len(text)
+    return tokens(chars)
 
 
 def claude_interview(scenario: Scenario, workdir: Path) -> ClaudeRun:
@@ -111,15 +161,21 @@ def claude_interview(scenario: Scenario, workdir: Path) -> ClaudeRun:
         )
         engineer = ProseEngineer(scenario.answers)
         transcript: list[str] = []
-        naive: list[int] = []
+        naive: list[tuple[str, int]] = []
 
-        def account(since: int) -> None:
-            so_far = "\n\n".join(transcript)
-            naive.extend(naive_prompt_tokens(r, so_far) for r in fake.requests[since:])
+        def account(since: int, reply: str | None) -> None:
+            """The extraction sees the reply in its own fence, so its transcript is the turns
+            before; the calls after it (phrase, infer, condense) would see the reply too."""
+            before = "\n\n".join(transcript)
+            after = "\n\n".join([*transcript, reply]) if reply else before
+            for request in fake.requests[since:]:
+                kind = KINDS[str((request.output_schema or {}).get("title"))]
+                so_far = before if kind is CallKind.EXTRACT else after
+                naive.append((kind.value, naive_prompt_tokens(request, so_far)))
 
         try:
             outcome = core.start(scope=SCOPE, name=scenario.name, owner="bench")
-            account(0)
+            account(0, None)
             transcript.append(outcome.text)
             while outcome.kind is not Kind.COMPLETE and run.replies < REPLY_CAP:
                 reply = engineer.reply([q.slot_id for q in outcome.questions])
@@ -129,7 +185,7 @@ def claude_interview(scenario: Scenario, workdir: Path) -> ClaudeRun:
                 outcome = core.handle(
                     scope=SCOPE, draft_id=outcome.draft.id or 0, author="bench", text=reply
                 )
-                account(since)
+                account(since, reply)
                 transcript += [reply, outcome.text]
                 run.replies += 1
         finally:
@@ -141,9 +197,15 @@ def claude_interview(scenario: Scenario, workdir: Path) -> ClaudeRun:
         report = lint_manual(outcome.manual.markdown)
         run.lint_ok, run.words = report.ok, report.word_count
     run.usage = log.total()
-    run.naive_prompt = sum(naive)
+    run.naive_prompt = sum(n for _, n in naive)
+    for kind, n in naive:
+        run.naive_by_kind[kind] = run.naive_by_kind.get(kind, 0) + n
     for entry in log.entries:
         run.calls[entry.kind] = run.calls.get(entry.kind, 0) + 1
+        prompt = run.prompt_by_kind.get(entry.kind, 0) + entry.usage.prompt_tokens
+        run.prompt_by_kind[entry.kind] = prompt
+    prompts = PromptLibrary()
+    run.extract_prefix = tokens(sum(len(b) for b in prompts.system(CallKind.EXTRACT)))
     return run
 
 
@@ -169,6 +231,13 @@ def offline_prose_interview(scenario: Scenario, workdir: Path) -> int:
         return replies
     finally:
         engine.dispose()
+
+
+def _split(by_kind: dict[str, int]) -> str:
+    """Prompt tokens of the per-reply calls (extract, phrase) and the once-per-manual ones."""
+    once = by_kind.get(CallKind.CONDENSE, 0) + by_kind.get(CallKind.INFER, 0)
+    parts = (by_kind.get(CallKind.EXTRACT, 0), by_kind.get(CallKind.PHRASE, 0), once)
+    return "/".join(f"{n / 1000:.1f}" for n in parts) + "k"
 
 
 def _row(label: str, cells: Sequence[str], target: str = "") -> str:
@@ -202,6 +271,9 @@ def report(runs: list[ClaudeRun], offline: list[int], prose: list[int]) -> int:
         put("output", f"{u.output_tokens:,}")
         put("prompt", f"{prompt:,}")
         put("naive", f"{run.naive_prompt:,}")
+        put("split", _split(run.prompt_by_kind))
+        put("nsplit", _split(run.naive_by_kind))
+        put("prefix", f"{run.extract_prefix:,}")
         put("ratio", f"{share:.1%}")
         put("uncached", f"{u.input_tokens / run.naive_prompt:.1%}")
         put("costratio", f"{cost / naive_cost:.1%}")
@@ -224,6 +296,8 @@ def report(runs: list[ClaudeRun], offline: list[int], prose: list[int]) -> int:
             missed.append(f"{key}: {run.replies} replies vs {offline_replies} offline")
         if not run.lint_ok:
             missed.append(f"{key}: the manual fails lint")
+        if run.extract_prefix < MIN_CACHEABLE:
+            missed.append(f"{key}: the extraction prefix is too short to be cached")
 
     print(f"opsmanual Claude token benchmark: {MODEL} (fake API, chars/4 tokens), per manual")
     print(_row("", [r.scenario.name for r in runs], "target"))
@@ -234,7 +308,10 @@ def report(runs: list[ClaudeRun], offline: list[int], prose: list[int]) -> int:
         ("cache write tokens", "write", ""),
         ("output tokens", "output", ""),
         ("prompt tokens (input+read+write)", "prompt", ""),
+        ("  extract/phrase/once per manual", "split", ""),
+        ("  extraction prefix (cached)", "prefix", ">= 1,024"),
         ("  naive: whole transcript, no cache", "naive", "baseline"),
+        ("  extract/phrase/once per manual", "nsplit", ""),
         ("  ours / naive", "ratio", "<= 50%"),
         ("  uncached input / naive", "uncached", ""),
         ("cache reads / prompt tokens", "cache", ">= 70%"),
