@@ -1,12 +1,13 @@
 """What Claude is shown: the slot catalogue (stable, cached) and a compact draft (per turn).
 
 Cost is the point of every choice here. The catalogue is one short line per slot (id, shape,
-word budget, label and a few keywords), grouped under the manual's section titles: the shapes
-come from the schema, the meaning from the label and the section. The per-turn draft is the
-compact draft *narrowed to the conversation*: full previews for the slots in the sections being
-asked about, and only the ids of the other filled slots, so a turn's prompt grows with the
-facts of one section, not with the whole interview (and never with the transcript). Code
-compares full values wherever it matters (``merge`` decides conflicts on the stored values).
+word budget, label unless the id says it, a keyword people use), under the manual's section
+titles: the shapes come from the schema, the meaning from the label and the section. The
+per-turn draft is the compact draft *narrowed to the conversation*: full previews for the
+slots in the sections being asked about, and only the ids of the other filled slots, so a
+turn's prompt grows with the facts of one section, not with the whole interview (and never
+with the transcript). Code compares full values wherever it matters (``merge`` decides
+conflicts on the stored values).
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ class CatalogueEntry:
 
     @property
     def line(self) -> str:
-        """``id: shape budget label (keywords)``, e.g. ``kpis: 7w Key performance indicators
-        (throughput)`` or ``rto: duration 4w (recovery time)``."""
+        """``id: shape budget label (keyword)``, e.g. ``rto: duration 4w (recovery time)`` or
+        ``db_cleanup: 8w Cleanup tasks (purge)``."""
         parts = [f"{self.id}:"]
         parts += [self.shape] if self.shape else []
         parts += [f"{self.budget}w"]
@@ -98,7 +99,8 @@ def _label(slot_def: Slot) -> str:
 
 
 def _keywords(slot_def: Slot) -> tuple[str, ...]:
-    """A keyword or two that the id and label do not already say (synonyms people use)."""
+    """Up to ``MAX_KEYWORDS`` keywords the id and label do not already say (what people call
+    it: "purge" for cleanup tasks, "failover" for recovery steps)."""
     said = _words(f"{slot_def.id} {slot_def.label}")
     chosen: list[str] = []
     for keyword in slot_def.keywords:
@@ -123,14 +125,12 @@ def entry(slot_def: Slot) -> CatalogueEntry:
     )
 
 
-def catalogue(slot_ids: Iterable[str] | None = None) -> list[CatalogueSection]:
-    """The slots (every one, or just ``slot_ids``) in manual order under their section titles;
-    the same text on every call, so the prefix that holds it stays cacheable."""
-    wanted = None if slot_ids is None else set(slot_ids)
+def catalogue() -> list[CatalogueSection]:
+    """Every slot in manual order under its section title, the same text on every call, so
+    the prefix that holds it stays cacheable."""
     sections: dict[int, list[CatalogueEntry]] = {}
     for slot_def in SLOTS:
-        if wanted is None or slot_def.id in wanted:
-            sections.setdefault(slot_def.section, []).append(entry(slot_def))
+        sections.setdefault(slot_def.section, []).append(entry(slot_def))
     return [
         CatalogueSection(number, SECTION_TITLES.get(number, ""), tuple(entries))
         for number, entries in sections.items()
