@@ -76,6 +76,8 @@ def _strip_comment(line: str) -> str:
 
 def _scalar(text: str) -> Any:
     text = text.strip()
+    if text[:1] in ("{", "[", "&", "*", "!", "|", ">"):
+        raise ValueError(f"unsupported YAML value: {text!r}")
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         return text[1:-1]
     if text in ("true", "false"):
@@ -168,8 +170,9 @@ a:
             "e": ["plain"],
         }
     }
-    with pytest.raises(ValueError, match="unsupported"):
-        parse_yaml_subset("a: 1\nb:\n  [1, 2]\n")
+    for unsupported in ("a: 1\nb:\n  [1, 2]\n", "a: >\n  folded\n", "a: {b: 1}\n", "a: &x 1\n"):
+        with pytest.raises(ValueError, match="unsupported"):
+            parse_yaml_subset(unsupported)
 
 
 def test_yaml_subset_parser_agrees_with_pyyaml():
