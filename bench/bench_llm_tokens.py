@@ -278,6 +278,10 @@ def report(runs: list[ClaudeRun], offline: list[int], prose: list[int]) -> int:
         put("uncached", f"{u.input_tokens / run.naive_prompt:.1%}")
         put("costratio", f"{cost / naive_cost:.1%}")
         put("cache", f"{u.cache_read_share:.1%}")
+        # Only extraction carries cache_control (phrase/condense/infer are below the minimum
+        # cacheable size or run once), so this is the share on the calls that can be cached.
+        extract_prompt = run.prompt_by_kind.get(CallKind.EXTRACT, 0)
+        put("xcache", f"{u.cache_read_tokens / extract_prompt:.1%}" if extract_prompt else "n/a")
         put("cost", f"${cost:.3f}")
         put("ncost", f"${naive_cost:.3f}")
         put("creplies", f"{run.replies}" if run.complete else f"{run.replies} (stuck)")
@@ -315,6 +319,7 @@ def report(runs: list[ClaudeRun], offline: list[int], prose: list[int]) -> int:
         ("  ours / naive", "ratio", "<= 50%"),
         ("  uncached input / naive", "uncached", ""),
         ("cache reads / prompt tokens", "cache", ">= 70%"),
+        ("  cache reads / extraction prompt tokens", "xcache", ""),
         ("estimated cost (list prices)", "cost", ""),
         ("  naive estimated cost", "ncost", ""),
         ("  ours / naive", "costratio", ""),
