@@ -52,12 +52,23 @@ def read_replies(stream: TextIO, *, prompt: str, out: TextIO) -> Iterator[str]:
             buffer = []
 
 
-def _write_manual(manual: Manual, *, output: Path | None, out: TextIO) -> Path:
-    path = output if output is not None else Path.cwd() / manual.filename
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(manual.markdown, encoding="utf-8")
+def _target(output: Path | None, filename: str) -> Path:
+    """`-o` may name a file or an existing directory; without it, the current directory."""
+    if output is None:
+        return Path.cwd() / filename
+    return output / filename if output.is_dir() else output
+
+
+def _write_manual(manual: Manual, *, path: Path, out: TextIO) -> None:
+    """A write error is reported and the session goes on: the version is already stored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(manual.markdown, encoding="utf-8")
+    except OSError as exc:
+        out.write(f"error: cannot write {path}: {exc.strerror or exc}. ")
+        out.write("The manual is saved; `opsmanual render ID -o FILE` writes it later.\n")
+        return
     out.write(f"Wrote {path}\n")
-    return path
 
 
 def _show(outcome: Outcome, *, output: Path | None, out: TextIO) -> None:
@@ -67,10 +78,11 @@ def _show(outcome: Outcome, *, output: Path | None, out: TextIO) -> None:
         out.write(outcome.text + "\n")
     if outcome.manual is not None:
         if outcome.kind is Kind.DRAFT:
-            draft_path = (output.parent if output else Path.cwd()) / outcome.manual.filename
-            _write_manual(outcome.manual, output=draft_path, out=out)
+            # The preview goes beside the manual, never over it.
+            folder = _target(output, outcome.manual.filename).parent
+            _write_manual(outcome.manual, path=folder / outcome.manual.filename, out=out)
         else:
-            _write_manual(outcome.manual, output=output, out=out)
+            _write_manual(outcome.manual, path=_target(output, outcome.manual.filename), out=out)
             out.write("Send corrections to make a new version, or press Ctrl-D to quit.\n")
     out.flush()
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot.config import Settings, load_settings
 from bot.manual import gaps
@@ -144,6 +144,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
             print(f"error: no draft with id {args.id}; see `opsmanual list`", file=sys.stderr)
             return 2
         text = _manual_text(runtime, draft)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")
         print(f"Wrote {args.output}")
         return 0
@@ -235,9 +236,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"error: cannot use the database: driver {exc.name!r} is not installed", file=sys.stderr
         )
         return 2
-    except (ArgumentError, OperationalError) as exc:
-        reason = str(exc.orig) if isinstance(exc, OperationalError) else str(exc)
-        print(f"error: cannot use the database: {reason.splitlines()[0]}", file=sys.stderr)
+    except BrokenPipeError:
+        # `opsmanual show 1 | head`: the reader left; say nothing more (as cat would).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}".strip(), file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # sqlalchemy is imported lazily so `lint` and `--help` stay fast; its errors are
+        # matched here by type once a command has loaded it.
+        from sqlalchemy.exc import ArgumentError, OperationalError
+
+        if isinstance(exc, OperationalError):
+            reason = str(exc.orig).splitlines()[0]
+        elif isinstance(exc, ArgumentError):
+            reason = str(exc).splitlines()[0]
+        else:
+            raise
+        print(f"error: cannot use the database: {reason}", file=sys.stderr)
         return 2
 
 

@@ -210,3 +210,23 @@ def test_migrate_twice_is_idempotent(tmp_path: Path) -> None:
 )
 def test_a_bad_db_url_is_one_clear_line(tmp_path: Path, url: str, says: str) -> None:
     assert_one_error_line(run(tmp_path, "list", "--db", url), says=says)
+
+
+def test_chat_output_into_an_existing_directory_and_render_into_a_new_one(tmp_path: Path) -> None:
+    folder = tmp_path / "manuals"
+    folder.mkdir()
+    chat = subprocess.run(
+        [*COMMAND, "chat", "Dir Test", "-o", str(folder)],
+        input="finish\n",
+        capture_output=True,
+        text=True,
+        env=cli_env(tmp_path),
+        timeout=120,
+        check=False,
+    )
+    assert chat.returncode == 0, chat.stderr
+    assert (folder / "dir-test-operations-manual.md").is_file()
+    target = tmp_path / "new" / "deeper" / "m.md"
+    rendered = run(tmp_path, "render", "1", "-o", str(target))
+    assert rendered.returncode == 0, rendered.stderr
+    assert target.read_text(encoding="utf-8").startswith("# Operations Manual: Dir Test")

@@ -339,7 +339,10 @@ def merge(
         if is_list and grow:
             value = _combine(before, value)
         problems = validate(slot_def, value)
-        if problems and not (is_list and value):
+        # A partial list may grow across replies (two metrics now, a third later), but a
+        # correction replaces the whole value, so it must stand on its own.
+        partial_ok = is_list and bool(value) and update.op is not Op.CORRECT
+        if problems and not partial_ok:
             rejected.append(Rejection(update.slot_id, problems[0]))
             continue
         if value == before:

@@ -8,7 +8,7 @@ the extractor (possibly an LLM) runs between them, never inside one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -18,8 +18,8 @@ from bot.manual.draft import Draft, DraftStatus, MergeResult, Scope, merge
 from bot.manual.inputs import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
 from bot.manual.ports import Extractor, Phraser, Store, UsageReport
 from bot.manual.publish import Manual, ManualBuilder
-from bot.manual.redact import redact_secrets
-from bot.manual.schema import SLOT_BY_ID, Value
+from bot.manual.redact import RedactionResult, redact_secrets
+from bot.manual.schema import SLOT_BY_ID, SLOTS, Value
 
 MAX_NAME_CHARS = 120
 
@@ -49,6 +49,21 @@ class Outcome:
     questions: tuple[gaps.Question, ...] = ()
     manual: Manual | None = None
     notices: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _redaction_notice(redaction: RedactionResult) -> list[str]:
+    if not redaction.changed:
+        return []
+    return [f"I removed what looked like secrets ({', '.join(redaction.kinds)}) before saving."]
+
+
+def _same_body(stored: str, manual: Manual) -> bool:
+    """Equal apart from the version/date line, which changes with every render."""
+
+    def body(markdown: str) -> list[str]:
+        return [line for line in markdown.splitlines() if not line.startswith("*Version ")]
+
+    return body(stored) == body(manual.markdown)
 
 
 def utcnow() -> datetime:
@@ -97,10 +112,6 @@ class Interview:
         self._phraser = phraser
         self._usage = usage
 
-    @property
-    def extractor_name(self) -> str:
-        return self._extractor.name
-
     # ------------------------------------------------------------------ lifecycle
 
     def start(self, *, scope: Scope, name: str, owner: str) -> Outcome:
@@ -110,17 +121,22 @@ class Interview:
             raise InterviewError("A manual needs a name, e.g. `new Payments API`.")
         if len(clean) > MAX_NAME_CHARS:
             raise InterviewError(f"Keep the name under {MAX_NAME_CHARS} characters.")
-        clean = redact_secrets(clean).text
-        existing = self._store.find_drafts(scope=scope, name=clean)
+        redaction = redact_secrets(clean)
+        notices = _redaction_notice(redaction)
+        existing = self._store.find_drafts(scope=scope, name=redaction.text)
         if existing:
             draft = existing[0]
-            return self._questions(draft, Kind.EXISTING, [self._resume_line(draft)])
-        draft = self._store.create_draft(scope=scope, name=clean, owner=owner, now=self._clock())
+            return self._questions(
+                draft, Kind.EXISTING, [self._resume_line(draft)], notices=notices
+            )
+        draft = self._store.create_draft(
+            scope=scope, name=redaction.text, owner=owner, now=self._clock()
+        )
         intro = (
             f"Let's write the operations manual for {draft.name}. I will ask a few questions "
             "at a time; answer in your own words. Type `help` for commands."
         )
-        return self._questions(draft, Kind.STARTED, [intro])
+        return self._questions(draft, Kind.STARTED, [intro], notices=notices)
 
     def resume(self, *, scope: Scope, draft_id: int) -> Outcome:
         draft = self._load(scope, draft_id)
@@ -138,15 +154,21 @@ class Interview:
         """One human message: a command word, or an answer to extract facts from."""
         draft = self._load(scope, draft_id)
         cleaned = clean_reply(text)
-        if not cleaned or is_mostly_junk(text, cleaned):
-            note = "Mostly unreadable characters" if is_mostly_junk(text, cleaned) else "Empty"
+        junk = is_mostly_junk(text, cleaned)
+        if not cleaned or junk:
+            note = "Mostly unreadable characters" if junk else "Empty"
             return self._notice(draft, f"{note} reply: nothing saved. {self._ask_hint(draft)}")
         command = parse_command(cleaned)
         if command is not None:
             return self.command(scope=scope, draft_id=draft.id or 0, command=command)
+        # Redact before anything can echo the text back (an unknown `/xoxb-…` "command" too).
+        redaction = redact_secrets(cleaned)
+        notices = _redaction_notice(redaction)
         if looks_like_unknown_command(cleaned):
             return self._notice(
-                draft, f"I don't know the command `{cleaned}`. Type `help` for the ones I know."
+                draft,
+                f"I don't know the command `{redaction.text}`. Type `help` for the ones I know.",
+                notices=notices,
             )
         if len(cleaned) > MAX_REPLY_CHARS:
             return self._notice(
@@ -154,7 +176,9 @@ class Interview:
                 f"That reply is {len(cleaned):,} characters; the limit is {MAX_REPLY_CHARS:,}. "
                 "Nothing was saved: please send it in parts.",
             )
-        return self._answer(draft, author=author, text=cleaned, source_ref=source_ref)
+        return self._answer(
+            draft, author=author, text=redaction.text, source_ref=source_ref, notices=notices
+        )
 
     def command(self, *, scope: Scope, draft_id: int, command: Command) -> Outcome:
         draft = self._load(scope, draft_id)
@@ -166,7 +190,7 @@ class Interview:
         if command is Command.DRAFT:
             manual = self._builder.preview(draft, now=self._clock())
             missing = [s.label for s in gaps.missing(draft)]
-            lines = [f"Draft of {draft.name} ({manual.word_count} words)."]
+            lines = [f"Draft of {draft.name} ({manual.word_count} words in the manual)."]
             if missing:
                 lines.append("Still missing (shown with proposed values): " + ", ".join(missing))
             return Outcome(Kind.DRAFT, draft, "\n".join(lines), gaps.progress(draft), (), manual)
@@ -191,19 +215,23 @@ class Interview:
             raise InterviewError(f"No draft #{draft_id} here.")
         return draft
 
-    def _answer(self, draft: Draft, *, author: str, text: str, source_ref: str | None) -> Outcome:
+    def _answer(
+        self,
+        draft: Draft,
+        *,
+        author: str,
+        text: str,
+        source_ref: str | None,
+        notices: list[str],
+    ) -> Outcome:
+        """``text`` is already cleaned and redacted: this is the only text that is stored."""
         if source_ref is not None and self._store.reply_by_source(
             draft=draft, source_ref=source_ref
         ):
             return Outcome(Kind.DUPLICATE, draft, "", gaps.progress(draft))
-        redaction = redact_secrets(text)
-        notices = []
-        if redaction.changed:
-            kinds = ", ".join(redaction.kinds)
-            notices.append(f"I removed what looked like secrets ({kinds}) before saving.")
         now = self._clock()
         reply = self._store.add_reply(
-            draft=draft, author=author, text=redaction.text, now=now, source_ref=source_ref
+            draft=draft, author=author, text=text, now=now, source_ref=source_ref
         )
         extraction = self._extractor.extract(draft=draft, asked=list(draft.asked), text=reply.text)
         result = merge(draft, extraction.updates, author=author, reply_id=reply.id, now=now)
@@ -252,8 +280,33 @@ class Interview:
     def _complete(
         self, draft: Draft, lines: list[str], *, notices: list[str] | None = None
     ) -> Outcome:
+        """Fill the gaps, render, and publish a new version only if it passes the contract.
+
+        A manual that would fail lint is not published: the draft keeps interviewing and the
+        user is told what to fix. A ``finish`` that changes nothing returns the stored version
+        instead of minting an identical new one.
+        """
         now = self._clock()
+        own_facts = len(draft.facts)
         manual = self._builder.finalise(draft, now=now)
+        if manual.violations:
+            del draft.facts[own_facts:]  # the proposals are not saved with a failed manual
+            self._store.save_draft(draft=draft)
+            problems = "; ".join(manual.violations[:5])
+            text = "\n".join(
+                [*lines, f"The manual does not pass the output contract yet: {problems}."]
+            )
+            return Outcome(
+                Kind.NOTICE, draft, text, gaps.progress(draft), (), None, tuple(notices or ())
+            )
+        latest = self._store.latest_version(draft=draft)
+        if draft.status is DraftStatus.COMPLETE and latest and _same_body(latest.markdown, manual):
+            self._store.save_draft(draft=draft)
+            manual = replace(manual, version=latest.version, markdown=latest.markdown)
+            text = "\n".join([*lines, f"Nothing changed since version {latest.version}."])
+            return Outcome(
+                Kind.COMPLETE, draft, text, gaps.progress(draft), (), manual, tuple(notices or ())
+            )
         draft.status = DraftStatus.COMPLETE
         draft.asked = []
         stored = self._store.add_version(
@@ -265,11 +318,10 @@ class Interview:
         )
         draft.version = stored.version
         self._store.save_draft(draft=draft)
-        summary = manual.summary()
         return Outcome(
             Kind.COMPLETE,
             draft,
-            "\n".join([*lines, summary]),
+            "\n".join([*lines, manual.summary()]),
             gaps.progress(draft),
             (),
             manual,
@@ -282,7 +334,7 @@ class Interview:
         for section in progress.sections:
             mark = "done" if section.complete else f"{section.filled}/{section.total}"
             lines.append(f"  {section.number}. {section.title}: {mark}")
-        skipped = sorted(draft.skipped)
+        skipped = [s.label for s in SLOTS if s.id in draft.skipped]
         if skipped:
             lines.append("Skipped (proposed at the end): " + ", ".join(skipped))
         lines.append(f"Extractor: {self._extractor.name}.")

@@ -238,3 +238,38 @@ def test_table_rows_that_cannot_stand_are_skipped_with_a_reason(interview: Inter
         {"metric": "error rate", "threshold": "> 2%", "level": "Critical", "action": "page on-call"}
     ]
     assert "row 'line two of my notes' skipped: the threshold needs a number" in after.text
+
+
+def test_an_unknown_command_never_echoes_a_secret(interview: Interview) -> None:
+    token = "xoxb-" + "1234567890-abcdefghijklmnop"
+    outcome = say(interview, start(interview), f"/{token}")
+    assert outcome.kind is Kind.NOTICE
+    assert token not in outcome.text
+    assert "[redacted slack-token]" in outcome.text
+    assert any("secrets" in n for n in outcome.notices)
+
+
+def test_finish_twice_does_not_mint_an_identical_version(interview: Interview, store) -> None:
+    outcome = start(interview)
+    first = say(interview, outcome, "finish")
+    again = say(interview, outcome, "finish")
+    assert first.manual is not None
+    assert again.manual is not None
+    assert again.manual.version == first.manual.version == 1
+    assert "Nothing changed since version 1" in again.text
+    assert store.latest_version(draft=again.draft).version == 1
+
+
+def test_a_correction_that_leaves_a_list_invalid_is_refused(interview: Interview) -> None:
+    outcome = start(interview)
+    say(interview, outcome, "finish")
+    after = say(interview, outcome, "actually the escalation is on-call -> CTO")
+    assert "Escalation needs exactly 4 entries" in after.text
+    assert len(after.draft.value("escalation")) == 4
+
+
+def test_status_names_skipped_questions_by_label(interview: Interview) -> None:
+    outcome = start(interview)
+    say(interview, outcome, "skip")
+    status = say(interview, outcome, "status")
+    assert "Skipped (proposed at the end): Architecture, Key components" in status.text
