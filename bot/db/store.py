@@ -27,7 +27,7 @@ from bot.db.mapping import (
     version_from_row,
 )
 from bot.db.models import DraftRow, FactRow, ReplyRow, VersionRow
-from bot.manual.draft import Draft, DraftStatus, Fact, Reply, Scope, slugify
+from bot.manual.draft import Draft, DraftStatus, Fact, Reply, Scope, name_key, slugify
 from bot.manual.ports import RenderedVersion
 
 if TYPE_CHECKING:
@@ -67,13 +67,24 @@ class SqlStore:
             return draft_from_row(row, [])
 
     def find_drafts(self, *, scope: Scope, name: str | None = None) -> list[Draft]:
-        """Newest first (by creation): a name re-used after completion finds the new draft."""
-        query = select(DraftRow).where(*_in_scope(scope))
-        if name is not None:
-            query = query.where(DraftRow.slug == slugify(name))
-        query = query.order_by(DraftRow.created_at.desc(), DraftRow.id.desc())
+        """Newest first (by creation): a name re-used after completion finds the new draft.
+
+        ``name`` matches by ``name_key``: the whole name, case, width and spacing aside. Not by
+        the slug column, which drops what ASCII cannot spell ("Payments 日本" and "Payments 中国"
+        both slugged to "payments"). The key is compared here, as SQL has no NFKC casefold: the
+        query reads one channel's drafts, and loads facts for the matching ones only.
+        """
+        query = (
+            select(DraftRow)
+            .where(*_in_scope(scope))
+            .order_by(DraftRow.created_at.desc(), DraftRow.id.desc())
+        )
+        key = None if name is None else name_key(name)
         with self._sessions.begin() as s:
-            return _with_facts(s, s.scalars(query).all())
+            rows = s.scalars(query).all()
+            if key is not None:
+                rows = [row for row in rows if name_key(row.name) == key]
+            return _with_facts(s, rows)
 
     def load_draft(self, *, scope: Scope, draft_id: int) -> Draft | None:
         query = select(DraftRow).where(DraftRow.id == draft_id, *_in_scope(scope))

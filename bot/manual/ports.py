@@ -38,7 +38,7 @@ class Store(Protocol):
     def create_draft(self, *, scope: Scope, name: str, owner: str, now: datetime) -> Draft: ...
 
     def find_drafts(self, *, scope: Scope, name: str | None = None) -> list[Draft]:
-        """Drafts in this scope, newest first; ``name`` matches case-insensitively by slug."""
+        """Drafts in this scope, newest first; ``name`` matches by ``draft.name_key``."""
         ...
 
     def load_draft(self, *, scope: Scope, draft_id: int) -> Draft | None:

@@ -6,8 +6,11 @@ import inspect
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from bot.db.engine import make_engine
+from bot.db.models import DraftRow
 from bot.db.store import DraftNotFoundError, SqlStore
 from bot.manual.draft import Draft, DraftStatus, Fact, Op, Scope
 from bot.manual.ports import Store
@@ -207,7 +210,7 @@ def test_an_unsaved_draft_is_refused(store):
 
 
 @pytest.mark.parametrize(
-    "query", ["Payments API", "payments api", "PAYMENTS-API", " payments_api "]
+    "query", ["Payments API", "payments api", "  payments api ", "PAYMENTS-API", " payments_api "]
 )
 def test_find_drafts_by_name_in_any_case_newest_first(store, query):
     old = store.create_draft(scope=HERE, name="Payments API", owner="U1", now=T0)
@@ -231,6 +234,45 @@ def test_names_without_ascii_letters_are_findable(store):
     draft = store.create_draft(scope=HERE, name="支付 🚀", owner="U1", now=T0)
     assert [d.id for d in store.find_drafts(scope=HERE, name="支付 🚀")] == [draft.id]
     assert store.find_drafts(scope=HERE, name="结算") == []
+
+
+_LONG = "Payments settlement and reconciliation service for the European card acquiring " + "x" * 30
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Payments 日本", "Payments 中国"),
+        ("שירות תשלומים", "שירות תשובות"),
+        (_LONG + "a", _LONG + "b"),
+    ],
+)
+def test_names_that_share_a_slug_prefix_are_different_drafts(store, first, second):
+    """Regression: lookup was by slug, which dropped non-ASCII and cut at 80 characters."""
+    a = store.create_draft(scope=HERE, name=first, owner="U1", now=T0)
+    assert store.find_drafts(scope=HERE, name=second) == []
+    b = store.create_draft(scope=HERE, name=second, owner="U1", now=at(1))
+    assert [d.id for d in store.find_drafts(scope=HERE, name=first)] == [a.id]
+    assert [d.id for d in store.find_drafts(scope=HERE, name=second)] == [b.id]
+    assert [d.id for d in store.find_drafts(scope=HERE, name=f"  {first.upper()}  ")] == [a.id]
+    assert a.slug != b.slug  # and their files have different names
+    assert [d.id for d in store.find_drafts(scope=HERE)] == [b.id, a.id]
+
+
+def test_lookup_ignores_the_stored_slug(store, db_url):
+    """Rows written before the fix hold the old lossy slug; the name alone decides."""
+    draft = store.create_draft(scope=HERE, name="Payments 日本", owner="U1", now=T0)
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(DraftRow).where(DraftRow.id == draft.id).values(slug="payments")
+            )
+    finally:
+        engine.dispose()
+    assert [d.id for d in store.find_drafts(scope=HERE, name="payments 日本")] == [draft.id]
+    assert store.find_drafts(scope=HERE, name="Payments") == []
+    assert store.load_draft(scope=HERE, draft_id=draft.id).slug == draft.slug
 
 
 def test_one_thread_holds_one_draft(store):
