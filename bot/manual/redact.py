@@ -6,8 +6,10 @@ taken back.  So redaction runs first, on the raw text, and everything downstream
 the redacted copy.
 
 The rules are curated rather than "anything that looks random" because a manual is ops prose full
-of commit hashes, UUIDs, hostnames and metric names that must survive byte-for-byte.  The one
-generic high-entropy rule only fires a few words after a word such as "token" or "secret".
+of commit hashes, UUIDs, hostnames and metric names that must survive byte-for-byte.  The rule
+tables (vendor formats, ``key=value``, chat phrasings such as "the db password is …" and CLI flags
+such as ``mysql -p…``) live in ``secret_rules``.  The one generic high-entropy rule, here, only
+fires a few words after a word such as "token" or "secret".
 
 A redacted value becomes ``[redacted <kind>]``.  Markers are never matched again, which keeps
 ``redact_secrets`` idempotent: text can be re-redacted at every boundary without drift.
@@ -21,8 +23,9 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from bot.manual.secret_rules import PHRASE_RULES, PUBLIC_PREFIXES, RULES, Hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,124 +52,10 @@ class RedactionResult:
         return bool(self.redactions)
 
 
-_Hit = tuple[str, int, int]  # kind, start, end of the value to replace
-_Resolver = Callable[[re.Match[str]], _Hit | None]
-
 _MARKER = re.compile(r"\[redacted [a-z0-9-]+\]")
-_START = r"(?<![A-Za-z0-9_-])"  # a token must not be the tail of a longer identifier
+_RANKED_RULES = (*RULES, *PHRASE_RULES)
+_HIGH_ENTROPY_RANK = len(RULES)  # below vendor and key=value rules, above chat phrasings
 
-
-def _value(kind: str) -> _Resolver:
-    """Most rules replace exactly their ``v`` group with a fixed kind."""
-    return lambda m: (kind, m.start("v"), m.end("v"))
-
-
-# Ordered most specific first: when two rules cover the same span the earlier kind names it.
-_PRIVATE_KEY = re.compile(
-    r"(?P<v>-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
-    r".*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|\Z))",
-    re.S,
-)
-_AWS_ACCESS_KEY = re.compile(r"(?<![A-Za-z0-9])(?P<v>(?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Za-z0-9])")
-_AWS_SECRET_KEY = re.compile(
-    r"(?i:aws_?secret_?(?:access_?)?key|secret[ _-]?access[ _-]?key)[\"'`]?"
-    r"[ \t]*(?:=>|[:=]|is)?[ \t]*[\"'`]?(?P<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
-)
-_SLACK_WEBHOOK = re.compile(
-    r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<v>[A-Za-z0-9_/-]{8,})"
-)
-_SLACK_TOKEN = re.compile(_START + r"(?P<v>(?:xoxe\.xox[bp]|xox[abeoprs]|xapp)-[A-Za-z0-9-]{10,})")
-_ANTHROPIC_KEY = re.compile(_START + r"(?P<v>sk-ant-[A-Za-z0-9_-]{20,})")
-_OPENAI_KEY = re.compile(
-    _START + r"(?P<v>sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"
-    r"|[A-Za-z0-9]{20,}(?![A-Za-z0-9_-])))"
-)
-_GITHUB_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9_])(?P<v>gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})"
-)
-_JWT = re.compile(_START + r"(?P<v>eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)")
-_URL_PASSWORD = re.compile(
-    r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s:/@<>\"'`]{0,256}"
-    r":(?P<v>[^\s@/<>\"'`]{1,256})@"
-)
-_KEY_VALUE = re.compile(
-    r"(?<![A-Za-z0-9_.-])"
-    r"(?P<key>(?:[A-Za-z0-9]+[_.-])*[A-Za-z0-9]*?"
-    r"(?:password|passwd|passphrase|pwd|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key"
-    r"|private[_-]?key|authorization))"
-    r"[\"'`]?[ \t]*(?P<sep>=>|:=|=|:(?=[ \t\"'`]))[ \t]*(?:(?:bearer|basic|token)[ \t]+)?"
-    r"(?:\"(?P<dq>[^\"\n]{1,256})\"|'(?P<sq>[^'\n]{1,256})'|(?P<bare>[^\s\"'`,;<>]+))",
-    re.I,
-)
-
-_PLACEHOLDERS = frozenset(
-    {"none", "null", "nil", "n/a", "na", "empty", "redacted", "true", "false", "unset", "tbd"}
-)
-
-
-def _is_reference_or_placeholder(value: str) -> bool:
-    """Values that point at a secret (``$DB_PASSWORD``, a path, a URL) are safe and useful prose."""
-    v = value.strip()
-    return (
-        not v
-        or v.lower() in _PLACEHOLDERS
-        or len(set(v)) == 1  # "********", "xxxxxxxx"
-        or v.startswith(("$", "{{", "%(", "/", "~/", "./", "<"))
-        or "://" in v
-    )
-
-
-def _looks_secret(value: str) -> bool:
-    """``key: value`` is also how prose is written ("Token: stored in Vault"), so demand a digit,
-    a symbol or inner capitals before treating a bare colon-separated word as a secret."""
-    return any(not c.isalpha() for c in value) or (
-        any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
-    )
-
-
-def _key_kind(key: str) -> str:
-    k = key.lower()
-    if "authorization" in k:
-        return "authorization"
-    if "pass" in k or "pwd" in k:
-        return "password"
-    if "token" in k:
-        return "token"
-    if "secret" in k or "private" in k:
-        return "secret"
-    return "api-key"
-
-
-def _key_value(m: re.Match[str]) -> _Hit | None:
-    group = next(g for g in ("dq", "sq", "bare") if m.group(g) is not None)
-    start, end = m.span(group)
-    if group == "bare":
-        amp = m.string.find("&", start, end)
-        if amp != -1 and m.start() > 0 and m.string[m.start() - 1] in "?&":  # URL query string
-            end = amp
-        if m.string[end - 1] == ".":  # sentence full stop, not part of the secret
-            end -= 1
-    value = m.string[start:end]
-    if _is_reference_or_placeholder(value):
-        return None
-    if m.group("sep") == ":" and group == "bare" and not _looks_secret(value):
-        return None
-    return _key_kind(m.group("key")), start, end
-
-
-_RULES: tuple[tuple[re.Pattern[str], _Resolver], ...] = (
-    (_PRIVATE_KEY, _value("private-key")),
-    (_AWS_ACCESS_KEY, _value("aws-access-key")),
-    (_AWS_SECRET_KEY, _value("aws-secret-key")),
-    (_SLACK_WEBHOOK, _value("slack-webhook")),
-    (_SLACK_TOKEN, _value("slack-token")),
-    (_ANTHROPIC_KEY, _value("anthropic-key")),
-    (_OPENAI_KEY, _value("openai-key")),
-    (_GITHUB_TOKEN, _value("github-token")),
-    (_JWT, _value("jwt")),
-    (_URL_PASSWORD, _value("password")),
-    (_KEY_VALUE, _key_value),
-)
 
 # Generic rule: long random-looking runs, but only just after a word that announces a secret.
 _CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_~-])[A-Za-z0-9+/_~-]{20,}={0,2}(?![A-Za-z0-9+/_~=-])")
@@ -203,13 +92,14 @@ def _is_random(token: str) -> bool:
     return wordiness < _MAX_WORDINESS and _entropy(body) >= _MIN_ENTROPY_MIXED
 
 
-def _high_entropy(text: str, scan: str) -> list[_Hit]:
+def _high_entropy(text: str, scan: str) -> list[Hit]:
     """``scan`` is ``text`` with marker kinds blanked, so "[redacted token]" is no trigger."""
-    hits: list[_Hit] = []
+    hits: list[Hit] = []
     for m in _CANDIDATE.finditer(text):
         start, end = m.span()
         if (
             not _is_random(m.group())
+            or m.group().startswith(PUBLIC_PREFIXES)  # Stripe publishable keys are public
             or "://" in _SPACE.split(text[max(0, start - 256) : start])[-1]
         ):
             continue
@@ -240,16 +130,20 @@ def redact_secrets(text: str) -> RedactionResult:
         i = bisect_right(marker_starts, end - 1) - 1
         return i >= 0 and markers[i][1] > start
 
+    lowered = text.lower()
     found: list[tuple[int, int, int, str]] = []  # start, end, rule rank, kind
-    for rank, (pattern, resolve) in enumerate(_RULES):
-        for m in pattern.finditer(text):
-            hit = resolve(m)
+    for i, rule in enumerate(_RANKED_RULES):
+        if rule.needles and not any(n in lowered for n in rule.needles):
+            continue
+        rank = i if i < _HIGH_ENTROPY_RANK else i + 1
+        for m in rule.pattern.finditer(text):
+            hit = rule.resolve(m)
             if hit is not None and hit[1] < hit[2] and not inside_marker(hit[1], hit[2]):
                 found.append((hit[1], hit[2], rank, hit[0]))
     scan = _blank_marker_kinds(text) if markers else text
     for kind, start, end in _high_entropy(text, scan):
         if not inside_marker(start, end):
-            found.append((start, end, len(_RULES), kind))
+            found.append((start, end, _HIGH_ENTROPY_RANK, kind))
 
     redactions: list[Redaction] = []
     best = (0, 0)  # (length, -rank) of the hit that names the current merged span

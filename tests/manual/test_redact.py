@@ -11,6 +11,7 @@ import time
 import pytest
 
 from bot.manual.redact import Redaction, RedactionResult, neutralise_mentions, redact_secrets
+from bot.manual.secret_rules import PHRASE_RULES, RULES
 
 WJ = "\u2060"
 
@@ -36,6 +37,22 @@ RANDOM_TOKEN = "9f8e7d6c5b4a3f2e1d0c" + "Zq8Yx7Wv"
 BEARER = "aB3dE5gH7jK9mN1pQ3sT" + "v5Wx7Yz9"
 HEX_SECRET = "0123456789abcdef" + "fedcba9876543210"  # 32 hex digits
 PEM_BODY = "MIIEowIBAAKCAQEA7bq3" + "Xz\nQ2pZk9Yv0fT5wq\n"
+STRIPE_TAIL = "4eC39HqLyjWDarjtT1zdp7dc"
+STRIPE_LIVE = "sk_live_" + STRIPE_TAIL
+STRIPE_RESTRICTED = "rk_live_" + STRIPE_TAIL
+STRIPE_TEST = "sk_test_" + STRIPE_TAIL
+STRIPE_PUBLISHABLE = "pk_live_" + STRIPE_TAIL  # public by design: not redacted
+GOOGLE_KEY = "AIza" + "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q"
+TWILIO_KEY = "SK" + "0123456789abcdef" + "fedcba9876543210"
+SENDGRID_KEY = (
+    "SG." + "abcdefghijABCDEFGHIJ12" + "." + "abcdefghijABCDEFGHIJ1234567890abcdefghijKLM"
+)
+NPM_TOKEN = "npm_" + "abcdefghijABCDEFGHIJ1234567890abcdef"
+GITLAB_PAT = "glpat-" + "Ab3De5Gh7Jk9Mn1Pq3St"
+AZURE_ACCOUNT_KEY = (
+    "Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5Jk7Lm9Np1Qr3St5" + "Vw7Xy9Za1Bc3De5Gh7Jk9Mn1Pq3St5Vw7Xy9=="
+)
+BASIC_CREDENTIALS = "dXNlcjpw" + "YXNzd29yZA=="  # base64 of "user:password"
 
 
 def pem(kind: str, *, end: bool = True) -> str:
@@ -101,6 +118,64 @@ POSITIVE: list[tuple[str, str, str]] = [
     (f"our deploy key, for the record, {BEARER}!", BEARER, "high-entropy"),
     (f"Credentials for the vendor portal {RANDOM_TOKEN}", RANDOM_TOKEN, "high-entropy"),
     (f"the datadog api key is {HEX_SECRET}", HEX_SECRET, "high-entropy"),
+    # Chat phrasings: "<password word> is/was/: <value that looks like a secret>".
+    ("the db password is " + "Tr0ub4dor&3", "Tr0ub4dor&3", "password"),
+    ("the root pw is " + "hunter2!", "hunter2!", "password"),
+    ("our api key is " + "9f8e7d6c5b4a", "9f8e7d6c5b4a", "api-key"),
+    ("token: " + "abc123XYZ", "abc123XYZ", "token"),
+    ("the password was " + "Summer2024! before the reset", "Summer2024!", "password"),
+    ("the client secret is " + "Zm9vYmFy9x, keep it safe", "Zm9vYmFy9x", "secret"),
+    ("the access key is " + "AbCd1234xyz.", "AbCd1234xyz", "api-key"),
+    (
+        "passphrase is '" + "correct horse battery staple'",
+        "correct horse battery staple",
+        "password",
+    ),
+    ("the password for prod is now " + "S3cret!x (ask me)", "S3cret!x", "password"),
+    ("the pw is `" + "hunter22`", "hunter22", "password"),
+    ("(the secret is " + "hUnTeRxYz)", "hUnTeRxYz", "secret"),
+    ("api key: " + "live-8f7e6d5c", "live-8f7e6d5c", "api-key"),
+    # Slack sends "&" as "&amp;": the entity is part of the value, not its end.
+    ("the db password is " + "Tr0ub4dor&amp;3 ok", "Tr0ub4dor&amp;3", "password"),
+    ("PGPASSWORD=" + "Tr0ub4dor&amp;3 psql -h db", "Tr0ub4dor&amp;3", "password"),
+    ("DB_PW=" + "hunter2", "hunter2", "password"),
+    # Command-line flags.
+    ("mysql -uroot -p" + "S3cretPass! orders", "S3cretPass!", "password"),
+    ("mysqldump -h db -p'" + "S3cret pass' orders", "S3cret pass", "password"),
+    ("docker login -u ci -p " + "Passw0rd123 registry.example.com", "Passw0rd123", "password"),
+    ("mytool --password=" + "hunter2 --host db", "hunter2", "password"),
+    ("mongosh --username admin --password " + "S3cret!x", "S3cret!x", "password"),
+    (
+        "kubeadm join 10.0.0.1:6443 --token " + "abcdef.0123456789abcdef",
+        "abcdef.0123456789abcdef",
+        "token",
+    ),
+    ("consul members -token=" + "b1gs3cr3t", "b1gs3cr3t", "token"),
+    ("docker run -e POSTGRES_PASSWORD=" + "S3cret!x postgres:16", "S3cret!x", "password"),
+    ("sshpass -p '" + "hunter2' ssh deploy@bastion", "hunter2", "password"),
+    ("redis-cli -h cache -a " + "S3cretRedis9 ping", "S3cretRedis9", "password"),
+    ("curl -u admin:" + "S3cret!x https://api.example.com/v1", "S3cret!x", "password"),
+    # Vendor formats.
+    (f"STRIPE_SECRET_KEY={STRIPE_LIVE}", STRIPE_LIVE, "stripe-key"),
+    (f"the reporting job uses {STRIPE_RESTRICTED} now", STRIPE_RESTRICTED, "stripe-key"),
+    (f"staging uses {STRIPE_TEST}.", STRIPE_TEST, "stripe-key"),
+    (f"maps load with {GOOGLE_KEY} in the page", GOOGLE_KEY, "google-api-key"),
+    (f"twilio api key {TWILIO_KEY} for SMS", TWILIO_KEY, "twilio-key"),
+    (f"mail goes out via {SENDGRID_KEY} today", SENDGRID_KEY, "sendgrid-key"),
+    (f"//registry.npmjs.org/:_authToken={NPM_TOKEN}", NPM_TOKEN, "npm-token"),
+    (f"the runner clones with {GITLAB_PAT} from CI", GITLAB_PAT, "gitlab-token"),
+    (
+        "DefaultEndpointsProtocol=https;AccountName=payments;AccountKey="
+        + AZURE_ACCOUNT_KEY
+        + ";EndpointSuffix=core.windows.net",
+        AZURE_ACCOUNT_KEY,
+        "azure-key",
+    ),
+    (
+        f"the proxy header was Basic {BASIC_CREDENTIALS} until today",
+        BASIC_CREDENTIALS,
+        "basic-auth",
+    ),
 ]
 
 NEGATIVE: list[str] = [
@@ -154,6 +229,51 @@ NEGATIVE: list[str] = [
     "Ротация паролей раз в месяц, ключи в Vault.",
     "Already clean: password=[redacted password] and [redacted high-entropy]",
     "",
+    # "<password word> is …" followed by prose, a quantity or a reference.
+    "the password is rotated monthly",
+    "the password is stored in Vault",
+    "token bucket is 100 req/s",
+    "the key is to page early",
+    "pw reset flow goes through the IdP",
+    "The API key is rotated via Vault.",
+    "Where the bucket lives is a secret to nobody.",
+    "the token is short-lived and JWT-based",
+    "the token is base64-encoded, the password is AES-256 encrypted and 2FA-protected",
+    "The token is valid for 3600s; the password is 16+ characters.",
+    "the api key is $STRIPE_API_KEY and the password is `${DB_PASSWORD}`",
+    "the password is &lt;your-password&gt;",  # Slack-escaped <your-password>
+    "the password is PostgreSQL's default; the token is PagerDuty's integration key",
+    "the token is OAuth2, SHA256-signed and v2-compatible; the secret is k8s-managed",
+    "use --token when calling the API",
+    "The secret is payments-db-credentials-7f8d9, mounted at /etc/secrets/db.",
+    "the secret is arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
+    "The token: see the runbook. Password: in 1Password under 'prod db'",
+    "The token refresh landed in commit 3f9a2c1e4b5d6f708192a3b4c5d6e7f809112233.",
+    "Request 123e4567-e89b-12d3-a456-426614174000 failed: the token was revoked at 10:42",
+    # Flags that take no secret, or whose value is ambiguous.
+    "psql -h db -p 5432 -U app orders",
+    "ssh -p 2222 deploy@bastion.prod.internal",
+    "kubectl port-forward -p payments-api-7d9f8b6c5-x2k4q 8080:80",
+    "docker run -p 8080:80 -u 1000:1000 nginx && mkdir -p /var/lib/mysql",
+    # mysql reads "-p orders" as "prompt for the password, open database orders": not a secret.
+    "mysql -h db -u app -p orders",
+    'mysql -p"$MYSQL_PASSWORD" orders',
+    "docker login -u ci --password-stdin registry.example.com",
+    "use docker login -p when the registry has no SSO",
+    "ansible-playbook --ask-pass --ask-vault-pass site.yml",
+    "psql --no-password -h db orders; kubeadm token create --ttl 24h --token-ttl=0",
+    "curl -u $USER:$TOKEN https://api.example.com and curl -u admin https://x.example.com",
+    "redis-cli -h cache -a $REDIS_PASSWORD ping",
+    # Vendor prefixes without a key, and keys that are not secret.
+    "Stripe secret keys start with sk_live_ and restricted ones with rk_live_.",
+    # Publishable keys are embedded in every checkout page by design; hiding them would only
+    # make payment debugging harder.
+    f"Stripe.js is initialised with the publishable key {STRIPE_PUBLISHABLE}",
+    f"STRIPE_PUBLISHABLE_KEY={STRIPE_PUBLISHABLE}",
+    "Twilio account SID AC0123456789abcdef0123456789abcdef sends the SMS.",
+    "Google Maps keys start with AIza; GitLab tokens with glpat- and npm ones with npm_.",
+    "AccountName=payments;AccountKey=$AZURE_STORAGE_KEY",
+    "Basic authentication is disabled on the admin API.",
 ]
 
 
@@ -231,12 +351,26 @@ def test_multiple_secrets_in_one_paste() -> None:
         (f"token={XOXB}/extra", "token=[redacted token]"),
         # URL password and a key=value rule overlap partially: merged, nothing left between.
         ("https://u:token=" + "abc123@host/x", "https://u:[redacted token]"),
+        # A chat phrasing names the span only when no vendor or high-entropy rule does.
+        (f"the api key is {STRIPE_LIVE}", "the api key is [redacted stripe-key]"),
+        (f"the api token is {RANDOM_TOKEN}", "the api token is [redacted high-entropy]"),
+        (f"--token={GITLAB_PAT}", "--token=[redacted gitlab-token]"),
+        (
+            "Authorization: Basic " + BASIC_CREDENTIALS,
+            "Authorization: Basic [redacted authorization]",
+        ),
     ],
 )
 def test_overlapping_rules_give_one_clean_marker(text: str, expected: str) -> None:
     result = redact_secrets(text)
     assert result.text == expected
     assert len(result.redactions) == 1
+
+
+def test_rule_needles_are_lower_case() -> None:
+    # Rules are skipped when none of their needles occurs in the lower-cased text.
+    for rule in (*RULES, *PHRASE_RULES):
+        assert all(needle == needle.lower() for needle in rule.needles), rule.pattern.pattern
 
 
 def test_result_properties() -> None:
@@ -272,6 +406,25 @@ def test_redaction_of_mixed_50kb_paste_is_complete_and_quick() -> None:
     assert elapsed < 2.0
 
 
+def test_redaction_of_50kb_chat_paste_is_complete_and_quick() -> None:
+    chunk = (
+        "the db password is " + "Tr0ub4dor&amp;3 but the password is rotated monthly\n"
+        "mysql -uroot -p" + "S3cretPass! orders; psql -h db -p 5432 -U app\n"
+        f"STRIPE_SECRET_KEY={STRIPE_LIVE} and the publishable key {STRIPE_PUBLISHABLE}\n"
+        "token bucket is 100 req/s; commit 3f9a2c1e4b5d6f708192a3b4c5d6e7f809112233\n"
+    )
+    text = (chunk * (50_000 // len(chunk) + 1))[:50_000]
+    redact_secrets(text)  # warm the regex cache
+    started = time.perf_counter()
+    result = redact_secrets(text)
+    elapsed = time.perf_counter() - started
+    for secret in ("Tr0ub4dor", "S3cretPass!", STRIPE_LIVE):
+        assert secret not in result.text
+    assert STRIPE_PUBLISHABLE in result.text
+    assert "psql -h db -p 5432 -U app" in result.text
+    assert elapsed < 2.0
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -289,6 +442,26 @@ def test_redaction_of_mixed_50kb_paste_is_complete_and_quick() -> None:
         "<!here|" * 7_000,
         'password="' * 5_000,
         "sk-" + "a" * 50_000 + "-",
+        "the password is " * 3_000,
+        "password for the " * 3_000 + "is",
+        "token: " * 7_000,
+        "the pw is " + "a" * 50_000,
+        "the pw is " + "&amp;" * 10_000,
+        "password=" + "&amp;" * 10_000,
+        "mysql " * 8_000,
+        "mysql" + " x" * 25_000 + " -p",
+        "docker login " * 4_000,
+        "redis-cli" + " -" * 25_000,
+        "curl -u " + "a" * 50_000,
+        "--" * 25_000,
+        "--a-" * 12_000,
+        "--password " * 5_000,
+        "SG." * 16_000,
+        "AIza" * 12_000,
+        "glpat-" + "a" * 50_000 + ".b" * 1_000,
+        "Basic " + "QUFB" * 12_000,
+        "AccountKey=" * 4_500,
+        "sk_live_" * 6_000,
     ],
 )
 def test_pathological_input_finishes_quickly(text: str) -> None:
