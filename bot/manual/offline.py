@@ -87,12 +87,12 @@ def _answers(text: str, slots: tuple[Slot, ...], result: Findings) -> None:
     for slot_def, raw in parts:
         trigger = STRONG.match(raw)  # "Actually, ..." with no slot named still answers
         part = raw[trigger.end() :] if trigger else raw
-        if slot_def.kind is not SlotKind.DURATION and tp.is_unknown(part):
-            result.dont_know(slot_def.id)
+        if tp.is_unknown(part) and (
+            slot_def.kind is not SlotKind.DURATION or not tp.durations(part, limit=1)
+        ):
+            result.dont_know(slot_def.id)  # "not sure, maybe 4 hours" still gives 4 hours
         elif (value := parse_value(slot_def, part)) is not None:
             result.add(slot_def.id, Op.SET, value, part)
-        elif tp.is_unknown(part):
-            result.dont_know(slot_def.id)
         elif part.strip():
             result.notes.append(f"no usable {slot_def.label} in the answer")
 

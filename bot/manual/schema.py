@@ -257,16 +257,46 @@ def _unit_key(unit: str) -> str:
     return unit[0]
 
 
+# "Zero" is a real RPO, but only as the answer itself: "none", "zero", "0", "no data loss",
+# "RPO is zero, not 5 minutes", "no data loss, it's synchronous". In "none defined", "we have
+# none" or "zero tolerance? not defined" the word says nothing about the duration: the zero
+# must open the answer (after "RPO is"), end its clause, and come with no hedge.
+_ZERO_CORE = (
+    r"(?:(?:no|zero)\s+data\s+loss|(?:zero|none|nil|0)(?:\s+(?:minutes?|mins?|seconds?|secs?))?"
+    r"(?:\s*\(\s*no\s+data\s+loss\s*\))?)"
+)
+_ZERO_END = (
+    r"(?=\s*(?:$|[,.;:!)—–](?!\d)|\s-\s|\("
+    r"|\b(?:and|but|because|since|as|not|instead|rather)\b))"
+)
+LEADING_ZERO = re.compile(rf"{_ZERO_CORE}{_ZERO_END}", re.IGNORECASE)
+_ZERO_ANSWER = re.compile(
+    r"[\s\"'“”]*(?:[^\n.;?!:=]{0,40}?(?:\b(?:is|are|be|of)\s+|[:=]\s*))?"
+    rf"{_ZERO_CORE}{_ZERO_END}",
+    re.IGNORECASE,
+)
+_ZERO_HEDGE = re.compile(
+    r"\?|\b(?:not\s+(?:yet\s+)?(?:defined|decided|set|agreed|known|sure)|undefined|never\s+"
+    r"(?:defined|set|agreed|measured)|(?:don'?t|do\s+not)\s+know|no\s+idea|tbd|unknown)\b",
+    re.IGNORECASE,
+)
+ZERO_DURATION = "0 minutes (no data loss)"
+
+
+def is_zero_duration(text: str) -> bool:
+    """The answer is "zero": "none", "RPO is zero, not 5 minutes", "no data loss, it's sync"."""
+    return _ZERO_ANSWER.match(text) is not None and not _ZERO_HEDGE.search(text[:2000])
+
+
 def parse_duration(text: str) -> tuple[float, str] | None:
     """Find the first duration in ``text``; returns (minutes, normalised "4 hours") or None.
 
-    "Zero"/"none"/"no data loss" count as zero minutes because an RPO of zero is a real answer.
+    "Zero"/"none"/"0"/"no data loss" count as zero minutes because an RPO of zero is a real
+    answer, but only when they are the whole answer (``is_zero_duration``).
     """
     match = _DURATION.search(text)
     if match is None:
-        if re.search(r"\b(zero|no data loss|none)\b", text, re.IGNORECASE):
-            return 0.0, "0 minutes (no data loss)"
-        return None
+        return (0.0, ZERO_DURATION) if is_zero_duration(text) else None
     number = float(match.group("n"))
     key = _unit_key(match.group("u"))
     shown = f"{number:g} {_UNIT_NAMES[key]}{'' if number == 1 else 's'}"

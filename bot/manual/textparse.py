@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bot.manual.schema import Slot, parse_duration
+from bot.manual.schema import LEADING_ZERO, ZERO_DURATION, Slot, is_zero_duration, parse_duration
 
 MAX_ROWS = 100
 
@@ -96,14 +96,14 @@ _DUR = re.compile(
     re.I,
 )
 _NEGATED = re.compile(r"(?:\bnot|\binstead\s+of|\brather\s+than|\bfrom|\bwas|\bwere)\s*$", re.I)
-_ZERO = re.compile(r"\b(?:zero|none|no\s+data\s+loss)\b", re.I)
 _UNKNOWN = re.compile(
     r"""^(?:(?:sorry|honestly|hmm+|um+|uh+|no|nope|tbh|well|so)[,.!]*\s+)*(?:
       (?:i\s+)?(?:don'?t|do\s+not)\s+know | (?:i'?m\s+|i\s+am\s+)?not\s+sure | no\s+(?:idea|clue)
     | dunno | idk | n/?a | not\s+applicable | skip | pass | unknown | tbd | to\s+be\s+decided
     | not\s+(?:yet\s+)?(?:defined|decided) | no\s*(?:one|body)\s+knows | ask\s+\S+
     | (?:we\s+)?(?:don'?t|do\s+not)\s+have\s+(?:one|any|that|this|it|those|them|a\s+\w+)
-    | (?:we\s+have\s+)?(?:none|nothing)\s+yet
+    | (?:we\s+have\s+)?(?:none|nothing)\s+yet | (?:we\s+have|there\s+is|there'?s)\s+none
+    | none\s+(?:defined|set|agreed|documented) | undefined | not\s+set
     )(?![\w/])""",
     re.I | re.X,
 )
@@ -122,19 +122,23 @@ def durations(text: str, *, limit: int | None = None) -> list[str]:
 
 
 def first_duration(text: str, *, zero: bool = False) -> str | None:
-    """With ``zero``, "zero"/"none"/"no data loss" count too: an RPO of zero is a real answer."""
+    """With ``zero``, an answer that is just "zero"/"none"/"0"/"no data loss" counts too: an RPO
+    of zero is a real answer, "none defined" is not (``schema.is_zero_duration``)."""
     found = durations(text, limit=1)
     if found:
         return found[0]
-    parsed = parse_duration("zero") if zero and _ZERO.search(text) else None
-    return parsed[1] if parsed else None
+    return ZERO_DURATION if zero and is_zero_duration(text) else None
 
 
 def leading_duration(text: str) -> tuple[str, int] | None:
-    """A duration (or "zero") at the very start of ``text``, with its length."""
-    match = _DUR.match(text) or _ZERO.match(text)
+    """A duration (or a "zero" that ends its clause) at the very start of ``text``, with its
+    length: "RPO zero, RTO 4h" is zero, "RPO none defined" is nothing."""
+    match = _DUR.match(text)
     parsed = parse_duration(match.group()) if match else None
-    return (parsed[1], match.end()) if parsed and match else None
+    if parsed and match:
+        return parsed[1], match.end()
+    zero = LEADING_ZERO.match(text)
+    return (ZERO_DURATION, zero.end()) if zero else None
 
 
 def is_unknown(text: str) -> bool:

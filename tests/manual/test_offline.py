@@ -88,6 +88,39 @@ def test_zero_rpo_is_a_real_answer() -> None:
     assert values("no data loss, it's synchronous", "rpo")["rpo"] == "0 minutes (no data loss)"
 
 
+ZERO = "0 minutes (no data loss)"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["none", "zero", "0", "No data loss.", "zero data loss", "RPO is zero", "Zero (no data loss)"],
+)
+def test_zero_rpo_when_zero_is_the_whole_answer(text: str) -> None:
+    assert values(text, "rpo") == {"rpo": ZERO}
+
+
+@pytest.mark.parametrize("text", ["none defined", "we have none", "None set yet", "not defined"])
+def test_no_rpo_is_not_a_zero_rpo(text: str) -> None:
+    # "none" here says there is no objective, not that no data may be lost
+    extraction = run(text, "rpo")
+    assert (extraction.updates, extraction.unknown) == ((), ("rpo",))
+
+
+def test_zero_in_a_question_is_not_a_zero_rpo() -> None:
+    extraction = run("zero tolerance? not defined", "rpo")
+    assert extraction.updates == ()
+    assert extraction.notes == ("no usable RPO in the answer",)
+
+
+def test_a_zero_word_inside_other_words_is_not_picked_up() -> None:
+    assert "rpo" not in values("Go on EKS. RPO none defined yet, RTO 4h.", "architecture")
+    assert values("Go on EKS. RPO zero, RTO 4h.", "architecture")["rpo"] == ZERO
+
+
+def test_a_zero_correction_keeps_working() -> None:
+    assert values("actually RPO is zero, not 5 minutes", "architecture") == {"rpo": ZERO}
+
+
 def test_duration_without_a_number_is_left_for_a_re_ask() -> None:
     extraction = run("a few hours I guess", "rto")
     assert extraction.updates == ()
