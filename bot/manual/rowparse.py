@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.manual.schema import Row, Slot
-from bot.manual.textparse import BULLET, MAX_ROWS, mask, split_on, squash, unquote
+from bot.manual.textparse import BULLET, MAX_ROWS, is_blank, mask, split_on, squash, unquote
 
 _COMMA = re.compile(r"\s*,(?!\d)\s*")
 _ROW_SEP = re.compile(r"[ \t]*;[ \t]*")
@@ -224,7 +224,9 @@ def parse_table(part: str, slot_def: Slot) -> list[Row]:
     """Rows with every column present (missing cells are ""), so the renderer never guesses."""
     rows: list[Row] = []
     for piece in _row_texts(part, slot_def):
-        row = parse_row(piece, slot_def)
+        row = None if is_blank(piece) else parse_row(piece, slot_def)
+        if row is not None:
+            row = {column: "" if is_blank(cell) else cell for column, cell in row.items()}
         if row is not None and any(row.values()):
             rows.append(row)
     return rows[:MAX_ROWS]

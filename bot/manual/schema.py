@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeAlias
 
+from bot.manual.lint import find_placeholders
 from bot.manual.outline import OUTLINE, subsection
 
 Row: TypeAlias = dict[str, str]
@@ -325,28 +327,79 @@ def normalise(slot_def: Slot, value: Value) -> Value:
 
 
 def validate(slot_def: Slot, value: Value) -> list[str]:
-    """Problems with a (normalised) value; an empty list means the slot may hold it."""
+    """Problems with a (normalised) value; an empty list means the slot may hold it.
+
+    Besides shape (a duration, enough entries or rows), every piece of text must be something a
+    reader can use: some words, no template placeholder the linter would reject ("TBD",
+    "TODO: ask Bob", "???"), and no pasted blob (``text_problem``).
+    """
     problems: list[str] = []
+    label = slot_def.label
     if slot_def.kind is SlotKind.TEXT:
         if not isinstance(value, str) or not value.strip():
-            problems.append(f"{slot_def.label} needs some text")
+            problems.append(f"{label} needs some text")
+        elif problem := text_problem(value):
+            problems.append(f"{label} {problem}")
     elif slot_def.kind is SlotKind.DURATION:
         if not isinstance(value, str) or parse_duration(value) is None:
-            problems.append(f"{slot_def.label} needs a duration such as '4 hours' or '15 minutes'")
+            problems.append(f"{label} needs a duration such as '4 hours' or '15 minutes'")
     elif slot_def.kind is SlotKind.ITEMS:
         count = len(value) if isinstance(value, list) else 0
         if slot_def.exact_items is not None and count != slot_def.exact_items:
-            problems.append(f"{slot_def.label} needs exactly {slot_def.exact_items} entries")
+            problems.append(f"{label} needs exactly {slot_def.exact_items} entries")
         elif count < max(1, slot_def.min_items):
-            problems.append(f"{slot_def.label} needs at least {max(1, slot_def.min_items)} entries")
+            problems.append(f"{label} needs at least {max(1, slot_def.min_items)} entries")
+        for index, item in enumerate(value if isinstance(value, list) else [], start=1):
+            if isinstance(item, str) and (problem := text_problem(item)):
+                problems.append(f"{label} entry {index} {problem}")
     else:
         rows = value if isinstance(value, list) else []
         if len(rows) < max(1, slot_def.min_items):
-            problems.append(f"{slot_def.label} needs at least {max(1, slot_def.min_items)} rows")
+            problems.append(f"{label} needs at least {max(1, slot_def.min_items)} rows")
         for index, row in enumerate(rows, start=1):
-            problems.extend(
-                f"{slot_def.label} row {index}: {p}" for p in row_problems(slot_def, row)
-            )
+            problems.extend(f"{label} row {index}: {p}" for p in row_problems(slot_def, row))
+            problems.extend(f"{label} row {index}: {p}" for p in _cell_problems(slot_def, row))
+    return problems
+
+
+PASTE_TOKEN_CHARS = 200  # a "word" longer than this outside code or a URL is pasted data
+_WORDY = re.compile(r"[^\W_]")  # a letter or digit in any script
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_LONG_TOKEN = re.compile(rf"\S{{{PASTE_TOKEN_CHARS + 1},}}")
+_URL = re.compile(r"[<(\[\"']*[a-z][\w+.-]*://", re.IGNORECASE)
+
+
+@lru_cache(maxsize=2048)  # pure, and called for every filled slot on every reply
+def text_problem(text: str) -> str:
+    """Why one piece of answer text cannot stand in the manual ("" when it can).
+
+    Whatever ``lint.find_placeholders`` would reject in the finished manual; no letter or digit
+    ("." or "**" renders as an empty subsection); or a token over ``PASTE_TOKEN_CHARS`` outside
+    backticks that is not a URL (word caps count words, so a 9,000-character blob passes them).
+    """
+    found = find_placeholders(text)
+    if found:
+        return f"looks like a placeholder ({found[0][1]}): give the real value or say I don't know"
+    if not _WORDY.search(text):
+        return "needs some words"
+    if any(not _URL.match(t) for t in _LONG_TOKEN.findall(_CODE_SPAN.sub(" ", text))):
+        return "looks like pasted data, not an answer"
+    return ""
+
+
+def _cell_problems(slot_def: Slot, row: object) -> list[str]:
+    """``text_problem`` for each filled cell; only the first column must have words, since a
+    cell such as "-" in the action column reads as "nothing to add"."""
+    if not isinstance(row, dict):
+        return []
+    problems = []
+    for column in slot_def.columns:
+        cell = row.get(column)
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        problem = text_problem(cell)
+        if problem and (problem != "needs some words" or column == slot_def.columns[0]):
+            problems.append(f"the {column} {problem}")
     return problems
 
 

@@ -104,6 +104,8 @@ _UNKNOWN = re.compile(
     | (?:we\s+)?(?:don'?t|do\s+not)\s+have\s+(?:one|any|that|this|it|those|them|a\s+\w+)
     | (?:we\s+have\s+)?(?:none|nothing)\s+yet | (?:we\s+have|there\s+is|there'?s)\s+none
     | none\s+(?:defined|set|agreed|documented) | undefined | not\s+set
+    | (?:todo|tbc|fixme)(?=\s*(?:$|[:,.!;(\-–—])) | to\s+be\s+confirmed | \?+
+    | [\[(<]\s*(?:tbd|tbc|todo|fixme|\?+)\s*[\])>]
     )(?![\w/])""",
     re.I | re.X,
 )
@@ -139,6 +141,15 @@ def leading_duration(text: str) -> tuple[str, int] | None:
         return parsed[1], match.end()
     zero = LEADING_ZERO.match(text)
     return (ZERO_DURATION, zero.end()) if zero else None
+
+
+_BLANK = re.compile(r"[\W_]*(?:(?:tbd|tbc|todo|fixme|n/?a|lorem\s+ipsum)(?![^\W_])[\W_]*)*", re.I)
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a reader can use: no letter or digit ("**", "-"), or only a placeholder ("TBD",
+    "[todo]", "N/A"). Such list entries and table cells are dropped, not stored."""
+    return _BLANK.fullmatch(text) is not None
 
 
 def is_unknown(text: str) -> bool:
@@ -233,9 +244,9 @@ def parse_items(part: str, slot_def: Slot) -> list[str]:
                 raw.extend(_code_list(piece))
         if len(raw) > MAX_ROWS:
             break
-    items = [item for item in map(clean_item, raw) if item]
+    items = [item for item in map(clean_item, raw) if not is_blank(item)]
     if len(items) == 1 and (slot_def.exact_items or slot_def.id == "health_checks"):
-        listed = [item for item in map(clean_item, split_on(items[0], _LIST_SEP)) if item]
+        listed = [i for i in map(clean_item, split_on(items[0], _LIST_SEP)) if not is_blank(i)]
         if slot_def.exact_items in (None, len(listed)):
             items = listed
     return items[:MAX_ROWS]

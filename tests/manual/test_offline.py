@@ -552,6 +552,19 @@ def test_dont_know_variants(text: str) -> None:
     assert extraction.updates == ()
 
 
+@pytest.mark.parametrize(
+    "text", ["TODO: ask Bob", "[TBD]", "(tbd)", "???", "?", "tbc", "FIXME", "todo - check with ops"]
+)
+def test_placeholders_count_as_dont_know(text: str) -> None:
+    # typed as an answer they would reach the manual as a placeholder the linter rejects
+    extraction = run(text, "architecture")
+    assert (extraction.updates, extraction.unknown) == ((), ("architecture",))
+
+
+def test_a_word_that_starts_like_a_placeholder_is_an_answer() -> None:
+    assert values("Todo app on Heroku", "architecture") == {"architecture": "Todo app on Heroku"}
+
+
 def test_dont_know_for_the_whole_reply_covers_every_question() -> None:
     assert run("no idea", "rto", "rpo", "rollback").unknown == ("rto", "rpo", "rollback")
 
@@ -827,4 +840,38 @@ def test_slack_entities_and_bold_labels() -> None:
         "lead",
         "EM",
         "CTO",
+    ]
+
+
+# ------------------------------------------------------------------ what may become a fact
+
+
+@pytest.mark.parametrize(
+    "text", [".", "**", "#", "|", ">", "``", "lorem ipsum", "We use Argo, TBD"]
+)
+def test_an_answer_without_words_or_with_a_placeholder_is_not_stored(text: str) -> None:
+    draft = new_draft()
+    result = merge(draft, run(text, "architecture").updates, author="U2", reply_id=2, now=NOW)
+    assert draft.value("architecture") is None
+    assert result.changes == ()
+
+
+def test_a_pasted_blob_is_not_an_architecture() -> None:
+    draft = new_draft()
+    result = merge(draft, run("x" * 9000, "architecture").updates, author="U2", reply_id=2, now=NOW)
+    assert draft.value("architecture") is None
+    assert [r.reason for r in result.rejected] == [
+        "Architecture looks like pasted data, not an answer"
+    ]
+
+
+def test_placeholder_entries_and_cells_are_dropped_from_lists() -> None:
+    assert values("restart pods; TBD; **; verify", "startup_steps") == {
+        "startup_steps": ["restart pods", "verify"]
+    }
+    rows = values("api: REST; worker: TBD; ???; scheduler: payouts", "components")["components"]
+    assert rows == [
+        {"name": "api", "purpose": "REST"},
+        {"name": "worker", "purpose": ""},
+        {"name": "scheduler", "purpose": "payouts"},
     ]

@@ -1,22 +1,112 @@
-"""What a duration is (``schema.parse_duration``): when "zero" and "none" mean zero minutes.
+"""What a slot may hold (``schema.validate``) and what a duration is (``schema.parse_duration``).
 
-Why: an RPO of zero is a real answer, but "none defined" is the absence of one; reading it as
-"0 minutes (no data loss)" would put a promise nobody made into the manual.
+Why: ``validate`` is the gate between any extractor (rules or a model) and a finished manual.
+A value the linter would reject later (a "TBD", an empty "**", a pasted blob) must be refused
+here, with a reason the engineer can act on, or the interview "completes" into a manual that
+does not pass its own output contract.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from bot.manual.lint import find_placeholders
 from bot.manual.schema import (
+    PASTE_TOKEN_CHARS,
     ZERO_DURATION,
     is_zero_duration,
     parse_duration,
     slot,
+    text_problem,
     validate,
 )
 
+ARCH = slot("architecture")
+STEPS = slot("startup_steps")
+COMPONENTS = slot("components")
 RPO = slot("rpo")
+ROWS = [
+    {"name": "api", "purpose": "REST"},
+    {"name": "worker", "purpose": "settles payments"},
+    {"name": "scheduler", "purpose": "payouts"},
+]
+
+
+# ------------------------------------------------------------------ text
+
+
+@pytest.mark.parametrize("text", [".", "**", "#", "|", ">", "``", "---", "…", "—"])
+def test_text_without_a_letter_or_digit_needs_words(text: str) -> None:
+    assert validate(ARCH, text) == ["Architecture needs some words"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("TODO: ask Bob", "TODO"),
+        ("[TBD]", "TBD"),
+        ("???", "???"),
+        ("lorem ipsum", "lorem ipsum"),
+        ("Go API on EKS, database TBC", "TBC"),
+        ("N/A", "N/A"),
+        ("runs on {cloud provider}", "{cloud provider}"),
+    ],
+)
+def test_text_the_linter_would_reject_is_a_placeholder(text: str, found: str) -> None:
+    assert find_placeholders(text)  # the same rule as the finished manual's
+    assert validate(ARCH, text) == [
+        f"Architecture looks like a placeholder ({found}): give the real value or say I don't know"
+    ]
+
+
+def test_a_pasted_blob_is_not_an_answer() -> None:
+    blob = "x" * 9000
+    assert validate(ARCH, blob) == ["Architecture looks like pasted data, not an answer"]
+    assert validate(ARCH, f"Go API on EKS; config {blob}") != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Go API on EKS behind an ALB",
+        "Todo app on Heroku",  # "todo" as a word is not the TODO marker
+        "image `" + "a" * (PASTE_TOKEN_CHARS + 50) + "`",  # long, but quoted as code
+        "dashboard at https://grafana.example.com/d/" + "a" * PASTE_TOKEN_CHARS,
+        "a" * PASTE_TOKEN_CHARS,
+        "Только русский текст",
+    ],
+)
+def test_ordinary_text_is_valid(text: str) -> None:
+    assert validate(ARCH, text) == []
+    assert text_problem(text) == ""
+
+
+# ------------------------------------------------------------------ lists and tables
+
+
+def test_each_entry_of_a_list_is_checked() -> None:
+    assert validate(STEPS, ["scale up", "verify"]) == []
+    assert validate(STEPS, ["scale up", "**"]) == ["Startup sequence entry 2 needs some words"]
+    assert validate(STEPS, ["TBD"]) == [
+        "Startup sequence entry 1 looks like a placeholder (TBD): give the real value or say "
+        "I don't know"
+    ]
+
+
+def test_each_cell_of_a_table_is_checked() -> None:
+    assert validate(COMPONENTS, ROWS) == []
+    todo = [*ROWS[:2], {"name": "scheduler", "purpose": "TODO"}]
+    assert validate(COMPONENTS, todo) == [
+        "Key components row 3: the purpose looks like a placeholder (TODO): give the real value "
+        "or say I don't know"
+    ]
+    assert validate(COMPONENTS, [*ROWS[:2], {"name": "**", "purpose": "jobs"}]) == [
+        "Key components row 3: the name needs some words"
+    ]
+
+
+def test_a_cell_without_words_outside_the_first_column_is_fine() -> None:
+    assert validate(COMPONENTS, [*ROWS[:2], {"name": "scheduler", "purpose": "-"}]) == []
 
 
 # ------------------------------------------------------------------ durations
