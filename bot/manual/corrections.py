@@ -13,7 +13,8 @@ import re
 
 from bot.manual.draft import Draft, Op
 from bot.manual.findings import SCAN_LIMIT, Findings
-from bot.manual.schema import SLOT_BY_ID, SlotKind
+from bot.manual.rowparse import parse_table
+from bot.manual.schema import SLOT_BY_ID, SLOTS, Row, SlotKind, row_problems
 from bot.manual.slotnames import mention_at, mentions
 from bot.manual.textparse import sentence_spans
 from bot.manual.valueparse import parse_value
@@ -37,9 +38,12 @@ _TRIVIAL = re.compile(
     r"(?:please|for\s+now|too|as\s+well)?\s*[.!]*\s*$",
     re.I,
 )
+# "is" and "are" name the value, except a plural in a passive ("logs are kept 90 days"), which
+# describes the slot, so its whole clause is the value.
 _COPULA = re.compile(
     r"\s*(?:(?:should|must|will|needs?\s+to)\s+(?:be|say|read)\b|(?:is|are)\s+(?:now|actually|really)\b"
-    r"|are\s*:|is\b|=|:|to\b\s*:?|->|→|=>)\s*:?\s*",
+    r"|are\s*:|is\b|are\b(?!\s+(?:not\s+)?(?:\w+ed|kept|taken|run|done|held|made|sent|written|"
+    r"stored|shipped|built|seen|known)\b)|=|:|to\b\s*:?|->|→|=>)\s*:?\s*",
     re.I,
 )
 _NOT_TAIL = re.compile(
@@ -80,7 +84,7 @@ def _correct(sentence: str, draft: Draft, result: Findings) -> bool:
     if hit and (to := _TO.match(body, hit.end)):
         return _emit(hit.slot_id, body[to.end() :], quote, result)
     if strong:
-        return _strong(body, quote, result)
+        return _strong(body, quote, result) or _row_fix(body, quote, draft, result)
     hit = mention_at(body, 0, exact_only=True)
     if hit and (should := _SHOULD.match(body, hit.end)):
         kind = SLOT_BY_ID[hit.slot_id].kind
@@ -116,6 +120,40 @@ def _strong(body: str, quote: str, result: Findings) -> bool:
         elif kind is SlotKind.TEXT and index == 0:
             done |= _emit(hit.slot_id, clause, quote, result)
     return done
+
+
+def _row_fix(body: str, quote: str, draft: Draft, result: Findings) -> bool:
+    """ "actually worker: settles payments and refunds" names no slot, but its first cell names
+    a row of a table that has one: the row is replaced (the whole table is the corrected value).
+    Only when exactly one filled table has every such row, and each new row is complete."""
+    text = body.strip().rstrip(".!")
+    found: list[tuple[str, list[Row]]] = []
+    for slot_def in SLOTS:
+        current = draft.value(slot_def.id) if slot_def.kind is SlotKind.TABLE else None
+        if not isinstance(current, list) or not current:
+            continue
+        first = slot_def.columns[0]
+        keys = [_row_key(r.get(first, "")) if isinstance(r, dict) else "" for r in current]
+        rows = parse_table(text[:SCAN_LIMIT], slot_def)
+        if not rows or any(
+            _row_key(row[first]) not in keys
+            or row_problems(slot_def, row)
+            or not any(_row_key(v) for c, v in row.items() if c != first)
+            for row in rows
+        ):
+            continue
+        replaced = [r for r in current if isinstance(r, dict)]
+        for row in rows:
+            replaced[keys.index(_row_key(row[first]))] = row
+        found.append((slot_def.id, replaced))
+    if len(found) != 1:
+        return False
+    result.add(found[0][0], Op.CORRECT, found[0][1], quote)
+    return True
+
+
+def _row_key(cell: str) -> str:
+    return " ".join(cell.casefold().strip(" `*_").split())
 
 
 def _emit(slot_id: str, value_text: str, quote: str, result: Findings) -> bool:

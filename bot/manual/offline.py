@@ -67,8 +67,20 @@ _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _SEMI = re.compile(r"\s*;\s*")
 
 
+CORRECT_HOW = (
+    "I couldn't tell what to correct: say `actually <field> is …`, e.g. `actually RTO is 2 hours`"
+)
+
+
 def _answers(text: str, slots: tuple[Slot, ...], result: Findings) -> None:
-    """Rule 1 and 2: each asked slot gets its part of the reply, or is marked "don't know"."""
+    """Rule 1 and 2: each asked slot gets its part of the reply, or is marked "don't know".
+
+    A part that opens with "actually", "correction:", "sorry," ... is a correction, and rule 1
+    (``bot.manual.corrections``) did not recognise what it corrects; taking it as the answer to
+    whichever question it landed on would store the fix as the wrong fact ("actually the third
+    level is Director" as the KPIs), so it is dropped with a note on how to say it. Only a part
+    the user numbered or labelled themselves ("1. actually, 4 hours") still answers.
+    """
     if not slots or not text.strip():
         return
     if len(slots) > 1 and tp.is_unknown(text):
@@ -77,16 +89,23 @@ def _answers(text: str, slots: tuple[Slot, ...], result: Findings) -> None:
         return
     parts = _split(text, slots)
     if not parts:
+        if _uncertain_correction(text):
+            result.notes.append(CORRECT_HOW)
+            return
         # An unnumbered reply that cannot be split is read the way a person would read it: as
         # the answer to the first question. The others stay open and are asked again.
-        parts = [(slots[0], text)]
+        parts = [(slots[0], text, False)]
         result.notes.append(
             f"I took that as the answer to question 1 ({slots[0].label}); "
             "number your answers (1. … 2. …) to answer several at once."
         )
-    for slot_def, raw in parts:
-        trigger = STRONG.match(raw)  # "Actually, ..." with no slot named still answers
+    for slot_def, raw, named in parts:
+        trigger = STRONG.match(raw)
         part = raw[trigger.end() :] if trigger else raw
+        if trigger and not named and not tp.is_unknown(part):
+            if CORRECT_HOW not in result.notes:
+                result.notes.append(CORRECT_HOW)
+            continue
         if tp.is_unknown(part) and (
             slot_def.kind is not SlotKind.DURATION or not tp.durations(part, limit=1)
         ):
@@ -97,15 +116,28 @@ def _answers(text: str, slots: tuple[Slot, ...], result: Findings) -> None:
             result.notes.append(f"no usable {slot_def.label} in the answer")
 
 
-def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str]]:
-    """Numbering beats labels beats position; with one question the whole reply answers it."""
+def _uncertain_correction(text: str) -> bool:
+    """Opens with a correction trigger, and is more than "sorry, no idea"."""
+    trigger = STRONG.match(text)
+    return trigger is not None and not tp.is_unknown(text[trigger.end() :])
+
+
+def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
+    """Numbering beats labels beats position; with one question the whole reply answers it.
+
+    Each part comes with whether the user named its question (a number or a label)."""
     if len(slots) == 1:
         regex, names = label_regex((slots[0].id,))
         label = regex.match(text)
         if label and names[tp.squash(label.group("name").lower())][1] and punctuated(label):
-            return [(slots[0], text[label.end() :])]
-        return [(slots[0], text)]
-    return _numbered(text, slots) or _labelled(text, slots) or _positional(text, slots)
+            return [(slots[0], text[label.end() :], True)]
+        return [(slots[0], text, False)]
+    numbered = [(s, part, True) for s, part in _numbered(text, slots)]
+    return numbered or _labelled(text, slots) or _unnamed(_positional(text, slots))
+
+
+def _unnamed(parts: list[tuple[Slot, str]]) -> list[tuple[Slot, str, bool]]:
+    return [(s, part, False) for s, part in parts]
 
 
 def _mark_index(match: re.Match[str]) -> tuple[int, bool]:
@@ -132,7 +164,7 @@ def _numbered(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str]]:
     return [(slots[i], text[m.end() : e]) for i, m, e in zip(indices, marks, ends, strict=True)]
 
 
-def _labelled(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str]]:
+def _labelled(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
     """ "RTO: 4h\\nRollback - helm rollback" (label, id or keyword); unlabelled text before the
     first label answers whichever question is left."""
     regex, names = label_regex(tuple(s.id for s in slots))
@@ -150,10 +182,11 @@ def _labelled(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str]]:
     ends = [c[1] for c in cuts[1:]] + [len(text)]
     for (slot_id, _, start), end in zip(cuts, ends, strict=True):
         found[slot_id] = (found.get(slot_id, "") + "\n" + text[start:end]).strip()
+    named = set(found)
     rest = [s for s in slots if s.id not in found]
     leftover = _positional(text[: cuts[0][1]], tuple(rest)) if rest else []
     found.update((s.id, part) for s, part in leftover)
-    return [(s, found[s.id]) for s in slots if s.id in found]
+    return [(s, found[s.id], s.id in named) for s in slots if s.id in found]
 
 
 def _positional(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str]]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.manual.draft import Draft, Extraction, Op, Scope, SlotUpdate, merge
-from bot.manual.offline import OfflineExtractor
+from bot.manual.offline import CORRECT_HOW, OfflineExtractor
 from bot.manual.ports import Extractor
 from bot.manual.schema import SLOT_BY_ID, validate
 
@@ -156,9 +156,12 @@ def test_single_question_label_prefix_is_dropped() -> None:
     }
 
 
-def test_leading_actually_without_a_slot_name_is_just_an_answer() -> None:
-    found = updates(run("Actually, we just redeploy the previous tag", "rollback"))["rollback"]
-    assert (found.op, found.value) == (Op.SET, "we just redeploy the previous tag")
+def test_leading_actually_without_a_slot_name_is_not_taken_as_the_answer() -> None:
+    # It corrects something, and nothing says what: storing it as the answer to the question
+    # on screen could file the fix under the wrong fact, so it is dropped with a hint.
+    extraction = run("Actually, we just redeploy the previous tag", "rollback")
+    assert (extraction.updates, extraction.unknown) == ((), ())
+    assert extraction.notes == (CORRECT_HOW,)
 
 
 # ------------------------------------------------------------------ items
@@ -663,6 +666,93 @@ def test_clear(text: str, slot_id: str) -> None:
 )
 def test_ordinary_answers_are_not_corrections(text: str, asked: str) -> None:
     assert {u.op for u in run(text, asked).updates} <= {Op.SET}
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("actually the third level is Director", ("kpis", "baseline")),
+        ("actually p99 latency > 500ms, critical, page", ("startup_steps",)),
+        ("actually worker: settles payments and refunds", ("metrics",)),
+        ("Actually, we just redeploy the previous tag", ("rollback",)),
+        ("correction: the second one", ("architecture", "components")),
+        ("no wait, it is Director", ("escalation",)),
+        ("sorry, the blue one", ("architecture",)),
+        ("I meant the other one", ("infrastructure",)),
+        ("scratch that, use the old one", ("rollback", "rto")),
+    ],
+)
+def test_a_correction_nobody_can_place_is_not_an_answer(text: str, asked: tuple[str, ...]) -> None:
+    extraction = run(text, *asked)
+    assert (extraction.updates, extraction.unknown) == ((), ())
+    assert extraction.notes == (CORRECT_HOW,)
+
+
+def test_a_correction_trigger_before_dont_know_is_dont_know() -> None:
+    assert run("sorry, not sure", "rollback").unknown == ("rollback",)
+    assert run("actually I don't know", "rto").unknown == ("rto",)
+
+
+def test_a_numbered_or_labelled_answer_may_start_with_actually() -> None:
+    expected = {"rollback": "we redeploy the previous tag", "rto": "4 hours"}
+    assert values("1. actually, we redeploy the previous tag 2. 4 hours", "rollback", "rto") == (
+        expected
+    )
+    assert values("Rollback: actually we redeploy the previous tag", "rollback") == {
+        "rollback": expected["rollback"]
+    }
+
+
+def test_plural_correction_with_are() -> None:
+    text = "actually the components are api: REST; worker: settlements; scheduler: payouts"
+    found = updates(run(text, "kpis"))
+    assert list(found) == ["components"]
+    assert found["components"].op is Op.CORRECT
+    assert [r["name"] for r in found["components"].value] == ["api", "worker", "scheduler"]  # type: ignore[index, union-attr]
+
+
+COMPONENTS = [
+    {"name": "api", "purpose": "REST"},
+    {"name": "worker", "purpose": "settles payments"},
+    {"name": "scheduler", "purpose": "payouts"},
+]
+
+
+def test_a_corrected_row_replaces_the_row_with_that_name() -> None:
+    draft = new_draft(components=COMPONENTS)
+    extraction = run("actually Worker: settles payments and refunds", "metrics", draft=draft)
+    assert [(u.slot_id, u.op) for u in extraction.updates] == [("components", Op.CORRECT)]
+    stored(extraction, draft)
+    assert draft.value("components") == [
+        COMPONENTS[0],
+        {"name": "Worker", "purpose": "settles payments and refunds"},
+        COMPONENTS[2],
+    ]
+
+
+def test_a_corrected_metric_row_keeps_the_other_rows() -> None:
+    metrics = [
+        {"metric": "p99 latency", "threshold": "> 800ms", "level": "Critical", "action": "page"},
+        {"metric": "error rate", "threshold": "> 2%", "level": "Warning", "action": "check"},
+    ]
+    draft = new_draft(metrics=metrics)
+    text = "actually p99 latency > 500ms, critical, page on-call"
+    assert values(text, "startup_steps", draft=draft) == {
+        "metrics": [
+            {"metric": "p99 latency", "threshold": "> 500ms", "level": "Critical",
+             "action": "page on-call"},
+            metrics[1],
+        ]
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["actually billing: invoices", "actually worker", "actually worker: settles; billing: bills"],
+)
+def test_a_row_correction_needs_an_existing_row_and_a_new_cell(text: str) -> None:
+    extraction = run(text, "metrics", draft=new_draft(components=COMPONENTS))
+    assert (extraction.updates, extraction.notes) == ((), (CORRECT_HOW,))
 
 
 # ------------------------------------------------------------------ rule 4: pick-ups
