@@ -20,6 +20,8 @@ from bot.manual.offline import OfflineExtractor
 from bot.manual.ports import Extractor
 from bot.manual.publish import ManualBuilder
 
+OFFLINE_MODE = "offline rules"
+
 
 @dataclass(slots=True)
 class Runtime:
@@ -28,44 +30,30 @@ class Runtime:
     store: SqlStore
     extractor: Extractor
     interview: Interview
-
-    @property
-    def llm_mode(self) -> str:
-        """What /health, help and status report: "Claude (claude-sonnet-5-5)" or "offline rules"."""
-        name = self.extractor.name
-        return f"Claude ({self.settings.model})" if name.startswith("claude") else "offline rules"
+    llm_mode: str = OFFLINE_MODE  # what /health reports: "Claude (model)" or "offline rules"
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def make_extractor(settings: Settings) -> Extractor:
-    """Claude when an API key is configured, otherwise the deterministic offline rules."""
-    if settings.llm_enabled:
-        from bot.llm.factory import make_llm_extractor
-
-        return make_llm_extractor(settings=settings, fallback=OfflineExtractor())
-    return OfflineExtractor()
-
-
 def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
+    """Claude when an API key is configured, otherwise the deterministic offline rules."""
     url = settings.effective_database_url
     if migrate:
         upgrade_to_head(url)
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     store = SqlStore(sessions)
+    offline = OfflineExtractor()
     if not settings.llm_enabled:
-        extractor = make_extractor(settings)
+        interview = Interview(store=store, extractor=offline)
         return Runtime(
-            settings, engine, store, extractor, Interview(store=store, extractor=extractor)
+            settings=settings, engine=engine, store=store, extractor=offline, interview=interview
         )
     from bot.llm.factory import make_llm_parts
 
     usage = SqlUsageLog(sessions)  # bot.llm and bot.db meet only here
-    parts = make_llm_parts(
-        settings=settings, fallback=OfflineExtractor(), recorder=usage, usage_source=usage
-    )
+    parts = make_llm_parts(settings=settings, fallback=offline, recorder=usage, usage_source=usage)
     interview = Interview(
         store=store,
         extractor=parts.extractor,
@@ -73,4 +61,11 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
         phraser=parts.phraser,
         usage=parts.usage,
     )
-    return Runtime(settings, engine, store, parts.extractor, interview)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        store=store,
+        extractor=parts.extractor,
+        interview=interview,
+        llm_mode=parts.mode,
+    )

@@ -61,8 +61,3 @@ def make_llm_parts(
         inferrer=ClaudeInferrer(claude=client),
         usage=UsageReporter(source=usage_source) if usage_source is not None else None,
     )
-
-
-def make_llm_extractor(*, settings: Settings, fallback: Extractor) -> Extractor:
-    """Just the extractor (what ``bot.runtime.make_extractor`` asks for)."""
-    return make_llm_parts(settings=settings, fallback=fallback).extractor
