@@ -20,19 +20,13 @@ from bot.llm.views import entry, filled_slots
 from bot.manual.condense import value_words
 from bot.manual.draft import Draft
 from bot.manual.lint import find_placeholders
-from bot.manual.schema import SLOT_BY_ID, Value, normalise, validate
+from bot.manual.schema import SLOT_BY_ID, Value, normalise, validate, value_texts
 
 log = logging.getLogger(__name__)
 
 MAX_TOKENS = 4096
 # Slot budgets add up to the 800-word manual, and inferred text is the least valuable in it, so
 # a proposal must fit its slot's budget (the deterministic default for that slot always does).
-
-
-def _texts(value: Value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    return [" ".join(v.values()) if isinstance(v, dict) else v for v in value]
 
 
 class ClaudeInferrer:
@@ -77,7 +71,7 @@ class ClaudeInferrer:
             value = normalise(slot_def, raw)
             if validate(slot_def, value):
                 continue
-            if any(find_placeholders(text) for text in _texts(value)):
+            if any(find_placeholders(text) for text in value_texts(value)):
                 continue
             if value_words(value) > slot_def.budget:
                 continue

@@ -15,10 +15,9 @@ manual is still too long does a second phase trim slots below their budgets.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from bot.manual.lint import count_words
-from bot.manual.schema import SLOTS, Row, Slot, SlotKind, Value
+from bot.manual.schema import SLOTS, Row, Slot, SlotKind, Value, value_texts
 
 __all__ = ["condense_text", "condense_values", "is_protected", "known_names", "value_words"]
 
@@ -39,18 +38,7 @@ _PUNCT = "\"'()[]{}.,;:!?*-–—"
 
 def value_words(value: Value) -> int:
     """Words in a slot value, counted the way the linter counts the rendered manual."""
-    return sum(count_words(text) for text in _texts(value))
-
-
-def _texts(value: Value) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-        return
-    for item in value:
-        if isinstance(item, dict):
-            yield from item.values()
-        else:
-            yield item
+    return sum(count_words(text) for text in value_texts(value))
 
 
 # ---------------------------------------------------------------- splitting
@@ -124,7 +112,7 @@ def known_names(values: dict[str, Value]) -> frozenset[str]:
     """
     names: set[str] = set()
     for value in values.values():
-        for text in _texts(value):
+        for text in value_texts(value):
             for sentence in _sentences(text):
                 for token in sentence.split()[1:]:
                     word = token.strip(_PUNCT)

@@ -23,6 +23,7 @@ from bot.manual.schema import (
     normalise,
     row_problems,
     validate,
+    value_texts,
 )
 
 
@@ -112,10 +113,6 @@ class MergeResult:
     changes: tuple[Change, ...] = ()
     rejected: tuple[Rejection, ...] = ()
 
-    @property
-    def corrections(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.op is Op.CORRECT or c.op is Op.CLEAR)
-
 
 @dataclass(slots=True)
 class Draft:
@@ -200,7 +197,7 @@ def _combine(existing: Value | None, new: Value) -> Value:
 def _too_long(slot_def: Slot, value: Value) -> str:
     """A value far beyond what the 800-word manual can hold (a pasted log) is not stored as a
     fact: the reply itself is kept verbatim, and the user is asked for a summary instead."""
-    words = sum(len(text.split()) for text in _texts(value))
+    words = sum(len(text.split()) for text in value_texts(value))
     limit = max(MIN_VALUE_CAP_WORDS, VALUE_CAP_FACTOR * slot_def.budget)
     if words <= limit:
         return ""
@@ -208,15 +205,6 @@ def _too_long(slot_def: Slot, value: Value) -> str:
         f"{slot_def.label} is {words} words, more than the manual can hold (about "
         f"{slot_def.budget}); your reply is saved, please send a short summary"
     )
-
-
-def _texts(value: Value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    out: list[str] = []
-    for item in value:
-        out.extend(item.values() if isinstance(item, dict) else [item])
-    return out
 
 
 CONFLICT_VALUE_CHARS = 50

@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
@@ -26,13 +25,7 @@ from bot.manual.mdtable import escape_cell
 from bot.manual.outline import MAX_WORDS, OUTLINE
 from bot.manual.schema import SLOTS, Slot, SlotKind, Value
 
-__all__ = [
-    "BudgetedManual",
-    "Renderer",
-    "default_renderer",
-    "render_markdown",
-    "render_within_budget",
-]
+__all__ = ["BudgetedManual", "Renderer"]
 
 TEMPLATE_NAME = "operations_manual.md.j2"
 HEALTH_STATUS = "healthy|degraded|unhealthy"
@@ -293,29 +286,3 @@ class Renderer:
             condenser=condenser,
             machine=machine,
         ).markdown
-
-
-@lru_cache(maxsize=1)
-def default_renderer() -> Renderer:
-    """The shared renderer, built on first use (never at import)."""
-    return Renderer()
-
-
-def render_markdown(content: ManualContent) -> str:
-    """The manual as Markdown, exactly as rendered (no word-budget handling)."""
-    return default_renderer().render_content(content)
-
-
-def render_within_budget(
-    *,
-    name: str,
-    values: dict[str, Value],
-    version: int,
-    date: dt.date,
-    team: str,
-    max_words: int = MAX_WORDS,
-) -> BudgetedManual:
-    """Module-level shortcut for :meth:`Renderer.render_budgeted` on the shared renderer."""
-    return default_renderer().render_budgeted(
-        name=name, values=values, version=version, date=date, team=team, max_words=max_words
-    )

@@ -229,12 +229,15 @@ def slot(slot_id: str) -> Slot:
     return SLOT_BY_ID[slot_id]
 
 
-def slots_in(subsection_number: str) -> tuple[Slot, ...]:
-    return tuple(s for s in SLOTS if s.subsection == subsection_number)
-
-
-def section_slots(section_number: int) -> tuple[Slot, ...]:
-    return tuple(s for s in SLOTS if s.section == section_number)
+def value_texts(value: Value) -> list[str]:
+    """Every piece of text in a value (the string, each item, each table cell), for counting
+    words or scanning for placeholders the same way wherever a value is checked."""
+    if isinstance(value, str):
+        return [value]
+    out: list[str] = []
+    for item in value:
+        out.extend(item.values() if isinstance(item, dict) else [item])
+    return out
 
 
 def subsection_title(number: str) -> str:

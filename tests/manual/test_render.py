@@ -29,8 +29,6 @@ from bot.manual.render import (
     health_json,
     inline,
     label,
-    render_markdown,
-    render_within_budget,
 )
 from bot.manual.schema import SLOT_BY_ID, SLOT_IDS, SLOTS, SlotKind, Value
 
@@ -388,8 +386,7 @@ def test_rendering_is_deterministic(renderer):
     first = renderer.render_content(build())
     assert renderer.render_content(build()) == first
     assert Renderer().render_content(build()) == first
-    assert render_markdown(build()) == first
-    budgeted = render_within_budget(
+    budgeted = Renderer().render_budgeted(
         name=NAME, values=payments_values(), version=3, date=DATE, team=TEAM
     )
     assert budgeted.markdown == first

@@ -161,3 +161,28 @@ def test_durations_with_a_number_are_unchanged() -> None:
     assert parse_duration("4h") == (240.0, "4 hours")
     assert parse_duration("RPO 15 min, not zero") == (15.0, "15 minutes")
     assert parse_duration(ZERO_DURATION) == (0.0, "0 minutes")
+
+
+def test_every_slot_names_a_subsection_of_the_spec() -> None:
+    from bot.manual.schema import outline_check
+
+    outline_check()
+
+
+def test_every_subsection_of_the_spec_has_a_slot() -> None:
+    from bot.manual.outline import OUTLINE
+    from bot.manual.schema import SLOTS
+
+    covered = {s.subsection for s in SLOTS}
+    missing = [
+        sub.number for sec in OUTLINE for sub in sec.subsections if sub.number not in covered
+    ]
+    assert missing == []
+
+
+def test_value_texts_reaches_every_cell_and_item() -> None:
+    from bot.manual.schema import value_texts
+
+    assert value_texts("a b") == ["a b"]
+    assert value_texts(["x", "y"]) == ["x", "y"]
+    assert value_texts([{"name": "api", "purpose": "REST"}]) == ["api", "REST"]
