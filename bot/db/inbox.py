@@ -14,24 +14,43 @@ Rules ``SqlInbox`` keeps (its methods take keyword-only arguments):
   order they arrived: a job is claimable only when no older job of its lane is still pending or
   running. Different lanes run in parallel.
 - A claim is a lease. A worker that dies leaves a ``running`` job whose lease runs out; it is
-  then claimable again. PostgreSQL picks with ``FOR UPDATE SKIP LOCKED``; SQLite (one writer at
-  a time) with one atomic ``UPDATE ... WHERE id = (SELECT ...) RETURNING``.
+  then claimable again. PostgreSQL picks with ``FOR UPDATE SKIP LOCKED``. SQLite has one writer
+  at a time, so the search for a job runs in a read (WAL readers never block the writer): the
+  oldest open job of each lane, found through a partial index of open jobs, is its lane's only
+  candidate; the one ``UPDATE ... RETURNING`` that takes it re-checks, by primary key, that it
+  is still ready and still its lane's oldest open job, so the write lock is held for one row.
 - ``side_effects`` remembers what a job already posted, so running a job twice (after a lost
   lease) does not post twice.
+- On SQLite the inbox's own writes take a process-wide lock first, so threads of one process
+  queue in Python instead of sleeping in SQLite's busy handler (which backs off in steps of
+  up to 100 ms). The busy timeout still covers other writers (the Store, another process).
 
 Every method opens and commits its own short transaction; none is held while a job works.
 """
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, and_, func, literal, or_, select, update
+from sqlalchemy import Engine, Table, and_, bindparam, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.db.jobs import EFFECTS, JOBS, OPEN, BacklogStats, Job, JobStatus, job_from_row
+from bot.db.jobs import (
+    EFFECTS,
+    JOBS,
+    BacklogStats,
+    Job,
+    JobStatus,
+    is_open,
+    job_from_row,
+)
 from bot.db.models import DraftRow, ReplyRow
+
+# A claim whose pick was taken by someone else between the read and the write looks again.
+CLAIM_ATTEMPTS = 3
 
 
 def utcnow() -> datetime:
@@ -56,9 +75,15 @@ class SqlInbox:
     def __init__(self, engine: Engine, *, max_attempts: int = 5) -> None:
         self.engine = engine
         self.max_attempts = max_attempts
-        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+        on_sqlite = engine.dialect.name == "sqlite"
+        dialect = sqlite if on_sqlite else postgresql
         self._insert = dialect.insert
         self._skip_locked = engine.dialect.name == "postgresql"
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.Lock() if on_sqlite else nullcontext()
+        )
+        self._claim_stmt = _skip_locked_claim() if self._skip_locked else _guarded_claim()
+        self._pick = _pick()
 
     # ------------------------------------------------------------------------ the queue
 
@@ -97,7 +122,7 @@ class SqlInbox:
             .returning(JOBS.c.id)
         )
         # RETURNING, not rowcount: psycopg counts a row for an insert that hit the conflict.
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             return conn.execute(stmt).first() is not None
 
     def claim(
@@ -105,38 +130,25 @@ class SqlInbox:
     ) -> Job | None:
         """Lease the oldest ready job whose lane has no older open job, or None."""
         now = now or utcnow()
-        cand, earlier = JOBS.alias("cand"), JOBS.alias("earlier")
-        earlier_open = (
-            select(literal(1))
-            .where(earlier.c.lane == cand.c.lane, earlier.c.id < cand.c.id)
-            .where(earlier.c.status.in_(OPEN))
-            .exists()
-        )
-        ready = or_(
-            and_(
-                cand.c.status == JobStatus.PENDING.value,
-                or_(cand.c.not_before.is_(None), cand.c.not_before <= now),
-            ),
-            and_(cand.c.status == JobStatus.RUNNING.value, cand.c.lease_until < now),
-        )
-        pick = select(cand.c.id).where(ready, ~earlier_open).order_by(cand.c.id).limit(1)
+        params = {
+            "claim_now": now,
+            "claim_worker": worker_id,
+            "claim_until": now + timedelta(seconds=lease_seconds),
+        }
         if self._skip_locked:
-            pick = pick.with_for_update(skip_locked=True)
-        stmt = (
-            update(JOBS)
-            .where(JOBS.c.id == pick.scalar_subquery())
-            .values(
-                status=JobStatus.RUNNING.value,
-                worker_id=worker_id,
-                lease_until=now + timedelta(seconds=lease_seconds),
-                attempts=JOBS.c.attempts + 1,
-                updated_at=now,
-            )
-            .returning(*JOBS.c)
-        )
-        with self.engine.begin() as conn:
-            row = conn.execute(stmt).first()
-        return None if row is None else job_from_row(row)
+            with self.engine.begin() as conn:
+                row = conn.execute(self._claim_stmt, params).first()
+            return None if row is None else job_from_row(row)
+        for _ in range(CLAIM_ATTEMPTS):
+            with self.engine.connect() as conn:  # a read: it blocks no writer
+                picked = conn.execute(self._pick, params).scalar()
+            if picked is None:
+                return None
+            with self._write_lock, self.engine.begin() as conn:
+                row = conn.execute(self._claim_stmt, {**params, "claim_id": picked}).first()
+            if row is not None:
+                return job_from_row(row)
+        return None  # taken under our feet each time: the next poll looks again
 
     def _update_held(
         self, job_id: int, worker_id: str, values: dict[str, Any], now: datetime | None
@@ -148,7 +160,7 @@ class SqlInbox:
             .where(JOBS.c.status == JobStatus.RUNNING.value)
             .values(updated_at=now or utcnow(), **values)
         )
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             return bool(conn.execute(stmt).rowcount)
 
     def renew(
@@ -206,7 +218,7 @@ class SqlInbox:
 
     def set_draft(self, *, job_id: int, draft_id: int) -> None:
         """Remember which draft a `new` job created, for operators reading the table."""
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(draft_id=draft_id))
 
     def backlog_stats(self, *, now: datetime | None = None) -> BacklogStats:
@@ -242,7 +254,7 @@ class SqlInbox:
             .on_conflict_do_nothing(index_elements=["job_id", "effect_key"])
             .returning(EFFECTS.c.id)
         )
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             return conn.execute(stmt).first() is not None
 
     def get_effect(self, *, job_id: int, effect_key: str) -> dict[str, Any] | None:
@@ -283,3 +295,81 @@ class SqlInbox:
         )
         with self.engine.begin() as conn:
             return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+# ------------------------------------------------------------------- claim statements
+# Built once per inbox; a claim binds ``claim_now``, ``claim_worker``, ``claim_until`` (and on
+# SQLite ``claim_id``, the job its read picked).
+
+_NOW = bindparam("claim_now", type_=JOBS.c.updated_at.type)
+CAND = JOBS.alias("cand")
+
+
+def _ready(table: Any) -> Any:
+    """Pending and due, or running on a lease that ran out."""
+    return or_(
+        and_(
+            table.c.status == JobStatus.PENDING.value,
+            or_(table.c.not_before.is_(None), table.c.not_before <= _NOW),
+        ),
+        and_(table.c.status == JobStatus.RUNNING.value, table.c.lease_until < _NOW),
+    )
+
+
+def _earlier_open(table: Any) -> Any:
+    """An older job of the same lane is still pending or running."""
+    earlier = JOBS.alias("earlier")
+    return (
+        select(literal(1))
+        .where(earlier.c.lane == table.c.lane, earlier.c.id < table.c.id, is_open(earlier))
+        .exists()
+    )
+
+
+def _taken(stmt: Any) -> Any:
+    return stmt.values(
+        status=JobStatus.RUNNING.value,
+        worker_id=bindparam("claim_worker"),
+        lease_until=bindparam("claim_until", type_=JOBS.c.lease_until.type),
+        attempts=JOBS.c.attempts + 1,
+        updated_at=_NOW,
+    ).returning(*JOBS.c)
+
+
+def _pick() -> Any:
+    """The oldest job among the lanes' heads (each lane's oldest open job) that is ready.
+
+    A lane whose head is running, or waiting to be retried, has no candidate at all: its
+    later jobs wait in order. On SQLite this is a read of its own; on PostgreSQL the subquery
+    of the claiming UPDATE.
+    """
+    heads = (
+        select(func.min(JOBS.c.id).label("id"))
+        .where(is_open(JOBS))
+        .group_by(JOBS.c.lane)
+        .subquery("heads")
+    )
+    return (
+        select(CAND.c.id)
+        .join(heads, heads.c.id == CAND.c.id)
+        .where(_ready(CAND))
+        .order_by(CAND.c.id)
+        .limit(1)
+    )
+
+
+def _guarded_claim() -> Any:
+    """SQLite's write: take the picked job only if it is still ready and its lane's head."""
+    where = and_(JOBS.c.id == bindparam("claim_id"), _ready(JOBS), ~_earlier_open(JOBS))
+    return _taken(update(JOBS).where(where))
+
+
+def _skip_locked_claim() -> Any:
+    """PostgreSQL: pick and take in one statement; a job another claim has locked is skipped.
+
+    A head in the statement's snapshot stays a head: the jobs before it in its lane are done
+    or failed, which is final. If the head itself changed meanwhile (claimed, finished),
+    PostgreSQL re-checks the locked row against ``_ready`` and drops it.
+    """
+    pick = _pick().with_for_update(of=CAND, skip_locked=True)
+    return _taken(update(JOBS).where(JOBS.c.id == pick.scalar_subquery()))

@@ -2,7 +2,8 @@
 
 ``bot.db.inbox`` holds the queue logic (enqueue, leased claims, retries, side effects); this
 module is only the schema it works on and the immutable ``Job`` a claim hands a worker, so the
-columns can be checked against ``migrations/versions/0002_job_inbox.py`` in one place.
+columns can be checked against ``migrations/versions/0002_job_inbox.py`` (and
+``0004_open_jobs_index.py``) in one place.
 ``bot.db.migrate.schema_metadata`` imports every ``bot.db`` module, so these tables are always
 part of the schema Alembic compares against.
 """
@@ -14,7 +15,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    bindparam,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.models import ID_LEN, Base, json_type
@@ -31,6 +43,18 @@ class JobStatus(StrEnum):
 
 
 OPEN = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
+# The same condition as SQL text: the predicate of the partial index of open jobs. SQLite uses
+# a partial index only for a query whose condition contains the index's own predicate, with
+# the values written out, not bound as parameters; ``is_open`` renders it that way.
+OPEN_SQL = "status IN ('pending', 'running')"
+
+
+def is_open(table: Any) -> ColumnElement[bool]:
+    """``table.status IN ('pending', 'running')``, values inline (see ``OPEN_SQL``)."""
+    return cast(
+        "ColumnElement[bool]",
+        table.c.status.in_(bindparam("open_statuses", OPEN, expanding=True, literal_execute=True)),
+    )
 
 
 class JobRow(Base):
@@ -57,7 +81,15 @@ class JobRow(Base):
     __table_args__ = (
         UniqueConstraint("event_key"),
         Index("ix_jobs_status_id", "status", "id"),
-        Index("ix_jobs_lane_id", "lane", "id"),
+        # Open jobs only, so finding each lane's oldest open job (what a claim looks at) and
+        # checking that a job is its lane's head cost the backlog, not the table's history.
+        Index(
+            "ix_jobs_open_lane_id",
+            "lane",
+            "id",
+            sqlite_where=sql_text(OPEN_SQL),
+            postgresql_where=sql_text(OPEN_SQL),
+        ),
     )
 
 

@@ -182,3 +182,74 @@ def test_concurrent_workers_never_share_a_job_and_keep_each_threads_order(inbox)
     assert len(set(seen)) == len(seen)
     for t in range(threads):
         assert [n for ts, n in seen if ts == f"{t}.0"] == list(range(per_thread))
+
+
+@pytest.fixture
+def two_inboxes(db_url):
+    """Two inboxes on one database, each with its own engine: as two processes would be."""
+    upgrade_to_head(db_url)
+    engines = [make_engine(db_url) for _ in range(2)]
+    try:
+        yield [SqlInbox(engine, max_attempts=3) for engine in engines]
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_two_processes_claiming_at_once_never_share_a_job_or_break_a_threads_order(
+    two_inboxes,
+):
+    first, _ = two_inboxes
+    threads, per_thread = 4, 10
+    for n in range(per_thread):
+        for t in range(threads):
+            _put(first, f"{t}.0", n)
+    seen: list[tuple[str | None, int]] = []
+    running: set[str] = set()
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def work(inbox: SqlInbox, worker: str) -> None:
+        idle = 0
+        while idle < 30:
+            job = inbox.claim(worker_id=worker, lease_seconds=30)
+            if job is None:
+                idle += 1
+                continue
+            idle = 0
+            with lock:
+                if job.lane in running:
+                    errors.append(f"two jobs of {job.lane} at once")
+                running.add(job.lane)
+                seen.append((job.thread_ts, job.payload["n"]))
+            with lock:
+                running.discard(job.lane)
+            assert inbox.complete(job_id=job.id, worker_id=worker)
+
+    pool = [
+        threading.Thread(target=work, args=(two_inboxes[i % 2], f"p{i % 2}w{i}")) for i in range(6)
+    ]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=60)
+    assert not errors
+    assert sorted(seen) == sorted(set(seen))
+    assert len(seen) == threads * per_thread
+    for t in range(threads):
+        assert [n for ts, n in seen if ts == f"{t}.0"] == list(range(per_thread))
+
+
+def test_a_long_backlog_in_a_busy_thread_does_not_hide_another_threads_job(inbox):
+    for n in range(300):
+        _put(inbox, "1.0", n)
+    head = inbox.claim(worker_id="a", lease_seconds=30)
+    assert head.payload["n"] == 0
+    _put(inbox, "2.0", 1000)
+    assert inbox.claim(worker_id="b", lease_seconds=30).payload["n"] == 1000
+    assert inbox.claim(worker_id="c", lease_seconds=30) is None
+    # the head waits to be retried: the rest of its thread keeps waiting behind it
+    assert inbox.retry_later(job=head, worker_id="a", error="boom", base_delay=60)
+    assert inbox.claim(worker_id="c", lease_seconds=30) is None
+    later = utcnow() + timedelta(seconds=61)
+    assert inbox.claim(worker_id="c", lease_seconds=30, now=later).id == head.id
