@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import StatementError
 
 from bot.db.engine import make_engine
 from bot.db.inbox import SqlInbox, utcnow
+from bot.db.jobs import JOBS
 from bot.db.migrate import upgrade_to_head
 
 
@@ -253,3 +256,102 @@ def test_a_long_backlog_in_a_busy_thread_does_not_hide_another_threads_job(inbox
     assert inbox.claim(worker_id="c", lease_seconds=30) is None
     later = utcnow() + timedelta(seconds=61)
     assert inbox.claim(worker_id="c", lease_seconds=30, now=later).id == head.id
+
+
+def test_concurrent_enqueues_are_committed_when_they_return_and_twins_created_once(inbox, db_url):
+    """Slack retries and mention twins race their originals from other request threads."""
+    keys = [f"T1:C1:{n}.000100:reply" for n in range(60)]
+    created: list[str] = []
+    not_visible: list[str] = []
+    lock = threading.Lock()
+    reader = make_engine(db_url)  # another connection: sees only what is committed
+    start = threading.Barrier(8)
+
+    def visible(key: str) -> bool:
+        with reader.connect() as conn:
+            found = conn.execute(
+                text("SELECT count(*) FROM jobs WHERE event_key = :key"), {"key": key}
+            )
+            return found.scalar() == 1
+
+    def deliver(offset: int) -> None:
+        start.wait(timeout=10)
+        for i in range(len(keys)):
+            key = keys[(i + offset) % len(keys)]
+            if _put(inbox, "1.0", i, key=key):
+                with lock:
+                    created.append(key)
+            if not visible(key):
+                with lock:
+                    not_visible.append(key)
+
+    try:
+        pool = [threading.Thread(target=deliver, args=(n * 7,)) for n in range(8)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join(timeout=60)
+    finally:
+        reader.dispose()
+    assert sorted(created) == sorted(keys)  # each key created exactly once
+    assert not_visible == []  # every enqueue had committed its job when it returned
+    assert inbox.backlog_stats().pending == len(keys)
+
+
+def test_a_job_reads_back_as_it_was_enqueued(inbox):
+    """SQLite writes jobs on the driver connection: same JSON, same aware UTC times."""
+    now = datetime(2026, 3, 1, 14, 30, 0, 123456, tzinfo=timezone(timedelta(hours=2)))
+    payload = {"text": "Zürich <!channel> 😀", "redacted": ["token"], "n": None}
+    assert inbox.enqueue(
+        workspace="T1",
+        channel="C1",
+        thread_ts="1.0",
+        kind="reply",
+        payload=payload,
+        event_key="k1",
+        now=now,
+    )
+    with inbox.engine.connect() as conn:
+        row = conn.execute(select(JOBS).where(JOBS.c.event_key == "k1")).mappings().one()
+    assert row["payload"] == payload
+    assert row["created_at"] == row["updated_at"] == now
+    assert row["created_at"].utcoffset() == timedelta(0)
+    assert (row["lane"], row["status"], row["attempts"]) == ("T1:C1:1.0", "pending", 0)
+    job = inbox.claim(worker_id="a", lease_seconds=30, now=now + timedelta(seconds=1))
+    assert job.payload == payload
+    with pytest.raises((ValueError, StatementError), match="naive datetime"):
+        inbox.enqueue(
+            workspace="T1",
+            channel="C1",
+            thread_ts="1.0",
+            kind="reply",
+            payload={},
+            event_key="k2",
+            now=datetime(2026, 3, 1, 14, 30),  # naive: refused
+        )
+    assert inbox.job_id_for_event(event_key="k2") is None
+
+
+def test_a_found_thread_is_remembered_and_an_unknown_one_is_asked_again(inbox):
+    from bot.db.engine import make_session_factory
+    from bot.db.store import SqlStore
+    from bot.manual.draft import Scope
+
+    queries: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if "FROM drafts" in statement:
+            queries.append(statement)
+
+    event.listen(inbox.engine, "before_cursor_execute", count)
+    here = {"workspace": "T1", "channel": "C1", "thread_ts": "1700000000.000100"}
+    assert inbox.find_draft_id_by_thread(**here) is None
+    store = SqlStore(make_session_factory(inbox.engine))
+    draft = store.create_draft(scope=Scope("T1", "C1"), name="Payments", owner="U1", now=utcnow())
+    draft.thread_ts = here["thread_ts"]
+    store.save_draft(draft=draft)
+    queries.clear()
+    assert inbox.find_draft_id_by_thread(**here) == draft.id  # "not found" was not kept
+    assert inbox.find_draft_id_by_thread(**here) == draft.id
+    assert len(queries) == 1  # the second answer came from memory
+    assert inbox.find_draft_id_by_thread(**{**here, "channel": "C2"}) is None
