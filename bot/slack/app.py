@@ -9,7 +9,6 @@ rather than on the first event.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import SecretStr
@@ -17,7 +16,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.slack.listeners import COMMAND, Listeners
+from bot.slack.listeners import COMMAND, Listeners, OnEnqueue
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ def build_bolt_app(
     token_verification_enabled: bool = True,
     socket_mode: bool = False,
     command: str = COMMAND,
-    on_enqueue: Callable[[], None] | None = None,
+    on_enqueue: OnEnqueue | None = None,
 ) -> App:
     """``inbox`` needs ``enqueue`` and ``find_draft_id_by_thread`` (see ``bot.slack.ports``)."""
     _token, signing_secret = require(settings, socket_mode=socket_mode)

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/opsmanual"
 REPLY_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+# Told (workspace, channel, thread_ts) of each job committed, e.g. ``WorkerPool.notify``.
+OnEnqueue = Callable[[str, str, str | None], None]
 ACTION_WORDS = {"opsmanual_skip": "skip", "opsmanual_draft": "draft", "opsmanual_finish": "finish"}
 
 
@@ -45,7 +47,7 @@ class Listeners:
         *,
         inbox: Any,
         command: str = COMMAND,
-        on_enqueue: Callable[[], None] | None = None,
+        on_enqueue: OnEnqueue | None = None,
     ) -> None:
         self.inbox: Enqueue = inbox
         self.threads: ThreadLookup = inbox
@@ -53,9 +55,11 @@ class Listeners:
         self.on_enqueue = on_enqueue
 
     def register(self, app: App) -> None:
-        app.command(self.command)(self.on_command)
+        # Bolt tries listeners in this order on every request until one matches: thread
+        # replies, by far the most frequent, come first.
         app.event("message")(self.on_message)
         app.event("app_mention")(self.on_mention)
+        app.command(self.command)(self.on_command)
         for action_id in ACTIONS:
             app.action(action_id)(self.on_action)
 
@@ -65,8 +69,8 @@ class Listeners:
         created = self.inbox.enqueue(**job)
         if created:
             JOBS_ENQUEUED.labels(kind=job["kind"]).inc()
-            if self.on_enqueue is not None:
-                self.on_enqueue()  # wake a worker of this process now rather than at its poll
+            if self.on_enqueue is not None:  # a worker of this process looks now, not at its poll
+                self.on_enqueue(job["workspace"], job["channel"], job["thread_ts"])
         else:
             JOBS_DUPLICATE.inc()
         return created

@@ -5,6 +5,12 @@ and scaling out is done with more `opsmanual serve` processes on one PostgreSQL,
 inbox's claim supports. A lease heartbeat keeps long jobs (a slow LLM call) from being taken
 over; a worker that dies simply stops renewing, and its job is claimable once the lease ends.
 
+Waking: a listener that commits a job calls ``notify``; a worker woken that way, or at its
+poll, claims. ``notify`` wakes nobody when the job's thread already has a job running in this
+process (that lane is busy anyway) or when a wake-up is already pending, so a burst of
+replies into one thread costs no claims; a worker that claimed a job wakes one more, so a
+burst across threads still spreads over idle workers.
+
 Stopping (SIGTERM): no new claims; a job that was claimed but not started is released at
 once; a job in progress is finished within the grace period. One that is still running after
 it is left to its lease, so another process takes it over; side effects are not repeated.
@@ -18,6 +24,7 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -28,6 +35,8 @@ from bot.slack.handlers import JobHandlers, RetryLaterError
 from bot.slack.ports import Inbox
 
 log = logging.getLogger(__name__)
+
+ThreadKey = tuple[str | None, str | None, str | None]  # workspace, channel, thread_ts
 
 # Slack errors that another attempt cannot fix.
 PERMANENT_SLACK_ERRORS = frozenset(
@@ -75,7 +84,9 @@ class WorkerPool:
         self.name = name or worker_name()
         self._stopping = threading.Event()
         self._wake = threading.Condition()
+        self._wake_pending = False  # a wake-up no worker has acted on yet
         self._held: dict[int, str] = {}
+        self._busy_threads: Counter[ThreadKey] = Counter()  # threads with a job running here
         self._held_lock = threading.Lock()
         self._pool: list[threading.Thread] = []
         self._heartbeat_stop = threading.Event()
@@ -96,10 +107,28 @@ class WorkerPool:
         self._heartbeat_thread = heartbeat
         return self
 
-    def notify(self) -> None:
-        """A job was just enqueued in this process: wake a sleeping worker now."""
+    def notify(
+        self, workspace: str | None = None, channel: str | None = None, thread_ts: str | None = None
+    ) -> None:
+        """A job was just committed in this process: have a worker look for it now.
+
+        Listeners call this for every reply, so it stays cheap: no wake-up when one of our
+        workers is running a job of the same thread (its lane is busy until that job ends,
+        and that worker claims again right after), and none when a wake-up is already on its
+        way (the worker it reaches will see this job too: it was committed first).
+        """
+        if thread_ts is not None or channel is not None:
+            key = (workspace, channel, thread_ts or None)
+            with self._held_lock:
+                if self._busy_threads[key]:
+                    return
+        self._wake_one()
+
+    def _wake_one(self) -> None:
         with self._wake:
-            self._wake.notify()
+            if not self._wake_pending:
+                self._wake_pending = True
+                self._wake.notify()
 
     def stop(self, *, grace_seconds: float = 25.0) -> bool:
         """Stop claiming; wait for running jobs. True when every thread finished in time."""
@@ -132,18 +161,22 @@ class WorkerPool:
                 continue
             if job is None:
                 with self._wake:
-                    if not self._stopping.is_set():
+                    if not self._stopping.is_set() and not self._wake_pending:
                         self._wake.wait(self.poll_seconds)
+                    self._wake_pending = False
                 continue
             if self._stopping.is_set():
                 self.inbox.release(job_id=job.id, worker_id=worker_id)
                 JOBS_FINISHED.labels(kind=job.kind, outcome="released").inc()
                 break
+            self._wake_one()  # there may be more ready jobs: an idle worker looks next
             self._run(job, worker_id)
 
     def _run(self, job: Any, worker_id: str) -> None:
+        thread = (job.workspace, job.channel, job.thread_ts or None)
         with self._held_lock:
             self._held[job.id] = worker_id
+            self._busy_threads[thread] += 1
         outcome = "done"
         try:
             self.handlers.run(job)
@@ -167,6 +200,9 @@ class WorkerPool:
         finally:
             with self._held_lock:
                 self._held.pop(job.id, None)
+                self._busy_threads[thread] -= 1
+                if not self._busy_threads[thread]:
+                    del self._busy_threads[thread]
         JOBS_FINISHED.labels(kind=job.kind, outcome=outcome).inc()
 
     def _retry(self, job: Any, worker_id: str, error: str) -> str:
