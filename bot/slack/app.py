@@ -1,24 +1,29 @@
 """The Bolt app factory: signature checks on, our listeners registered, our WebClient in.
 
 The WebClient is passed in (``App(client=...)``) because that is the only way to point Bolt at
-``SLACK_API_URL``; Bolt has no environment variable of its own for it. ``App(token=...)``
-calls auth.test when it is built (token verification), so a wrong token fails at start-up
-rather than on the first event.
+``SLACK_API_URL``; Bolt has no environment variable of its own for it. Bolt takes the token
+from that client and calls auth.test when it is built (token verification), so a wrong token
+fails at start-up rather than on the first event. (Bolt also reads SLACK_BOT_TOKEN itself and
+warns that the client wins over it; that one warning is filtered out.)
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import SecretStr
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.slack.listeners import COMMAND, Listeners, OnEnqueue
 
 log = logging.getLogger(__name__)
+BOLT_LOGGER = "bot.slack.bolt"
 
 
 class SlackConfigError(ValueError):
@@ -58,15 +63,36 @@ def build_bolt_app(
 ) -> App:
     """``inbox`` needs ``enqueue`` and ``find_draft_id_by_thread`` (see ``bot.slack.ports``)."""
     _token, signing_secret = require(settings, socket_mode=socket_mode)
-    app = App(
-        token=None,  # taken from ``client`` (passing both makes Bolt warn)
-        signing_secret=signing_secret,
-        client=client,
-        process_before_response=True,
-        request_verification_enabled=True,
-        token_verification_enabled=token_verification_enabled,
-        ignoring_self_events_enabled=True,
-        logger=logging.getLogger("bot.slack.bolt"),
-    )
+    logger = logging.getLogger(BOLT_LOGGER)
+    with _without(logger, warning_client_prioritized_and_token_skipped()):
+        app = App(
+            token=None,  # taken from ``client``
+            signing_secret=signing_secret,
+            client=client,
+            process_before_response=True,
+            request_verification_enabled=True,
+            token_verification_enabled=token_verification_enabled,
+            ignoring_self_events_enabled=True,
+            logger=logger,
+        )
     Listeners(inbox=inbox, command=command, on_enqueue=on_enqueue).register(app)
     return app
+
+
+@contextmanager
+def _without(logger: logging.Logger, message: str) -> Iterator[None]:
+    """Drop one exact message from ``logger`` while the block runs.
+
+    ``App`` reads SLACK_BOT_TOKEN from the environment itself when given ``token=None``, and
+    then warns that the ``client`` we pass wins over that token: true, intended, and noise
+    in every production start. Only that message, and only while the app is built.
+    """
+
+    def keep(record: logging.LogRecord) -> bool:
+        return record.getMessage() != message
+
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
