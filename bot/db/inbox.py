@@ -19,14 +19,12 @@ Rules ``SqlInbox`` keeps (its methods take keyword-only arguments):
   oldest open job of each lane, found through a partial index of open jobs, is its lane's only
   candidate; the one ``UPDATE ... RETURNING`` that takes it re-checks, by primary key, that it
   is still ready and still its lane's oldest open job, so the write lock is held for one row.
+  The statements are in ``bot.db.claims``.
 - ``side_effects`` remembers what a job already posted, so running a job twice (after a lost
   lease) does not post twice.
-- Group commit. ``enqueue`` is what a Slack request waits on, and under load one transaction
-  per request is what limits the process. Concurrent ``enqueue`` calls are therefore written
-  together (``GroupCommit``): one caller writes every row queued so far in ONE transaction and
-  the others wait for it. Each call still returns only after its own row is committed, with
-  its own answer (created, or a duplicate); a failure reaches exactly the callers whose rows
-  were not committed.
+- Group commit. ``enqueue`` is what a Slack request waits on, so concurrent calls are written
+  together, one transaction per batch (``bot.db.group_commit``); each call still returns
+  only once its own row is committed, with its own answer.
 - On SQLite the inbox's own writes take a process-wide lock first, so threads of one process
   queue in Python instead of sleeping in SQLite's busy handler (which backs off in steps of
   up to 100 ms). The busy timeout still covers other writers (the Store, another process).
@@ -37,22 +35,21 @@ Every method opens and commits its own short transaction; none is held while a j
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, cast
 
-from sqlalchemy import Dialect, Engine, Table, and_, bindparam, func, literal, or_, select, update
+from sqlalchemy import Engine, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
 
+from bot.db.claims import guarded_claim, pick, skip_locked_claim
+from bot.db.group_commit import JobInserts
 from bot.db.jobs import (
     EFFECTS,
     JOBS,
     BacklogStats,
     Job,
     JobStatus,
-    is_open,
     job_from_row,
 )
 from bot.db.models import DraftRow, ReplyRow
@@ -75,146 +72,6 @@ def lane_for(*, workspace: str, channel: str, thread_ts: str | None) -> str:
 DRAFTS = cast(Table, DraftRow.__table__)
 REPLIES = cast(Table, ReplyRow.__table__)
 
-Item = TypeVar("Item")
-Result = TypeVar("Result")
-
-
-class _Slot(Generic[Item, Result]):
-    """One caller's item, and what became of it. ``wake`` is held until the caller may go on."""
-
-    __slots__ = ("done", "error", "item", "result", "wake")
-
-    def __init__(self, item: Item) -> None:
-        self.item = item
-        self.done = False
-        self.result: Result | None = None
-        self.error: BaseException | None = None
-        self.wake = threading.Lock()
-        self.wake.acquire()
-
-
-class GroupCommit(Generic[Item, Result]):
-    """Items handed in by many threads, written a batch (one transaction) at a time.
-
-    ``write`` gets a batch and returns one result per item, in order, after committing. A
-    caller of ``submit`` that finds nobody writing becomes the writer: it takes everything
-    queued (its own item included), writes it, wakes the callers it wrote for, and hands the
-    writing to the oldest caller that queued meanwhile (or ends it, if none did). So an idle
-    process writes each item at once, alone; a busy one writes what piled up during the last
-    commit in the next one. ``submit`` returns only after its own item is committed, or
-    raises what writing it raised; each caller is woken once, by the writer that settled it.
-
-    A batch that fails with one of the ``systemic`` errors (the database is locked or gone)
-    fails every caller in it. Any other failure is retried item by item, so one bad item
-    fails only its own caller.
-    """
-
-    def __init__(
-        self,
-        write: Callable[[Sequence[Item]], Sequence[Result]],
-        *,
-        systemic: tuple[type[BaseException], ...] = (),
-    ) -> None:
-        self._write = write
-        self._systemic = systemic
-        self._mutex = threading.Lock()
-        self._queue: list[_Slot[Item, Result]] = []
-        self._writing = False
-
-    def submit(self, item: Item) -> Result:
-        slot: _Slot[Item, Result] = _Slot(item)
-        with self._mutex:
-            self._queue.append(slot)
-            leading, self._writing = not self._writing, True
-        if not leading:
-            slot.wake.acquire()  # released once settled, or when handed the writing
-        if not slot.done:
-            self._lead()
-        if slot.error is not None:
-            raise slot.error
-        return cast(Result, slot.result)
-
-    def _lead(self) -> None:
-        """Write everything queued (the caller's own item is first or among it); pass on."""
-        with self._mutex:
-            batch, self._queue = self._queue, []
-        try:
-            self._write_batch(batch)
-        finally:
-            for settled in batch:
-                settled.wake.release()
-            with self._mutex:
-                if self._queue:
-                    self._queue[0].wake.release()  # its caller writes the next batch
-                else:
-                    self._writing = False
-
-    def _write_batch(self, batch: list[_Slot[Item, Result]]) -> None:
-        """Settle every slot of ``batch``: a result or an error each, whatever happens."""
-        try:
-            try:
-                results = self._write([slot.item for slot in batch])
-            except self._systemic:
-                raise
-            except Exception:
-                if len(batch) == 1:
-                    raise
-                for slot in batch:  # find the item that failed; commit the others
-                    self._write_batch([slot])
-                return
-            for slot, result in zip(batch, results, strict=True):
-                slot.result, slot.done = result, True
-        except BaseException as exc:
-            for slot in batch:
-                if not slot.done:
-                    slot.error, slot.done = exc, True
-            if not isinstance(exc, Exception):
-                raise
-
-
-# The columns ``enqueue`` sets, in the order its row is built.
-JOB_KEYS = (
-    "workspace",
-    "channel",
-    "thread_ts",
-    "lane",
-    "draft_id",
-    "kind",
-    "payload",
-    "event_key",
-    "status",
-    "attempts",
-    "created_at",
-    "updated_at",
-)
-
-
-class _DriverInsert:
-    """The enqueue INSERT, compiled once, for running on the DBAPI cursor itself.
-
-    Every reply waits for this insert, and on SQLite SQLAlchemy's per-execution work
-    (connection checkout and reset, the "begin" event, the execution context, the result
-    object) cost about twice the insert itself. Here SQLAlchemy still compiles the very
-    statement ``_insert_jobs`` runs, and the values still go through the same column types'
-    bind processors (JSON, aware UTC datetimes), so a row reads back exactly as from
-    ``_insert_jobs``; only the per-execution machinery is skipped.
-    """
-
-    def __init__(self, dialect: Dialect, stmt: Any, keys: Sequence[str]) -> None:
-        compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
-        if compiled.positiontup is None:
-            raise ValueError(f"{dialect.name}: a positional paramstyle is needed")
-        self.sql: str = compiled.string
-        self._binds = [
-            (key, JOBS.c[key].type.dialect_impl(dialect).bind_processor(dialect))
-            for key in compiled.positiontup
-        ]
-
-    def params(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            row[key] if process is None else process(row[key]) for key, process in self._binds
-        )
-
 
 class SqlInbox:
     """The inbox over one engine; each method is one short transaction of its own.
@@ -232,24 +89,9 @@ class SqlInbox:
         self._write_lock: AbstractContextManager[Any] = (
             threading.Lock() if on_sqlite else nullcontext()
         )
-        # Built once: a request only binds its values. RETURNING, not rowcount: psycopg
-        # counts a row for an insert that hit the conflict.
-        self._enqueue_stmt = (
-            dialect.insert(JOBS)
-            .on_conflict_do_nothing(index_elements=["event_key"])
-            .returning(JOBS.c.id)
-        )
-        self._enqueued: GroupCommit[dict[str, Any], bool]
-        if on_sqlite and engine.dialect.driver == "pysqlite":
-            self._driver_insert = _DriverInsert(engine.dialect, self._enqueue_stmt, JOB_KEYS)
-            dbapi_errors = engine.dialect.loaded_dbapi
-            self._enqueued = GroupCommit(
-                self._insert_jobs_sqlite, systemic=(dbapi_errors.OperationalError,)
-            )
-        else:
-            self._enqueued = GroupCommit(self._insert_jobs, systemic=(OperationalError,))
-        self._claim_stmt = _skip_locked_claim() if self._skip_locked else _guarded_claim()
-        self._pick = _pick()
+        self._enqueued = JobInserts(engine, self._write_lock)
+        self._claim_stmt = skip_locked_claim() if self._skip_locked else guarded_claim()
+        self._pick = pick()
         self._threads: dict[tuple[str, str, str], int] = {}
         self._threads_lock = threading.Lock()
 
@@ -271,7 +113,7 @@ class SqlInbox:
         """Commit one job. False when ``event_key`` was seen before (a retry or a twin).
 
         Returns once the job is committed (in a batch with concurrent calls, see
-        ``GroupCommit``); raises when it could not be.
+        ``bot.db.group_commit``); raises when it could not be.
         """
         now = now or utcnow()
         row = {
@@ -289,38 +131,6 @@ class SqlInbox:
             "updated_at": now,
         }
         return self._enqueued.submit(row)
-
-    def _insert_jobs(self, rows: Sequence[dict[str, Any]]) -> list[bool]:
-        """One transaction for the batch; a row whose event key exists already is False.
-
-        Rows go in one statement each, in order, so a key twice in one batch (a Slack retry
-        racing its first delivery) is created once: the first row wins, the second is False.
-        """
-        with self._write_lock, self.engine.begin() as conn:
-            return [conn.execute(self._enqueue_stmt, row).first() is not None for row in rows]
-
-    def _insert_jobs_sqlite(self, rows: Sequence[dict[str, Any]]) -> list[bool]:
-        """``_insert_jobs`` on the sqlite3 connection itself (see ``_DriverInsert``)."""
-        insert = self._driver_insert
-        raw = self.engine.raw_connection()  # from the pool, with the engine's PRAGMAs
-        try:
-            with self._write_lock:
-                cursor = raw.cursor()
-                try:
-                    cursor.execute("BEGIN IMMEDIATE")
-                    created = [
-                        cursor.execute(insert.sql, insert.params(row)).fetchone() is not None
-                        for row in rows
-                    ]
-                    raw.commit()
-                except BaseException:
-                    raw.rollback()
-                    raise
-                finally:
-                    cursor.close()
-            return created
-        finally:
-            raw.close()  # back to the pool
 
     def claim(
         self, *, worker_id: str, lease_seconds: float, now: datetime | None = None
@@ -507,81 +317,3 @@ class SqlInbox:
         )
         with self.engine.begin() as conn:
             return [int(i) for i in conn.execute(stmt).scalars()]
-
-
-# ------------------------------------------------------------------- claim statements
-# Built once per inbox; a claim binds ``claim_now``, ``claim_worker``, ``claim_until`` (and on
-# SQLite ``claim_id``, the job its read picked).
-
-_NOW = bindparam("claim_now", type_=JOBS.c.updated_at.type)
-CAND = JOBS.alias("cand")
-
-
-def _ready(table: Any) -> Any:
-    """Pending and due, or running on a lease that ran out."""
-    return or_(
-        and_(
-            table.c.status == JobStatus.PENDING.value,
-            or_(table.c.not_before.is_(None), table.c.not_before <= _NOW),
-        ),
-        and_(table.c.status == JobStatus.RUNNING.value, table.c.lease_until < _NOW),
-    )
-
-
-def _earlier_open(table: Any) -> Any:
-    """An older job of the same lane is still pending or running."""
-    earlier = JOBS.alias("earlier")
-    return (
-        select(literal(1))
-        .where(earlier.c.lane == table.c.lane, earlier.c.id < table.c.id, is_open(earlier))
-        .exists()
-    )
-
-
-def _taken(stmt: Any) -> Any:
-    return stmt.values(
-        status=JobStatus.RUNNING.value,
-        worker_id=bindparam("claim_worker"),
-        lease_until=bindparam("claim_until", type_=JOBS.c.lease_until.type),
-        attempts=JOBS.c.attempts + 1,
-        updated_at=_NOW,
-    ).returning(*JOBS.c)
-
-
-def _pick() -> Any:
-    """The oldest job among the lanes' heads (each lane's oldest open job) that is ready.
-
-    A lane whose head is running, or waiting to be retried, has no candidate at all: its
-    later jobs wait in order. On SQLite this is a read of its own; on PostgreSQL the subquery
-    of the claiming UPDATE.
-    """
-    heads = (
-        select(func.min(JOBS.c.id).label("id"))
-        .where(is_open(JOBS))
-        .group_by(JOBS.c.lane)
-        .subquery("heads")
-    )
-    return (
-        select(CAND.c.id)
-        .join(heads, heads.c.id == CAND.c.id)
-        .where(_ready(CAND))
-        .order_by(CAND.c.id)
-        .limit(1)
-    )
-
-
-def _guarded_claim() -> Any:
-    """SQLite's write: take the picked job only if it is still ready and its lane's head."""
-    where = and_(JOBS.c.id == bindparam("claim_id"), _ready(JOBS), ~_earlier_open(JOBS))
-    return _taken(update(JOBS).where(where))
-
-
-def _skip_locked_claim() -> Any:
-    """PostgreSQL: pick and take in one statement; a job another claim has locked is skipped.
-
-    A head in the statement's snapshot stays a head: the jobs before it in its lane are done
-    or failed, which is final. If the head itself changed meanwhile (claimed, finished),
-    PostgreSQL re-checks the locked row against ``_ready`` and drops it.
-    """
-    pick = _pick().with_for_update(of=CAND, skip_locked=True)
-    return _taken(update(JOBS).where(JOBS.c.id == pick.scalar_subquery()))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.db.inbox import GroupCommit
+from bot.db.group_commit import GroupCommit
 
 
 class Locked(Exception):
