@@ -20,7 +20,8 @@ from bot.llm.views import entry, filled_slots
 from bot.manual.condense import value_words
 from bot.manual.draft import Draft
 from bot.manual.lint import find_placeholders
-from bot.manual.schema import SLOT_BY_ID, Value, normalise, validate, value_texts
+from bot.manual.schema import SLOT_BY_ID, Value, value_texts
+from bot.manual.validation import normalise, validate
 
 log = logging.getLogger(__name__)
 

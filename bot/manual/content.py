@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.manual.schema import SLOT_BY_ID, SLOT_IDS, Value, normalise
+from bot.manual.schema import SLOT_BY_ID, SLOT_IDS, Value
+from bot.manual.validation import normalise
 
 
 def _f(slot_id: str, description: str, **constraints: Any) -> Any:

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.manual.draft import Draft, slugify
-from bot.manual.schema import SLOT_IDS, Value, parse_duration
+from bot.manual.schema import SLOT_IDS, Value
+from bot.manual.validation import parse_duration
 from bot.manual.wording import CLOUDS, ENGINES, PLATFORM_OPS, Cloud, Engine
 
 # Slots searched first for each kind of fact; the rest of the draft is the fallback.

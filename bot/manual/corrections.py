@@ -14,9 +14,10 @@ import re
 from bot.manual.draft import Draft, Op
 from bot.manual.findings import SCAN_LIMIT, Findings
 from bot.manual.rowparse import parse_table
-from bot.manual.schema import SLOT_BY_ID, SLOTS, Row, SlotKind, row_problems
+from bot.manual.schema import SLOT_BY_ID, SLOTS, Row, SlotKind
 from bot.manual.slotnames import mention_at, mentions
 from bot.manual.textparse import sentence_spans
+from bot.manual.validation import row_problems
 from bot.manual.valueparse import parse_value
 
 _LEAD = r"^\s*(?:[-*•]\s+)?(?:(?:oh|ok|okay|hmm+|um+|also|and|but|no|sorry|oops)[,!.]?\s+)*"

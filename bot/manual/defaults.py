@@ -20,7 +20,8 @@ from typing import cast
 
 from bot.manual.context import Context, Ops, build_context
 from bot.manual.draft import Draft, Op
-from bot.manual.schema import SLOT_BY_ID, SLOTS, Row, Slot, SlotKind, Value, normalise, validate
+from bot.manual.schema import SLOT_BY_ID, SLOTS, Row, Slot, SlotKind, Value
+from bot.manual.validation import normalise, validate
 
 __all__ = ["Context", "build_context", "propose_defaults"]
 

@@ -14,17 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.manual.schema import (
-    SLOT_BY_ID,
-    Row,
-    Slot,
-    SlotKind,
-    Value,
-    normalise,
-    row_problems,
-    validate,
-    value_texts,
-)
+from bot.manual.schema import SLOT_BY_ID, Row, Slot, SlotKind, Value, value_texts
+from bot.manual.validation import normalise, row_problems, validate
 
 
 class Op(StrEnum):

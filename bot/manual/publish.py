@@ -15,7 +15,8 @@ from bot.manual.draft import Draft, Op, apply_machine_values
 from bot.manual.lint import lint_manual
 from bot.manual.ports import Condenser, Inferrer
 from bot.manual.render import CondenseHook, Renderer
-from bot.manual.schema import SLOT_BY_ID, Value, normalise, subsection_title, validate
+from bot.manual.schema import SLOT_BY_ID, Value, subsection_title
+from bot.manual.validation import normalise, validate
 
 DEFAULT_TEAM = "Operations Team"
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from bot.manual.schema import LEADING_ZERO, ZERO_DURATION, Slot, is_zero_duration, parse_duration
+from bot.manual.schema import Slot
+from bot.manual.validation import LEADING_ZERO, ZERO_DURATION, is_zero_duration, parse_duration
 
 MAX_ROWS = 100
 
@@ -125,7 +126,7 @@ def durations(text: str, *, limit: int | None = None) -> list[str]:
 
 def first_duration(text: str, *, zero: bool = False) -> str | None:
     """With ``zero``, an answer that is just "zero"/"none"/"0"/"no data loss" counts too: an RPO
-    of zero is a real answer, "none defined" is not (``schema.is_zero_duration``)."""
+    of zero is a real answer, "none defined" is not (``validation.is_zero_duration``)."""
     found = durations(text, limit=1)
     if found:
         return found[0]

@@ -7,7 +7,8 @@ from bot.llm.infer import ClaudeInferrer
 from bot.llm.phrase import ClaudePhraser
 from bot.manual import gaps
 from bot.manual.condense import value_words
-from bot.manual.schema import SLOT_BY_ID, validate
+from bot.manual.schema import SLOT_BY_ID
+from bot.manual.validation import validate
 from tests.fakes.anthropic_api import http_error, refusal, reply_json
 from tests.llm.conftest import given
 from tests.llm.realistic import block

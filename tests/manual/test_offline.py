@@ -17,7 +17,8 @@ import pytest
 from bot.manual.draft import Draft, Extraction, Op, Scope, SlotUpdate, merge
 from bot.manual.offline import CORRECT_HOW, OfflineExtractor
 from bot.manual.ports import Extractor
-from bot.manual.schema import SLOT_BY_ID, validate
+from bot.manual.schema import SLOT_BY_ID
+from bot.manual.validation import validate
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 EXTRACTOR = OfflineExtractor()

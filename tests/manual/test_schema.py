@@ -1,4 +1,4 @@
-"""What a slot may hold (``schema.validate``) and what a duration is (``schema.parse_duration``).
+"""What a slot may hold and what a duration is (``bot.manual.validation``).
 
 Why: ``validate`` is the gate between any extractor (rules or a model) and a finished manual.
 A value the linter would reject later (a "TBD", an empty "**", a pasted blob) must be refused
@@ -11,12 +11,12 @@ from __future__ import annotations
 import pytest
 
 from bot.manual.lint import find_placeholders
-from bot.manual.schema import (
+from bot.manual.schema import slot
+from bot.manual.validation import (
     PASTE_TOKEN_CHARS,
     ZERO_DURATION,
     is_zero_duration,
     parse_duration,
-    slot,
     text_problem,
     validate,
 )
