@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from bot.manual import gaps
 from bot.manual.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
-from bot.manual.draft import Draft, DraftStatus, MergeResult, Scope, merge
+from bot.manual.draft import Draft, DraftStatus, MergeResult, Scope
 from bot.manual.inputs import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
+from bot.manual.merge import merge
 from bot.manual.ports import Extractor, Phraser, Store, UsageReport
 from bot.manual.publish import Manual, ManualBuilder
 from bot.manual.redact import RedactionResult, redact_secrets

@@ -11,8 +11,9 @@ from datetime import datetime
 
 from bot.manual import gaps
 from bot.manual.defaults import propose_defaults
-from bot.manual.draft import Draft, Op, apply_machine_values
+from bot.manual.draft import Draft, Op
 from bot.manual.lint import lint_manual
+from bot.manual.merge import apply_machine_values
 from bot.manual.ports import Condenser, Inferrer
 from bot.manual.render import CondenseHook, Renderer
 from bot.manual.schema import SLOT_BY_ID, Value, subsection_title

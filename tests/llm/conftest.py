@@ -17,7 +17,8 @@ from bot.llm.client import ClaudeClient
 from bot.llm.extract import ClaudeExtractor
 from bot.llm.prompts import PromptLibrary
 from bot.llm.usage import MemoryUsageLog
-from bot.manual.draft import Draft, Op, Scope, SlotUpdate, merge
+from bot.manual.draft import Draft, Op, Scope, SlotUpdate
+from bot.manual.merge import merge
 from bot.manual.offline import OfflineExtractor
 from tests.fakes.anthropic_api import FakeAnthropic
 

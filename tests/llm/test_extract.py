@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.llm.extract import FALLBACK_NOTE, REFUSED_NOTE, supported
-from bot.manual.draft import Op, merge
+from bot.manual.draft import Op
+from bot.manual.merge import merge
 from tests.fakes.anthropic_api import (
     delay,
     http_error,

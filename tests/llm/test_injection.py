@@ -62,7 +62,7 @@ def test_a_hostile_answer_changes_only_known_slots_of_this_draft(fake, extractor
     extraction = extractor.extract(draft=draft, asked=["rto", "rpo"], text=text)
     # an unsupported quote is dropped; unknown slot ids go on to the core, which rejects them
     assert [u.slot_id for u in extraction.updates] == ["rto", "status", "all_sections"]
-    from bot.manual.draft import merge
+    from bot.manual.merge import merge
 
     result = merge(draft, extraction.updates, author="U0002", reply_id=5, now=NOW)
     assert [c.slot_id for c in result.changes] == ["rto"]

@@ -10,8 +10,9 @@ import pytest
 
 from bot.manual.context import Ops, build_context
 from bot.manual.defaults import propose_defaults
-from bot.manual.draft import Draft, Op, Scope, SlotUpdate, apply_machine_values, merge
+from bot.manual.draft import Draft, Op, Scope, SlotUpdate
 from bot.manual.lint import count_words, find_placeholders
+from bot.manual.merge import apply_machine_values, merge
 from bot.manual.schema import SLOT_BY_ID, SLOT_IDS, SLOTS, Value
 from bot.manual.validation import normalise, validate
 from bot.manual.wording import ENGINES, PLATFORM_OPS

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.manual.draft import Draft, Op, Scope, SlotUpdate, apply_machine_values, merge
+from bot.manual.draft import Draft, Op, Scope, SlotUpdate
+from bot.manual.merge import apply_machine_values, merge
 from bot.manual.schema import Value
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

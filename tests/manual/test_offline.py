@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.manual.draft import Draft, Extraction, Op, Scope, SlotUpdate, merge
+from bot.manual.draft import Draft, Extraction, Op, Scope, SlotUpdate
+from bot.manual.merge import merge
 from bot.manual.offline import CORRECT_HOW, OfflineExtractor
 from bot.manual.ports import Extractor
 from bot.manual.schema import SLOT_BY_ID
