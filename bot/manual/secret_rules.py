@@ -191,7 +191,9 @@ RULES: tuple[Rule, ...] = (
     Rule(_AZURE_KEY, _value("azure-key"), ("accesskey", "accountkey")),
     Rule(_JWT, _value("jwt"), ("eyj",)),
     Rule(_URL_PASSWORD, _value("password"), ("://",)),
-    Rule(_KEY_VALUE, _key_value),
+    # Needles: every key the pattern accepts contains one of these (lower-cased), so the costly
+    # scan is skipped for the ordinary reply that names no credential at all.
+    Rule(_KEY_VALUE, _key_value, ("pass", "pw", "secret", "token", "key", "authorization")),
     # After _KEY_VALUE, so that "Authorization: Basic …" keeps the kind "authorization".
     Rule(_BASIC_AUTH, _basic_auth, ("basic",)),
 )
@@ -366,7 +368,7 @@ def _curl_user(m: re.Match[str]) -> Hit | None:
 
 
 PHRASE_RULES: tuple[Rule, ...] = (
-    Rule(_PHRASE, _phrase),
+    Rule(_PHRASE, _phrase, ("pass", "pw", "secret", "token", "key")),
     Rule(_LONG_FLAG, _long_flag, ("-",)),
     Rule(_MYSQL_P, _mysql_p, ("mysql", "mariadb")),
     Rule(_PASSWORD_OPTION, _password_option, ("login", "sshpass", "redis-cli")),
