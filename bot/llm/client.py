@@ -172,6 +172,36 @@ class ClaudeClient:
         except pydantic.ValidationError as exc:
             raise LLMInvalidOutput(f"{kind.value}: invalid after one re-ask") from exc
 
+    def optional(
+        self,
+        *,
+        kind: CallKind,
+        draft_id: int | None,
+        system: Sequence[str],
+        user: str,
+        output: type[M],
+        max_tokens: int,
+        cache: bool = True,
+    ) -> M | None:
+        """``structured`` for features the interview can do without (phrasing, condensing,
+        inferring): any failure is logged and answered with None, so the deterministic path
+        takes over and an optional feature never breaks the interview."""
+        try:
+            return self.structured(
+                kind=kind,
+                draft_id=draft_id,
+                system=system,
+                user=user,
+                output=output,
+                max_tokens=max_tokens,
+                cache=cache,
+            )
+        except LLMError as exc:
+            log.info("%s for draft %s fell back to the deterministic path: %s", kind, draft_id, exc)
+        except Exception:
+            log.exception("%s failed unexpectedly; the deterministic path takes over", kind)
+        return None
+
     def _validated(self, output: type[M], text: str) -> M:
         """Parse one answer, and count its call as ok or invalid_output."""
         try:

@@ -15,7 +15,6 @@ import logging
 import re
 
 from bot.llm.client import ClaudeClient
-from bot.llm.errors import LLMError
 from bot.llm.models import Condensed
 from bot.llm.usage import CallKind
 from bot.manual.condense import known_names, value_words
@@ -93,21 +92,16 @@ class ClaudeCondenser:
             for slot_id in chosen
         ]
         prompts = self._claude.prompts
-        try:
-            out = self._claude.structured(
-                kind=CallKind.CONDENSE,
-                draft_id=draft_id,
-                system=prompts.system(CallKind.CONDENSE),
-                user=prompts.turn(CallKind.CONDENSE, over_by=over_by, fields=fields),
-                output=Condensed,
-                max_tokens=MAX_TOKENS,
-                cache=False,  # once per manual: a cache write would never be read
-            )
-        except LLMError as exc:
-            log.info("condensing for draft %s fell back to the rules: %s", draft_id, exc)
-            return None
-        except Exception:  # an optional feature must never break the interview
-            log.exception("condense failed unexpectedly; the deterministic path takes over")
+        out = self._claude.optional(
+            kind=CallKind.CONDENSE,
+            draft_id=draft_id,
+            system=prompts.system(CallKind.CONDENSE),
+            user=prompts.turn(CallKind.CONDENSE, over_by=over_by, fields=fields),
+            output=Condensed,
+            max_tokens=MAX_TOKENS,
+            cache=False,  # once per manual: a cache write would never be read
+        )
+        if out is None:
             return None
         names = known_names(values)
         result = dict(values)

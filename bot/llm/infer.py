@@ -13,7 +13,6 @@ import logging
 from collections.abc import Sequence
 
 from bot.llm.client import ClaudeClient
-from bot.llm.errors import LLMError
 from bot.llm.models import Proposals, to_value
 from bot.llm.usage import CallKind
 from bot.llm.views import entry, filled_slots
@@ -39,27 +38,22 @@ class ClaudeInferrer:
         if not wanted:
             return {}
         prompts = self._claude.prompts
-        try:
-            out = self._claude.structured(
-                kind=CallKind.INFER,
-                draft_id=draft.id,
-                system=prompts.system(CallKind.INFER),
-                user=prompts.turn(
-                    CallKind.INFER,
-                    name=draft.name,
-                    filled=filled_slots(draft),
-                    slots=[entry(SLOT_BY_ID[s]) for s in wanted],
-                    slot_ids=wanted,
-                ),
-                output=Proposals,
-                max_tokens=MAX_TOKENS,
-                cache=False,  # once per manual: a cache write would never be read
-            )
-        except LLMError as exc:
-            log.info("inference for draft %s skipped: %s", draft.id, exc)
-            return {}
-        except Exception:  # an optional feature must never break the interview
-            log.exception("infer failed unexpectedly; the deterministic path takes over")
+        out = self._claude.optional(
+            kind=CallKind.INFER,
+            draft_id=draft.id,
+            system=prompts.system(CallKind.INFER),
+            user=prompts.turn(
+                CallKind.INFER,
+                name=draft.name,
+                filled=filled_slots(draft),
+                slots=[entry(SLOT_BY_ID[s]) for s in wanted],
+                slot_ids=wanted,
+            ),
+            output=Proposals,
+            max_tokens=MAX_TOKENS,
+            cache=False,  # once per manual: a cache write would never be read
+        )
+        if out is None:
             return {}
         found: dict[str, Value] = {}
         for proposal in out.proposals:

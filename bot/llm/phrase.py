@@ -18,7 +18,6 @@ import re
 from collections.abc import Sequence
 
 from bot.llm.client import ClaudeClient
-from bot.llm.errors import LLMError
 from bot.llm.models import PhrasedQuestions
 from bot.llm.usage import CallKind
 from bot.llm.views import FACT_CHARS, FilledSlot, asked_sections, filled_slots
@@ -70,26 +69,21 @@ class ClaudePhraser:
         if not questions:
             return None
         prompts = self._claude.prompts
-        try:
-            out = self._claude.structured(
-                kind=CallKind.PHRASE,
-                draft_id=draft.id,
-                system=prompts.system(CallKind.PHRASE),
-                user=prompts.turn(
-                    CallKind.PHRASE,
-                    name=draft.name,
-                    filled=known_facts(draft, questions),
-                    questions=list(questions),
-                ),
-                output=PhrasedQuestions,
-                max_tokens=MAX_TOKENS,
-                cache=False,  # a few hundred tokens: below the minimum cacheable prefix
-            )
-        except LLMError as exc:
-            log.info("phrasing for draft %s fell back to the template: %s", draft.id, exc)
-            return None
-        except Exception:  # an optional feature must never break the interview
-            log.exception("phrase failed unexpectedly; the deterministic path takes over")
+        out = self._claude.optional(
+            kind=CallKind.PHRASE,
+            draft_id=draft.id,
+            system=prompts.system(CallKind.PHRASE),
+            user=prompts.turn(
+                CallKind.PHRASE,
+                name=draft.name,
+                filled=known_facts(draft, questions),
+                questions=list(questions),
+            ),
+            output=PhrasedQuestions,
+            max_tokens=MAX_TOKENS,
+            cache=False,  # a few hundred tokens: below the minimum cacheable prefix
+        )
+        if out is None:
             return None
         message = neutralise_mentions(out.message.strip())
         if not acceptable(message, questions=questions):
