@@ -11,7 +11,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,12 +78,20 @@ def _cmd_list(args: argparse.Namespace) -> int:
         runtime.close()
 
 
-def _load_for_admin(args: argparse.Namespace) -> tuple[Runtime, Draft | None]:
+def _with_draft(args: argparse.Namespace, action: Callable[[Runtime, Draft], int]) -> int:
+    """Run ``action`` on draft ``args.id`` (any scope: the CLI is a local admin tool), or say
+    it does not exist; the runtime is closed either way."""
     from bot.runtime import build_runtime
 
     runtime = build_runtime(_settings(args))
-    draft = runtime.store.admin_get_draft(draft_id=args.id)
-    return runtime, draft
+    try:
+        draft = runtime.store.admin_get_draft(draft_id=args.id)
+        if draft is None:
+            print(f"error: no draft with id {args.id}; see `opsmanual list`", file=sys.stderr)
+            return 2
+        return action(runtime, draft)
+    finally:
+        runtime.close()
 
 
 def _manual_text(runtime: Runtime, draft: Draft) -> str:
@@ -97,18 +105,14 @@ def _manual_text(runtime: Runtime, draft: Draft) -> str:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    runtime, draft = _load_for_admin(args)
-    try:
-        if draft is None:
-            print(f"error: no draft with id {args.id}; see `opsmanual list`", file=sys.stderr)
-            return 2
+    def show(runtime: Runtime, draft: Draft) -> int:
         if args.format == "json":
             print(json.dumps(_draft_json(draft), indent=2, ensure_ascii=False))
         else:
             print(_manual_text(runtime, draft))
         return 0
-    finally:
-        runtime.close()
+
+    return _with_draft(args, show)
 
 
 def _draft_json(draft: Draft) -> dict[str, object]:
@@ -138,18 +142,13 @@ def _draft_json(draft: Draft) -> dict[str, object]:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    runtime, draft = _load_for_admin(args)
-    try:
-        if draft is None:
-            print(f"error: no draft with id {args.id}; see `opsmanual list`", file=sys.stderr)
-            return 2
-        text = _manual_text(runtime, draft)
+    def render(runtime: Runtime, draft: Draft) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+        args.output.write_text(_manual_text(runtime, draft), encoding="utf-8")
         print(f"Wrote {args.output}")
         return 0
-    finally:
-        runtime.close()
+
+    return _with_draft(args, render)
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
