@@ -29,16 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from bench.scenarios import ASKED_SLOTS, SCENARIOS, Scenario, SimulatedEngineer
+from bot.contract.lint import lint_manual
+from bot.core.draft import Scope
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade_to_head
 from bot.db.store import SqlStore
-from bot.manual.content import content_from_values
-from bot.manual.draft import Scope
-from bot.manual.interview import Interview, Kind, Outcome
-from bot.manual.lint import lint_manual
-from bot.manual.offline import OfflineExtractor
-from bot.manual.publish import DEFAULT_TEAM
-from bot.manual.render import Renderer
+from bot.extraction.offline.extractor import OfflineExtractor
+from bot.interview.service import Interview, Kind, Outcome
+from bot.rendering.builder import DEFAULT_TEAM
+from bot.rendering.content import content_from_values
+from bot.rendering.render import Renderer
 
 MAX_REPLIES = 25
 MIN_FACT_SHARE = 0.90

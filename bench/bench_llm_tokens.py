@@ -59,18 +59,18 @@ import anthropic
 from bench.bench_engine import interview as offline_interview
 from bench.scenarios import SCENARIOS, Scenario
 from bot.config import Settings
+from bot.contract.lint import lint_manual
+from bot.core.draft import Scope
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade_to_head
 from bot.db.store import SqlStore
+from bot.extraction.offline.extractor import OfflineExtractor
+from bot.interview.service import Interview, Kind
 from bot.llm.factory import make_llm_parts
 from bot.llm.pricing import estimate_cost
 from bot.llm.prompts import PromptLibrary, fence
 from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage
-from bot.manual.draft import Scope
-from bot.manual.interview import Interview, Kind
-from bot.manual.lint import lint_manual
-from bot.manual.offline import OfflineExtractor
-from bot.manual.publish import ManualBuilder
+from bot.rendering.builder import ManualBuilder
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedRequest
 from tests.llm.realistic import ProseEngineer, ScriptedClaude
 

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.manual.gaps import Question
-from bot.manual.schema import SLOTS
+from bot.core.slots import SLOTS
+from bot.interview.planner import Question
 
 ASKED_SLOTS: tuple[str, ...] = tuple(s.id for s in SLOTS if s.ask)
 DONT_KNOW = "I don't know"

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.manual.draft import Scope
-from bot.manual.interview import Interview, InterviewError, Kind, Outcome
-from bot.manual.publish import Manual
+from bot.core.draft import Scope
+from bot.interview.service import Interview, InterviewError, Kind, Outcome
+from bot.rendering.builder import Manual
 
 CLI_SCOPE = Scope(workspace="local", channel="cli")
 QUIT_WORDS = frozenset({"quit", "exit", ":q"})

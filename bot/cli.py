@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from bot.config import Settings, load_settings
-from bot.manual import gaps
-from bot.manual.lint import lint_manual
+from bot.contract.lint import lint_manual
+from bot.interview import planner as gaps
 from bot.slack import command as serve_command
 
 if TYPE_CHECKING:
-    from bot.manual.draft import Draft
+    from bot.core.draft import Draft
     from bot.runtime import Runtime
 
 
@@ -95,8 +95,8 @@ def _with_draft(args: argparse.Namespace, action: Callable[[Runtime, Draft], int
 
 
 def _manual_text(runtime: Runtime, draft: Draft) -> str:
-    from bot.manual.interview import utcnow
-    from bot.manual.publish import ManualBuilder
+    from bot.interview.service import utcnow
+    from bot.rendering.builder import ManualBuilder
 
     latest = runtime.store.latest_version(draft=draft)
     if latest is not None and latest.version == draft.version:

@@ -15,10 +15,10 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade_to_head
 from bot.db.store import SqlStore
 from bot.db.usage import SqlUsageLog
-from bot.manual.interview import Interview
-from bot.manual.offline import OfflineExtractor
-from bot.manual.ports import Extractor
-from bot.manual.publish import ManualBuilder
+from bot.extraction.offline.extractor import OfflineExtractor
+from bot.interview.ports import Extractor
+from bot.interview.service import Interview
+from bot.rendering.builder import ManualBuilder
 
 OFFLINE_MODE = "offline rules"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.draft import Draft, DraftStatus, Fact, Op, Reply, Scope
 from bot.db.models import DraftRow, FactRow, ReplyRow, VersionRow
-from bot.manual.draft import Draft, DraftStatus, Fact, Op, Reply, Scope
-from bot.manual.ports import RenderedVersion
+from bot.interview.ports import RenderedVersion
 
 
 def draft_from_row(row: DraftRow, facts: list[Fact]) -> Draft:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.draft import Draft, DraftStatus, Fact, Reply, Scope, name_key, slugify
 from bot.db.mapping import (
     draft_from_row,
     fact_from_row,
@@ -27,11 +28,10 @@ from bot.db.mapping import (
     version_from_row,
 )
 from bot.db.models import DraftRow, FactRow, ReplyRow, VersionRow
-from bot.manual.draft import Draft, DraftStatus, Fact, Reply, Scope, name_key, slugify
-from bot.manual.ports import RenderedVersion
+from bot.interview.ports import RenderedVersion
 
 if TYPE_CHECKING:
-    from bot.manual.ports import Store
+    from bot.interview.ports import Store
 
 
 class DraftNotFoundError(LookupError):
@@ -39,7 +39,7 @@ class DraftNotFoundError(LookupError):
 
 
 class SqlStore:
-    """``bot.manual.ports.Store`` over SQLAlchemy; works on SQLite and PostgreSQL alike."""
+    """``bot.interview.ports.Store`` over SQLAlchemy; works on SQLite and PostgreSQL alike."""
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._sessions = session_factory

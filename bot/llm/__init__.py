@@ -5,6 +5,6 @@ Everything here is optional: the interview core runs on its own deterministic ru
 ``None`` (or falls back to the offline extractor) on any failure, so Claude being slow, down,
 or wrong never loses a reply and never shows a traceback.
 
-Import rule: this package imports ``bot.manual`` and ``bot.config`` only, never ``bot.db`` or
+Import rule: this package imports the core packages and ``bot.config`` only, never ``bot.db`` or
 ``bot.slack``; ``bot.runtime`` wires the usage log from ``bot.db.usage`` into it.
 """

@@ -5,7 +5,7 @@ units of text. But a rewrite can also silently lose "15 minutes" or `pg_ctl prom
 checks every rewritten field against its original: every number, backticked command, path,
 URL, identifier and mid-sentence name must still be there, and the field must be shorter.
 A field that fails is kept as it was; if no field passes, the answer is None and the
-deterministic condenser (``bot.manual.condense``), which never drops protected text, does the
+deterministic condenser (``bot.rendering.condense``), which never drops protected text, does the
 work. It also runs after this one whenever the manual is still too long.
 """
 
@@ -14,12 +14,12 @@ from __future__ import annotations
 import logging
 import re
 
+from bot.contract.lint import find_placeholders
+from bot.core.slots import SLOT_BY_ID, SLOTS, SlotKind, Value
 from bot.llm.client import ClaudeClient
 from bot.llm.models import Condensed
 from bot.llm.usage import CallKind
-from bot.manual.condense import known_names, value_words
-from bot.manual.lint import find_placeholders
-from bot.manual.schema import SLOT_BY_ID, SLOTS, SlotKind, Value
+from bot.rendering.condense import known_names, value_words
 
 log = logging.getLogger(__name__)
 

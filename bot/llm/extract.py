@@ -22,15 +22,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from bot.core.draft import Draft, Extraction, Op, SlotUpdate
+from bot.core.slots import SLOT_BY_ID
+from bot.interview.ports import Extractor
 from bot.llm.client import ClaudeClient
 from bot.llm.errors import LLMError, LLMRefused
 from bot.llm.models import ExtractionOut, to_value
 from bot.llm.prompts import defang
 from bot.llm.usage import CallKind
 from bot.llm.views import asked_questions, draft_view
-from bot.manual.draft import Draft, Extraction, Op, SlotUpdate
-from bot.manual.ports import Extractor
-from bot.manual.schema import SLOT_BY_ID
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import anthropic
 
 from bot.config import Settings
+from bot.interview.ports import Extractor
 from bot.llm.client import ClaudeClient, make_anthropic
 from bot.llm.condense import ClaudeCondenser
 from bot.llm.extract import ClaudeExtractor
@@ -19,7 +20,6 @@ from bot.llm.infer import ClaudeInferrer
 from bot.llm.phrase import ClaudePhraser
 from bot.llm.prompts import PromptLibrary
 from bot.llm.usage import UsageRecorder, UsageReporter, UsageSource
-from bot.manual.ports import Extractor
 
 
 @dataclass(frozen=True, slots=True)

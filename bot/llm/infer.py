@@ -12,15 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from bot.contract.lint import find_placeholders
+from bot.core.draft import Draft
+from bot.core.slots import SLOT_BY_ID, Value, value_texts
+from bot.core.values import normalise, validate
 from bot.llm.client import ClaudeClient
 from bot.llm.models import Proposals, to_value
 from bot.llm.usage import CallKind
 from bot.llm.views import entry, filled_slots
-from bot.manual.condense import value_words
-from bot.manual.draft import Draft
-from bot.manual.lint import find_placeholders
-from bot.manual.schema import SLOT_BY_ID, Value, value_texts
-from bot.manual.validation import normalise, validate
+from bot.rendering.condense import value_words
 
 log = logging.getLogger(__name__)
 

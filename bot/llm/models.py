@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from bot.manual.schema import SLOT_IDS, Row, Slot, SlotKind, Value
+from bot.core.slots import SLOT_IDS, Row, Slot, SlotKind, Value
 
 RawValue = str | list[str] | list[list[str]]
 

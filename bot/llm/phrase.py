@@ -17,14 +17,14 @@ import logging
 import re
 from collections.abc import Sequence
 
+from bot.contract.lint import find_placeholders
+from bot.core.draft import Draft
+from bot.intake.redact import neutralise_mentions
+from bot.interview.planner import Question
 from bot.llm.client import ClaudeClient
 from bot.llm.models import PhrasedQuestions
 from bot.llm.usage import CallKind
 from bot.llm.views import FACT_CHARS, FilledSlot, asked_sections, filled_slots
-from bot.manual.draft import Draft
-from bot.manual.gaps import Question
-from bot.manual.lint import find_placeholders
-from bot.manual.redact import neutralise_mentions
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.manual.draft import MACHINE_OPS, Draft
-from bot.manual.outline import OUTLINE
-from bot.manual.schema import SLOT_BY_ID, SLOTS, Slot, SlotKind, Value
+from bot.core.draft import MACHINE_OPS, Draft
+from bot.core.outline import OUTLINE
+from bot.core.slots import SLOT_BY_ID, SLOTS, Slot, SlotKind, Value
 
 PREVIEW_CHARS = 90  # enough to tell set from correct; code compares full values
 FACT_CHARS = 70  # a known fact a follow-up question may refer to

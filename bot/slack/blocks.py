@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.manual.commands import HELP_TEXT
-from bot.manual.redact import neutralise_mentions
+from bot.intake.redact import neutralise_mentions
+from bot.interview.commands import HELP_TEXT
 
 Block = dict[str, Any]
 Message = tuple[str, list[Block]]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.manual.commands import Command
-from bot.manual.draft import Draft, DraftStatus, Scope
-from bot.manual.gaps import progress
-from bot.manual.interview import Interview, Kind, Outcome
-from bot.manual.ports import Store
-from bot.manual.schema import SLOT_BY_ID
+from bot.core.draft import Draft, DraftStatus, Scope
+from bot.core.slots import SLOT_BY_ID
+from bot.interview.commands import Command
+from bot.interview.planner import progress
+from bot.interview.ports import Store
+from bot.interview.service import Interview, Kind, Outcome
 from bot.observability import REPLIES_PROCESSED
 from bot.slack.blocks import draft_list, escape, root_message
 from bot.slack.jobs import JobKind, message_key

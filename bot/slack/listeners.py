@@ -17,8 +17,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.manual.interview import MAX_NAME_CHARS
-from bot.manual.redact import redact_secrets
+from bot.intake.redact import redact_secrets
+from bot.interview.service import MAX_NAME_CHARS
 from bot.observability import JOBS_DUPLICATE, JOBS_ENQUEUED
 from bot.slack.blocks import ACTIONS, SLASH_HELP, USAGE, escape
 from bot.slack.jobs import (

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.manual.draft import Draft, DraftStatus
-from bot.manual.interview import Kind, Outcome
-from bot.manual.ports import RenderedVersion
+from bot.core.draft import Draft, DraftStatus
+from bot.interview.ports import RenderedVersion
+from bot.interview.service import Kind, Outcome
 from bot.slack.blocks import notice_message, question_message, root_message, upload_comment
 from bot.slack.publisher import JobPublisher
 

@@ -37,7 +37,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from bot.manual.redact import neutralise_mentions
+from bot.intake.redact import neutralise_mentions
 from bot.observability import MANUALS_PUBLISHED, QUESTIONS_ASKED, record_slack_error
 from bot.slack.ports import Effects
 

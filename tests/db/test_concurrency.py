@@ -11,10 +11,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+from bot.core.draft import Fact, Op, Scope
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade_to_head
 from bot.db.store import SqlStore
-from bot.manual.draft import Fact, Op, Scope
 
 HERE = Scope("T1", "C1")
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

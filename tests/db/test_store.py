@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from bot.core.draft import Draft, DraftStatus, Fact, Op, Scope
 from bot.db.engine import make_engine
 from bot.db.models import DraftRow
 from bot.db.store import DraftNotFoundError, SqlStore
-from bot.manual.draft import Draft, DraftStatus, Fact, Op, Scope
-from bot.manual.ports import Store
+from bot.interview.ports import Store
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 HERE = Scope("T1", "C-ops")

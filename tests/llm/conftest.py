@@ -13,13 +13,13 @@ from pathlib import Path
 import anthropic
 import pytest
 
+from bot.core.draft import Draft, Op, Scope, SlotUpdate
+from bot.core.merge import merge
+from bot.extraction.offline.extractor import OfflineExtractor
 from bot.llm.client import ClaudeClient
 from bot.llm.extract import ClaudeExtractor
 from bot.llm.prompts import PromptLibrary
 from bot.llm.usage import MemoryUsageLog
-from bot.manual.draft import Draft, Op, Scope, SlotUpdate
-from bot.manual.merge import merge
-from bot.manual.offline import OfflineExtractor
 from tests.fakes.anthropic_api import FakeAnthropic
 
 MODEL = "claude-sonnet-5-5"

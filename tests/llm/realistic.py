@@ -20,8 +20,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.manual.schema import SLOT_BY_ID, SLOTS, Slot, SlotKind
-from bot.manual.valueparse import parse_value
+from bot.core.slots import SLOT_BY_ID, SLOTS, Slot, SlotKind
+from bot.extraction.offline.valueparse import parse_value
 from tests.fakes.anthropic_api import Step, reply_json
 
 DONT_KNOW = "I don't know"

@@ -18,8 +18,8 @@ from sqlalchemy import text
 from bench.scenarios import PAYMENTS
 from bot.chat import CLI_SCOPE, run_chat
 from bot.config import Settings
-from bot.manual.draft import Scope
-from bot.manual.lint import lint_manual
+from bot.contract.lint import lint_manual
+from bot.core.draft import Scope
 from bot.runtime import Runtime, build_runtime
 from tests.llm.conftest import MODEL
 from tests.llm.realistic import ProseEngineer, ScriptedClaude

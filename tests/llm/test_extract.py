@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.draft import Op
+from bot.core.merge import merge
 from bot.llm.extract import FALLBACK_NOTE, REFUSED_NOTE, supported
-from bot.manual.draft import Op
-from bot.manual.merge import merge
 from tests.fakes.anthropic_api import (
     delay,
     http_error,
@@ -129,8 +129,8 @@ def test_unknown_slots_are_reported(fake, extractor, draft):
     ],
 )
 def test_failures_fall_back_to_the_offline_rules_with_a_note(make_claude, fake, steps, note):
+    from bot.extraction.offline.extractor import OfflineExtractor
     from bot.llm.extract import ClaudeExtractor
-    from bot.manual.offline import OfflineExtractor
 
     extractor = ClaudeExtractor(claude=make_claude(max_retries=2), fallback=OfflineExtractor())
     fake.script(*steps)
@@ -142,8 +142,8 @@ def test_failures_fall_back_to_the_offline_rules_with_a_note(make_claude, fake, 
 
 
 def test_timeout_falls_back(make_claude, fake):
+    from bot.extraction.offline.extractor import OfflineExtractor
     from bot.llm.extract import ClaudeExtractor
-    from bot.manual.offline import OfflineExtractor
 
     extractor = ClaudeExtractor(
         claude=make_claude(timeout=0.3, max_retries=1), fallback=OfflineExtractor()
@@ -163,7 +163,7 @@ def test_invalid_then_valid_on_re_ask_is_used(fake, extractor, draft):
 
 
 # ---------------------------------------------------------------- conflicts
-# The rule lives in the core's ``merge``, which knows both authors (tests/manual/test_merge.py);
+# The rule lives in the core's ``merge``, which knows both authors (tests/core/test_merge.py);
 # here: the model's "set" and "correct" reach it unchanged, so the rule applies in Claude mode.
 
 
@@ -192,9 +192,9 @@ def test_the_models_explicit_correction_settles_it(fake, extractor, draft):
 
 
 def test_the_conflict_question_reaches_the_engineer_through_the_interview(fake, claude, draft):
+    from bot.extraction.offline.extractor import OfflineExtractor
+    from bot.interview.service import Interview
     from bot.llm.extract import ClaudeExtractor
-    from bot.manual.interview import Interview
-    from bot.manual.offline import OfflineExtractor
     from tests.llm.test_injection import _Store
 
     given(draft, "rto", "4 hours", author="U0001")

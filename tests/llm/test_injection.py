@@ -7,10 +7,10 @@ copied from the injection) and check what reaches the draft.
 
 from __future__ import annotations
 
-from bot.manual.draft import DraftStatus
-from bot.manual.interview import Interview
-from bot.manual.offline import OfflineExtractor
-from bot.manual.schema import SLOT_IDS
+from bot.core.draft import DraftStatus
+from bot.core.slots import SLOT_IDS
+from bot.extraction.offline.extractor import OfflineExtractor
+from bot.interview.service import Interview
 from tests.fakes.anthropic_api import reply_json
 from tests.llm.conftest import NOW
 
@@ -62,7 +62,7 @@ def test_a_hostile_answer_changes_only_known_slots_of_this_draft(fake, extractor
     extraction = extractor.extract(draft=draft, asked=["rto", "rpo"], text=text)
     # an unsupported quote is dropped; unknown slot ids go on to the core, which rejects them
     assert [u.slot_id for u in extraction.updates] == ["rto", "status", "all_sections"]
-    from bot.manual.merge import merge
+    from bot.core.merge import merge
 
     result = merge(draft, extraction.updates, author="U0002", reply_id=5, now=NOW)
     assert [c.slot_id for c in result.changes] == ["rto"]
@@ -87,7 +87,7 @@ class _Store:
         return None
 
     def add_reply(self, *, draft, author, text, now, source_ref=None):
-        from bot.manual.draft import Reply
+        from bot.core.draft import Reply
 
         self.calls.append("add_reply")
         return Reply(1, author, text, now, source_ref)

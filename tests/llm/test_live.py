@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Settings
+from bot.core.draft import Draft, Scope
+from bot.extraction.offline.extractor import OfflineExtractor
 from bot.llm.factory import make_llm_parts
 from bot.llm.usage import MemoryUsageLog
-from bot.manual.draft import Draft, Scope
-from bot.manual.offline import OfflineExtractor
 
 # Read at import: the package's autouse fixture removes ANTHROPIC_* from the environment.
 LIVE_KEY = os.environ.get("ANTHROPIC_API_KEY", "")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from bot.core.slots import SLOT_BY_ID
+from bot.core.values import validate
+from bot.interview import planner as gaps
 from bot.llm.condense import ClaudeCondenser, lossless
 from bot.llm.infer import ClaudeInferrer
 from bot.llm.phrase import ClaudePhraser
-from bot.manual import gaps
-from bot.manual.condense import value_words
-from bot.manual.schema import SLOT_BY_ID
-from bot.manual.validation import validate
+from bot.rendering.condense import value_words
 from tests.fakes.anthropic_api import http_error, refusal, reply_json
 from tests.llm.conftest import given
 from tests.llm.realistic import block

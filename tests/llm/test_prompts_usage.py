@@ -9,11 +9,11 @@ import pytest
 from jinja2 import UndefinedError
 
 import bot
+from bot.core.slots import SLOTS
 from bot.llm.pricing import estimate_cost, family
 from bot.llm.prompts import PROMPTS_DIR, PromptLibrary, defang, fence
 from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage, UsageReporter, record_usage
 from bot.llm.views import catalogue, preview
-from bot.manual.schema import SLOTS
 
 
 def test_prompts_live_in_the_repository_prompts_directory():

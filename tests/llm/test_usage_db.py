@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.core.draft import Scope
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.usage import SqlUsageLog
 from bot.llm.usage import CallKind, TokenUsage, UsageReporter, record_usage
-from bot.manual.draft import Scope
 
 
 def test_usage_rows_are_totalled_per_draft_and_model(db_url, store):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.manual.draft import Op
-from bot.manual.publish import ManualBuilder
-from bot.manual.render import Renderer
-from bot.manual.schema import SLOTS
+from bot.core.draft import Op
+from bot.core.slots import SLOTS
+from bot.rendering.builder import ManualBuilder
+from bot.rendering.render import Renderer
 from tests.llm.conftest import NOW, given, new_draft
 
 
@@ -71,8 +71,8 @@ def test_the_condense_hook_runs_once_before_the_rules_and_only_when_over_budget(
 
 
 def test_a_phraser_returning_none_leaves_the_template_wording(fake, claude):
-    from bot.manual.interview import Interview
-    from bot.manual.offline import OfflineExtractor
+    from bot.extraction.offline.extractor import OfflineExtractor
+    from bot.interview.service import Interview
     from tests.llm.test_injection import _Store
 
     class Phraser:

@@ -60,7 +60,7 @@ _QUESTION = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 
 def answer_for(message_text: str) -> str | None:
     """A numbered answer to the numbered questions in one bot message, or None if none."""
-    from bot.manual.schema import SLOTS
+    from bot.core.slots import SLOTS
 
     parts = []
     for number, question in _QUESTION.findall(message_text):

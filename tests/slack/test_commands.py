@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.manual.lint import lint_manual
+from bot.contract.lint import lint_manual
 from tests.fakes import slack_signing as signing
 from tests.slack.harness import SECRET, TEAM
 

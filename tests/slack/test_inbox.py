@@ -129,9 +129,9 @@ def test_backlog_reports_the_oldest_pending_age(inbox):
 
 
 def test_threads_are_found_only_in_their_own_channel(inbox, db_url):
+    from bot.core.draft import Scope
     from bot.db.engine import make_session_factory
     from bot.db.store import SqlStore
-    from bot.manual.draft import Scope
 
     store = SqlStore(make_session_factory(inbox.engine))
     draft = store.create_draft(scope=Scope("T1", "C1"), name="Payments", owner="U1", now=utcnow())
@@ -333,9 +333,9 @@ def test_a_job_reads_back_as_it_was_enqueued(inbox):
 
 
 def test_a_found_thread_is_remembered_and_an_unknown_one_is_asked_again(inbox):
+    from bot.core.draft import Scope
     from bot.db.engine import make_session_factory
     from bot.db.store import SqlStore
-    from bot.manual.draft import Scope
 
     queries: list[str] = []
 

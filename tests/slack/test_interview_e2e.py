@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.manual.lint import lint_manual
+from bot.contract.lint import lint_manual
 from tests.slack.answers import answer_for
 from tests.slack.harness import start_bot, stop_bot
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.manual.draft import Scope
+from bot.core.draft import Scope
 from tests.fakes import slack_signing as signing
 from tests.slack.harness import TEAM, start_bot, stop_bot
 

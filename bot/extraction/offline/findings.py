@@ -1,0 +1,33 @@
+"""What one reply has yielded so far: the accumulator the offline extractor's passes share.
+
+The offline extractor reads a reply in passes (``corrections``, the answers in ``offline``,
+``pickups``), each in its own module, and all of them write into one ``Findings``. It lives
+apart so those modules need not import each other. Its one rule: the first finding for a slot
+wins, and a slot marked "don't know" gets no value, so an earlier pass always beats a later one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.draft import Op, SlotUpdate
+from bot.core.slots import Value
+from bot.extraction.offline.textparse import squash
+
+SCAN_LIMIT = 8_000  # rule-3 and rule-4 scanning looks at this much of a reply, no more
+QUOTE_LIMIT = 1_000
+
+
+@dataclass(slots=True)
+class Findings:
+    updates: dict[str, SlotUpdate] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, slot_id: str, op: Op, value: Value | None, quote: str) -> None:
+        if slot_id not in self.updates and slot_id not in self.unknown:
+            self.updates[slot_id] = SlotUpdate(slot_id, op, value, squash(quote)[:QUOTE_LIMIT])
+
+    def dont_know(self, slot_id: str) -> None:
+        if slot_id not in self.updates and slot_id not in self.unknown:
+            self.unknown.append(slot_id)

@@ -1,0 +1,361 @@
+"""The interview: start, answer, command, finish, over the Store and Extractor ports.
+
+This is the one place that decides what a reply does to a draft and what the bot says back; the
+terminal and Slack only carry text in and out. Each store call is its own short transaction and
+the extractor (possibly an LLM) runs between them, never inside one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from bot.core.draft import Draft, DraftStatus, MergeResult, Scope
+from bot.core.merge import merge
+from bot.core.slots import SLOT_BY_ID, SLOTS, Value
+from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
+from bot.intake.redact import RedactionResult, redact_secrets
+from bot.interview import planner as gaps
+from bot.interview.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
+from bot.interview.ports import Extractor, Phraser, Store, UsageReport
+from bot.rendering.builder import Manual, ManualBuilder
+
+MAX_NAME_CHARS = 120
+
+
+class InterviewError(Exception):
+    """A user-facing problem (bad name, unknown draft): the message is safe to show as is."""
+
+
+class Kind(StrEnum):
+    STARTED = "started"
+    EXISTING = "existing"
+    QUESTIONS = "questions"
+    COMPLETE = "complete"
+    DRAFT = "draft"
+    STATUS = "status"
+    HELP = "help"
+    NOTICE = "notice"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: Kind
+    draft: Draft
+    text: str
+    progress: gaps.Progress
+    questions: tuple[gaps.Question, ...] = ()
+    manual: Manual | None = None
+    notices: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _redaction_notice(redaction: RedactionResult) -> list[str]:
+    if not redaction.changed:
+        return []
+    return [f"I removed what looked like secrets ({', '.join(redaction.kinds)}) before saving."]
+
+
+def _same_body(stored: str, manual: Manual) -> bool:
+    """Equal apart from the version/date line, which changes with every render."""
+
+    def body(markdown: str) -> list[str]:
+        return [line for line in markdown.splitlines() if not line.startswith("*Version ")]
+
+    return body(stored) == body(manual.markdown)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _describe(value: Value | None) -> str:
+    if value is None:
+        return "(empty)"
+    if isinstance(value, str):
+        return value if len(value) <= 80 else value[:77] + "..."
+    return f"{len(value)} entries"
+
+
+def _acknowledge(result: MergeResult) -> list[str]:
+    lines = []
+    updated = [c for c in result.changes if c.before is not None]
+    added = [c for c in result.changes if c.before is None]
+    if added:
+        labels = ", ".join(SLOT_BY_ID[c.slot_id].label for c in added)
+        lines.append(f"Got it: {labels}.")
+    for change in updated:
+        label = SLOT_BY_ID[change.slot_id].label
+        lines.append(f"Updated {label}: {_describe(change.before)} → {_describe(change.after)}.")
+    for rejection in result.rejected:
+        if rejection.slot_id in SLOT_BY_ID:
+            lines.append(f"Not saved: {rejection.reason}.")
+    return lines
+
+
+class Interview:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        extractor: Extractor,
+        builder: ManualBuilder | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        phraser: Phraser | None = None,
+        usage: UsageReport | None = None,
+    ) -> None:
+        self._store = store
+        self._extractor = extractor
+        self._builder = builder or ManualBuilder()
+        self._clock = clock
+        self._phraser = phraser
+        self._usage = usage
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self, *, scope: Scope, name: str, owner: str) -> Outcome:
+        """Create a draft, or return the existing one of that name in this scope (never a twin)."""
+        clean = " ".join(clean_reply(name).split())
+        if not clean:
+            raise InterviewError("A manual needs a name, e.g. `new Payments API`.")
+        if len(clean) > MAX_NAME_CHARS:
+            raise InterviewError(f"Keep the name under {MAX_NAME_CHARS} characters.")
+        redaction = redact_secrets(clean)
+        notices = _redaction_notice(redaction)
+        existing = self._store.find_drafts(scope=scope, name=redaction.text)
+        if existing:
+            draft = existing[0]
+            return self._questions(
+                draft, Kind.EXISTING, [self._resume_line(draft)], notices=notices
+            )
+        draft = self._store.create_draft(
+            scope=scope, name=redaction.text, owner=owner, now=self._clock()
+        )
+        intro = (
+            f"Let's write the operations manual for {draft.name}. I will ask a few questions "
+            "at a time; answer in your own words. Type `help` for commands."
+        )
+        return self._questions(draft, Kind.STARTED, [intro], notices=notices)
+
+    def resume(self, *, scope: Scope, draft_id: int) -> Outcome:
+        draft = self._load(scope, draft_id)
+        return self._questions(draft, Kind.QUESTIONS, [self._resume_line(draft)])
+
+    def handle(
+        self,
+        *,
+        scope: Scope,
+        draft_id: int,
+        author: str,
+        text: str,
+        source_ref: str | None = None,
+    ) -> Outcome:
+        """One human message: a command word, or an answer to extract facts from."""
+        draft = self._load(scope, draft_id)
+        cleaned = clean_reply(text)
+        junk = is_mostly_junk(text, cleaned)
+        if not cleaned or junk:
+            note = "Mostly unreadable characters" if junk else "Empty"
+            return self._notice(draft, f"{note} reply: nothing saved. {self._ask_hint(draft)}")
+        command = parse_command(cleaned)
+        if command is not None:
+            return self.command(scope=scope, draft_id=draft.id or 0, command=command)
+        # Redact before anything can echo the text back (an unknown `/xoxb-…` "command" too).
+        redaction = redact_secrets(cleaned)
+        notices = _redaction_notice(redaction)
+        if looks_like_unknown_command(cleaned):
+            return self._notice(
+                draft,
+                f"I don't know the command `{redaction.text}`. Type `help` for the ones I know.",
+                notices=notices,
+            )
+        if len(cleaned) > MAX_REPLY_CHARS:
+            return self._notice(
+                draft,
+                f"That reply is {len(cleaned):,} characters; the limit is {MAX_REPLY_CHARS:,}. "
+                "Nothing was saved: please send it in parts.",
+            )
+        return self._answer(
+            draft, author=author, text=redaction.text, source_ref=source_ref, notices=notices
+        )
+
+    def command(self, *, scope: Scope, draft_id: int, command: Command) -> Outcome:
+        draft = self._load(scope, draft_id)
+        if command is Command.HELP:
+            mode = f"Extractor: {self._extractor.name}."  # Claude or the offline rules
+            return self._questions(draft, Kind.HELP, [HELP_TEXT, mode])
+        if command is Command.STATUS:
+            return self._status(draft)
+        if command is Command.DRAFT:
+            manual = self._builder.preview(draft, now=self._clock())
+            missing = [s.label for s in gaps.missing(draft)]
+            lines = [f"Draft of {draft.name} ({manual.word_count} words in the manual)."]
+            if missing:
+                lines.append("Still missing (shown with proposed values): " + ", ".join(missing))
+            return Outcome(Kind.DRAFT, draft, "\n".join(lines), gaps.progress(draft), (), manual)
+        if command is Command.SKIP:
+            if draft.status is DraftStatus.COMPLETE:
+                return self._notice(draft, "This manual is complete; there is nothing to skip.")
+            skipped = [s for s in draft.asked if not draft.filled(s)]
+            draft.skipped.update(skipped)
+            labels = ", ".join(SLOT_BY_ID[s].label for s in skipped) or "nothing"
+            return self._after_change(draft, [f"Skipped {labels}; I will propose it at the end."])
+        return self.finish(scope=scope, draft_id=draft.id or 0)
+
+    def finish(self, *, scope: Scope, draft_id: int) -> Outcome:
+        draft = self._load(scope, draft_id)
+        return self._complete(draft, [])
+
+    # ------------------------------------------------------------------ internals
+
+    def _load(self, scope: Scope, draft_id: int) -> Draft:
+        draft = self._store.load_draft(scope=scope, draft_id=draft_id)
+        if draft is None:
+            raise InterviewError(f"No draft #{draft_id} here.")
+        return draft
+
+    def _answer(
+        self,
+        draft: Draft,
+        *,
+        author: str,
+        text: str,
+        source_ref: str | None,
+        notices: list[str],
+    ) -> Outcome:
+        """``text`` is already cleaned and redacted: this is the only text that is stored."""
+        if source_ref is not None and self._store.reply_by_source(
+            draft=draft, source_ref=source_ref
+        ):
+            return Outcome(Kind.DUPLICATE, draft, "", gaps.progress(draft))
+        now = self._clock()
+        reply = self._store.add_reply(
+            draft=draft, author=author, text=text, now=now, source_ref=source_ref
+        )
+        extraction = self._extractor.extract(draft=draft, asked=list(draft.asked), text=reply.text)
+        result = merge(draft, extraction.updates, author=author, reply_id=reply.id, now=now)
+        unknown = [s for s in extraction.unknown if s in SLOT_BY_ID and not draft.filled(s)]
+        draft.skipped.update(unknown)
+        lines = _acknowledge(result)
+        if unknown:
+            labels = ", ".join(SLOT_BY_ID[s].label for s in unknown)
+            lines.append(f"No problem: I will propose {labels} at the end for you to check.")
+        lines.extend(extraction.notes)
+        if len(text) > LONG_REPLY_CHARS:
+            lines.append(f"That was a long reply ({len(text):,} characters); all of it is saved.")
+        if not result.changes and not unknown:
+            lines.append("I couldn't match that to the questions, so nothing changed.")
+        if draft.status is DraftStatus.COMPLETE:
+            if not result.changes:
+                self._store.save_draft(draft=draft)
+                return self._notice(draft, "\n".join(lines), notices=notices)
+            return self._complete(draft, lines, notices=notices)
+        return self._after_change(draft, lines, notices=notices)
+
+    def _after_change(
+        self, draft: Draft, lines: list[str], *, notices: list[str] | None = None
+    ) -> Outcome:
+        if gaps.is_complete(draft):
+            return self._complete(draft, lines, notices=notices)
+        return self._questions(draft, Kind.QUESTIONS, lines, notices=notices)
+
+    def _questions(
+        self, draft: Draft, kind: Kind, lines: list[str], *, notices: list[str] | None = None
+    ) -> Outcome:
+        if draft.status is DraftStatus.COMPLETE:
+            self._store.save_draft(draft=draft)
+            done = f"The manual is complete (version {draft.version}). Corrections make a new one."
+            return Outcome(kind, draft, "\n".join([*lines, done]), gaps.progress(draft))
+        questions = gaps.plan_next(draft)
+        draft.asked = [q.slot_id for q in questions]
+        self._store.save_draft(draft=draft)
+        progress = gaps.progress(draft)
+        wording = gaps.format_questions(questions)
+        if self._phraser is not None and questions:  # after the save: no transaction is open
+            wording = self._phraser.phrase(draft=draft, questions=questions) or wording
+        text = "\n".join([*lines, progress.bar(), wording]).strip()
+        return Outcome(kind, draft, text, progress, tuple(questions), None, tuple(notices or ()))
+
+    def _complete(
+        self, draft: Draft, lines: list[str], *, notices: list[str] | None = None
+    ) -> Outcome:
+        """Fill the gaps, render, and publish a new version only if it passes the contract.
+
+        A manual that would fail lint is not published: the draft keeps interviewing and the
+        user is told what to fix. A ``finish`` that changes nothing returns the stored version
+        instead of minting an identical new one.
+        """
+        now = self._clock()
+        own_facts = len(draft.facts)
+        manual = self._builder.finalise(draft, now=now)
+        if manual.violations:
+            del draft.facts[own_facts:]  # the proposals are not saved with a failed manual
+            self._store.save_draft(draft=draft)
+            problems = "; ".join(manual.violations[:5])
+            text = "\n".join(
+                [*lines, f"The manual does not pass the output contract yet: {problems}."]
+            )
+            return Outcome(
+                Kind.NOTICE, draft, text, gaps.progress(draft), (), None, tuple(notices or ())
+            )
+        latest = self._store.latest_version(draft=draft)
+        if draft.status is DraftStatus.COMPLETE and latest and _same_body(latest.markdown, manual):
+            self._store.save_draft(draft=draft)
+            manual = replace(manual, version=latest.version, markdown=latest.markdown)
+            text = "\n".join([*lines, f"Nothing changed since version {latest.version}."])
+            return Outcome(
+                Kind.COMPLETE, draft, text, gaps.progress(draft), (), manual, tuple(notices or ())
+            )
+        draft.status = DraftStatus.COMPLETE
+        draft.asked = []
+        stored = self._store.add_version(
+            draft=draft,
+            markdown=manual.markdown,
+            word_count=manual.word_count,
+            final=True,
+            now=now,
+        )
+        draft.version = stored.version
+        self._store.save_draft(draft=draft)
+        return Outcome(
+            Kind.COMPLETE,
+            draft,
+            "\n".join([*lines, manual.summary()]),
+            gaps.progress(draft),
+            (),
+            manual,
+            tuple(notices or ()),
+        )
+
+    def _status(self, draft: Draft) -> Outcome:
+        progress = gaps.progress(draft)
+        lines = [f"{draft.name}: {draft.status.value}, {progress.bar()}"]
+        for section in progress.sections:
+            mark = "done" if section.complete else f"{section.filled}/{section.total}"
+            lines.append(f"  {section.number}. {section.title}: {mark}")
+        skipped = [s.label for s in SLOTS if s.id in draft.skipped]
+        if skipped:
+            lines.append("Skipped (proposed at the end): " + ", ".join(skipped))
+        lines.append(f"Extractor: {self._extractor.name}.")
+        usage = self._usage.usage_line(draft_id=draft.id) if self._usage and draft.id else None
+        if usage:
+            lines.append(usage)
+        return Outcome(Kind.STATUS, draft, "\n".join(lines), progress, ())
+
+    def _notice(self, draft: Draft, text: str, *, notices: list[str] | None = None) -> Outcome:
+        return Outcome(
+            Kind.NOTICE, draft, text, gaps.progress(draft), (), None, tuple(notices or ())
+        )
+
+    def _ask_hint(self, draft: Draft) -> str:
+        if draft.status is DraftStatus.COMPLETE:
+            return "The manual is complete; send a correction to make a new version."
+        return "Answer the questions above, or type `help`."
+
+    def _resume_line(self, draft: Draft) -> str:
+        if draft.status is DraftStatus.COMPLETE:
+            return f"{draft.name} already has a finished manual (version {draft.version})."
+        progress = gaps.progress(draft)
+        return f"Resuming {draft.name} ({progress.done}/{progress.total} sections complete)."

@@ -1,0 +1,185 @@
+"""Turning a draft into a manual: defaults for the gaps, render, condense, lint.
+
+A finished manual must pass the output contract; a preview may still have gaps, so it is filled
+with proposed values (not saved) and marked as a draft at the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.contract.lint import lint_manual
+from bot.core.draft import Draft, Op
+from bot.core.merge import apply_machine_values
+from bot.core.slots import SLOT_BY_ID, Value, subsection_title
+from bot.core.values import normalise, validate
+from bot.interview import planner as gaps
+from bot.interview.ports import Condenser, Inferrer
+from bot.proposals.defaults import propose_defaults
+from bot.rendering.render import CondenseHook, Renderer
+
+DEFAULT_TEAM = "Operations Team"
+
+
+def _labels(slot_ids: list[str]) -> tuple[str, ...]:
+    """ "9.1 RTO" rather than "RTO": two slots share a label ("Security events" in 6.3 and 8.1)."""
+    return tuple(f"{SLOT_BY_ID[s].subsection} {SLOT_BY_ID[s].label}" for s in slot_ids)
+
+
+def _subsections(slot_ids: list[str]) -> tuple[str, ...]:
+    """Generic defaults are summarised per subsection; listing each would drown the inferences."""
+    return tuple(
+        dict.fromkeys(
+            f"{SLOT_BY_ID[s].subsection} {subsection_title(SLOT_BY_ID[s].subsection)}"
+            for s in slot_ids
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Manual:
+    markdown: str
+    version: int
+    word_count: int
+    final: bool
+    filename: str
+    inferred: tuple[str, ...]
+    violations: tuple[str, ...]
+    defaults: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> str:
+        state = "Manual" if self.final else "Draft"
+        lines = [f"{state} version {self.version}: 10 sections, {self.word_count} words."]
+        if self.inferred:
+            lines.append("Inferred from context, please check: " + ", ".join(self.inferred) + ".")
+        if self.defaults:
+            lines.append(
+                f"Standard practice filled in ({len(self.defaults)} items): "
+                + ", ".join(self.defaults)
+                + "."
+            )
+        if self.violations:
+            lines.append("Output contract problems: " + "; ".join(self.violations[:5]))
+        return "\n".join(lines)
+
+
+class ManualBuilder:
+    def __init__(
+        self,
+        *,
+        team: str = DEFAULT_TEAM,
+        renderer: Renderer | None = None,
+        condenser: Condenser | None = None,
+        inferrer: Inferrer | None = None,
+    ) -> None:
+        self._team = team
+        self._renderer = renderer or Renderer()
+        self._condenser = condenser
+        self._inferrer = inferrer
+
+    def finalise(self, draft: Draft, *, now: datetime) -> Manual:
+        """Fill the remaining gaps on the draft itself (recorded as default/inferred facts).
+
+        An inferrer (Claude) proposes first, for slots with no value at all; its proposals are
+        validated here and recorded as inferred. The deterministic defaults fill the rest, and
+        complete half-answered lists without losing the entries the engineers gave.
+        """
+        if self._inferrer is not None:
+            empty = [s for s in SLOT_BY_ID if draft.value(s) is None]
+            proposals = self._inferrer.infer(draft=draft, slot_ids=empty) if empty else {}
+            valid = [
+                (s, normalise(SLOT_BY_ID[s], v), Op.INFERRED)
+                for s, v in proposals.items()
+                if s in empty and not validate(SLOT_BY_ID[s], normalise(SLOT_BY_ID[s], v))
+            ]
+            apply_machine_values(draft, valid, now=now)
+        apply_machine_values(draft, propose_defaults(draft), now=now)
+        manual = self._build(
+            draft,
+            draft.values(),
+            draft.version + 1,
+            now,
+            final=True,
+            inferred=_labels(draft.machine_slots(Op.INFERRED)),
+            condenser=self._condense_hook(draft),
+            machine=frozenset(draft.machine_slots(Op.INFERRED) + draft.machine_slots(Op.DEFAULT)),
+        )
+        return replace(manual, defaults=_subsections(draft.machine_slots(Op.DEFAULT)))
+
+    def preview(self, draft: Draft, *, now: datetime) -> Manual:
+        """Render what we have, gaps shown with proposed values, without changing the draft."""
+        values: dict[str, Value] = dict(draft.values())
+        proposed = [p for p in propose_defaults(draft) if not draft.filled(p[0])]
+        for slot_id, value, _op in proposed:
+            values[slot_id] = value
+        missing = [s.label for s in gaps.missing(draft)]
+        inferred = _labels([p[0] for p in proposed])
+        manual = self._build(
+            draft,
+            values,
+            draft.version + 1,
+            now,
+            final=False,
+            inferred=inferred,
+            machine=frozenset(p[0] for p in proposed),
+        )
+        banner = "> **DRAFT, not final.**"
+        if missing:
+            banner += " Still missing (proposed values shown): " + ", ".join(missing) + "."
+        markdown = f"{banner}\n\n{manual.markdown}"
+        return Manual(
+            markdown,
+            manual.version,
+            manual.word_count,
+            False,
+            f"{draft.slug}-operations-manual-draft.md",
+            inferred,
+            manual.violations,
+        )
+
+    def _condense_hook(self, draft: Draft) -> CondenseHook | None:
+        """The condenser bound to this draft (for its usage records); final manuals only, so a
+        ``draft`` preview never waits for, or pays for, an LLM call."""
+        condenser = self._condenser
+        if condenser is None:
+            return None
+        return lambda values, over_by: condenser.condense(
+            values=values, over_by=over_by, draft_id=draft.id
+        )
+
+    def _build(
+        self,
+        draft: Draft,
+        values: dict[str, Value],
+        version: int,
+        now: datetime,
+        *,
+        final: bool,
+        inferred: tuple[str, ...],
+        condenser: CondenseHook | None = None,
+        machine: frozenset[str] = frozenset(),
+    ) -> Manual:
+        markdown = self._renderer.render(
+            name=draft.name,
+            values=values,
+            version=version,
+            date=now.date(),
+            team=self._team,
+            condenser=condenser,
+            machine=machine,
+        )
+        report = lint_manual(markdown)
+        return Manual(
+            markdown=markdown,
+            version=version,
+            word_count=report.word_count,
+            final=final,
+            filename=f"{draft.slug}-operations-manual.md",
+            inferred=inferred,
+            violations=tuple(v.message for v in report.violations),
+        )
