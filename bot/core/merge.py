@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.core.draft import (
     MACHINE_OPS,
+    NOTES_SLOT,
     Change,
     Draft,
     Fact,
@@ -208,3 +209,18 @@ def apply_machine_values(
     if filled:
         draft.updated_at = now
     return filled
+
+
+def record_leftovers(
+    draft: Draft, texts: Iterable[str], *, author: str | None, reply_id: int | None, now: datetime
+) -> int:
+    """Keep statements no slot took, with their provenance, for the details file."""
+    known = {f.value for f in draft.notes()}
+    added = 0
+    for text in texts:
+        clean = " ".join(text.split())
+        if clean and clean not in known:
+            draft.facts.append(Fact(NOTES_SLOT, clean, Op.SET, author, reply_id, now, clean))
+            known.add(clean)
+            added += 1
+    return added

@@ -92,6 +92,8 @@ SLOTS: tuple[Slot, ...] = (
        question="Where do logs go, and how long are they kept?", keywords=("logs", "logging", "log retention")),
     _s("alerting", "2.2", "Alerting system", T, 2, 6,
        question="Which alerting platform pages people, and how is it routed?", keywords=("alerting", "paging", "alerts go")),
+    _s("health_endpoint", "2.3", "Health endpoint", T, 3, 3, ask=False,
+       keywords=("health endpoint", "healthz", "/health")),
     _s("health_checks", "2.3", "Health checks", IT, 4, 4, ask=False,
        keywords=("health check", "healthcheck", "/health")),
     # 3. Operational Procedures
@@ -132,10 +134,10 @@ SLOTS: tuple[Slot, ...] = (
     _s("incident_channel", "5.2", "Incident coordination", T, 3, 10,
        question="Where are incidents declared and coordinated, and who is notified?",
        keywords=("incident channel", "war room", "status page", "declare")),
-    _s("escalation", "5.3", "Escalation", IT, 2, 22, exact_items=4,
-       question="Who handles escalation, in four levels: first responder, technical escalation, "
-                "management, executive?",
-       hint="four lines or `;`-separated, in order",
+    _s("escalation", "5.3", "Escalation", IT, 2, 22, min_items=2,
+       question="Who do you escalate to, in order: first responder, then technical, management "
+                "and executive levels?",
+       hint="in order, e.g. `on-call, then the team lead, then …`",
        keywords=("escalate", "escalation", "on-call", "oncall")),
     # 6. Troubleshooting Guide
     _s("common_issues", "6.1", "Common issues", TB, 1, 33,

@@ -77,6 +77,7 @@ def payments_values() -> dict[str, Value]:
         "infra_monitoring": "Datadog agent; CloudWatch for RDS.",
         "log_management": "Datadog Logs, 30 days; S3 for 1 year.",
         "alerting": "Datadog pages PagerDuty 'payments-api'.",
+        "health_endpoint": "GET /health",
         "health_checks": ["PostgreSQL primary", "Redis", "Stripe API"],
         "startup_steps": [
             "Confirm RDS and ElastiCache are up",
