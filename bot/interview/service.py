@@ -19,7 +19,7 @@ from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_
 from bot.intake.redact import RedactionResult, redact_secrets
 from bot.interview import planner as gaps
 from bot.interview.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
-from bot.interview.ports import Extractor, Phraser, Store, UsageReport
+from bot.interview.ports import Extractor, Phraser, Sources, Store, UsageReport
 from bot.rendering.builder import Manual, ManualBuilder
 
 MAX_NAME_CHARS = 120
@@ -105,8 +105,10 @@ class Interview:
         clock: Callable[[], datetime] = utcnow,
         phraser: Phraser | None = None,
         usage: UsageReport | None = None,
+        sources: Sources | None = None,
     ) -> None:
         self._store = store
+        self.sources = sources  # set by the adapter that knows links and names (Slack)
         self._extractor = extractor
         self._builder = builder or ManualBuilder()
         self._clock = clock
@@ -208,6 +210,18 @@ class Interview:
         draft = self._load(scope, draft_id)
         return self._complete(draft, [])
 
+    def details(self, *, scope: Scope, draft_id: int) -> tuple[str, str]:
+        """(file name, Markdown) of the details file for the draft as it stands."""
+        draft = self._load(scope, draft_id)
+        manual = self._builder.current(draft, now=self._clock())
+        return manual.details_filename, self._details(draft, manual)
+
+    def _details(self, draft: Draft, manual: Manual) -> str:
+        replies = self._store.list_replies(draft=draft)
+        return self._builder.details(
+            draft, replies=replies, manual=manual, now=self._clock(), sources=self.sources
+        )
+
     # ------------------------------------------------------------------ internals
 
     def _load(self, scope: Scope, draft_id: int) -> Draft:
@@ -304,6 +318,7 @@ class Interview:
         if draft.status is DraftStatus.COMPLETE and latest and _same_body(latest.markdown, manual):
             self._store.save_draft(draft=draft)
             manual = replace(manual, version=latest.version, markdown=latest.markdown)
+            manual = replace(manual, details=self._details(draft, manual))
             text = "\n".join([*lines, f"Nothing changed since version {latest.version}."])
             return Outcome(
                 Kind.COMPLETE, draft, text, gaps.progress(draft), (), manual, tuple(notices or ())
@@ -319,6 +334,7 @@ class Interview:
         )
         draft.version = stored.version
         self._store.save_draft(draft=draft)
+        manual = replace(manual, details=self._details(draft, manual))
         return Outcome(
             Kind.COMPLETE,
             draft,

@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.contract.lint import lint_manual
-from bot.core.draft import MACHINE_OPS, Draft, Op
+from bot.core.draft import MACHINE_OPS, Draft, Op, Reply
 from bot.core.merge import apply_machine_values
 from bot.core.slots import SLOT_BY_ID, Value, subsection_title
 from bot.core.values import normalise, validate
 from bot.interview import planner as gaps
-from bot.interview.ports import Condenser, Inferrer
+from bot.interview.ports import Condenser, Inferrer, Sources
 from bot.proposals.defaults import propose_defaults, short_proposals
-from bot.rendering.details import details_filename
+from bot.rendering.details import DetailsInput, build_details, details_filename
 from bot.rendering.marks import mark_value
 from bot.rendering.render import CondenseHook, Renderer
 
@@ -33,10 +33,12 @@ def _labels(slot_ids: list[str]) -> tuple[str, ...]:
 
 def _subsections(slot_ids: list[str]) -> tuple[str, ...]:
     """Generic defaults are summarised per subsection; listing each would drown the inferences."""
+    chosen = set(slot_ids)
     return tuple(
         dict.fromkeys(
             f"{SLOT_BY_ID[s].subsection} {subsection_title(SLOT_BY_ID[s].subsection)}"
-            for s in slot_ids
+            for s in SLOT_BY_ID
+            if s in chosen
         )
     )
 
@@ -54,6 +56,7 @@ class Manual:
     shortened: tuple[str, ...] = ()  # subsections the fit shortened, e.g. "2.1 Key Metrics"
     shortened_slots: frozenset[str] = frozenset()
     details_filename: str = ""
+    details: str = ""  # the details file's Markdown; set for finished manuals
 
     @property
     def ok(self) -> bool:
@@ -153,6 +156,39 @@ class ManualBuilder:
             inferred,
             manual.violations,
         )
+
+    def current(self, draft: Draft, *, now: datetime) -> Manual:
+        """The manual the draft's current values make, without filling or saving anything
+        (for the details of a stored version: which parts the manual shortened)."""
+        machine = frozenset(draft.machine_slots(Op.INFERRED) + draft.machine_slots(Op.DEFAULT))
+        values = draft.values()
+        if any(s not in values for s in SLOT_BY_ID):
+            return self.preview(draft, now=now)
+        return self._build(
+            draft, values, max(draft.version, 1), now, final=True, inferred=(), machine=machine
+        )
+
+    def details(
+        self,
+        draft: Draft,
+        *,
+        replies: list[Reply],
+        manual: Manual,
+        now: datetime,
+        sources: Sources | None = None,
+    ) -> str:
+        """The details file for ``manual``: every fact in full, with its provenance."""
+        data = DetailsInput(
+            draft=draft,
+            replies={r.id: r for r in replies},
+            manual_filename=manual.filename,
+            version=manual.version,
+            date=now,
+            shortened=manual.shortened_slots,
+            link=(lambda reply: sources.link(draft=draft, reply=reply)) if sources else None,
+            name=sources.person if sources else None,
+        )
+        return build_details(data)
 
     def _condense_hook(self, draft: Draft) -> CondenseHook | None:
         """The condenser bound to this draft (for its usage records); final manuals only, so a

@@ -20,6 +20,7 @@ from typing import Any
 
 from bot.core.slots import Slot, SlotKind, Value
 from bot.rendering.clauses import Clause, clauses, cut_at_phrase, join, words
+from bot.rendering.marks import MARK, marked, unmark
 
 # Slots whose entries are code or keys: an entry is kept or dropped whole, never shortened.
 VERBATIM = frozenset({"diagnostic_commands", "health_checks"})
@@ -70,22 +71,27 @@ class _Text:
 
     groups: list[list[Clause]]
     cut: str | None = None  # set once the text is reduced to a phrase-cut single group
+    proposed: bool = False  # carries the proposal mark, which every shorter version keeps
 
     @classmethod
     def of(cls, text: str, *, verbatim: bool = False) -> _Text:
+        proposed = marked(text)
+        text = unmark(text) if proposed else text
         if verbatim:
-            return cls([[Clause(text, "", 0, False)]])
+            return cls([[Clause(text, "", 0, False)]], proposed=proposed)
         groups: list[list[Clause]] = []
         for clause in clauses(tidy(text)):
             if clause.attached and groups:
                 groups[-1].append(clause)
             else:
                 groups.append([clause])
-        return cls(groups or [[Clause(text, "", 0, False)]])
+        return cls(groups or [[Clause(text, "", 0, False)]], proposed=proposed)
 
     def render(self) -> str:
-        if self.cut is not None:
-            return self.cut
+        text = self.cut if self.cut is not None else self.bare()
+        return f"{text} {MARK}" if self.proposed else text
+
+    def bare(self) -> str:
         return join([clause for group in self.groups for clause in group])
 
     def words(self) -> int:
@@ -177,13 +183,14 @@ class _State:
         """Once no piece can go, the longest free text loses the tail of its phrase."""
         found = []
         for text, free in self.texts():
-            count = text.words()
+            current = text.cut if text.cut is not None else text.bare()
+            count = words(current)
             if not free or count <= PHRASE_FLOOR:
                 continue
-            shorter = cut_at_phrase(text.render(), max(PHRASE_FLOOR, count * 2 // 3))
+            shorter = cut_at_phrase(current, max(PHRASE_FLOOR, count * 2 // 3))
             saved = count - words(shorter)
             if saved > 0:
-                lost = fact_score(text.render()) - fact_score(shorter)
+                lost = fact_score(current) - fact_score(shorter)
                 found.append(_Op(saved, weight * max(lost, 0.1) * 2, _cutter(text, shorter)))
         return found
 
