@@ -30,12 +30,19 @@ VALUE_CAP_FACTOR = 8
 
 
 def _combine(existing: Value | None, new: Value) -> Value:
+    """A value grown by what another message adds: new entries appended, text joined, never a
+    repeat of what is already there."""
     if isinstance(existing, list) and isinstance(new, list):
         merged = list(existing)
         for item in new:
             if item not in merged:
                 merged.append(item)
         return merged  # type: ignore[return-value]
+    if isinstance(existing, str) and isinstance(new, str) and existing.strip():
+        if " ".join(new.casefold().split()) in " ".join(existing.casefold().split()):
+            return existing
+        joiner = " " if existing.rstrip().endswith((".", "!", "?", ";")) else "; "
+        return existing.rstrip() + joiner + new.strip()
     return new
 
 
@@ -170,7 +177,7 @@ def merge(
         if conflict:
             rejected.append(Rejection(update.slot_id, conflict))
             continue
-        if is_list and grow:
+        if (is_list and grow) or (update.op is Op.APPEND and isinstance(before, str)):
             value = _combine(before, value)
         problems = validate(slot_def, value)
         # A partial list may grow across replies (two metrics now, a third later), but a

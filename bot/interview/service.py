@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.core.draft import Draft, DraftStatus, MergeResult, Scope
-from bot.core.merge import merge
+from bot.core.merge import merge, record_leftovers
 from bot.core.slots import SLOT_BY_ID, SLOTS, Value
 from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
 from bot.intake.redact import RedactionResult, redact_secrets
@@ -250,6 +250,9 @@ class Interview:
         )
         extraction = self._extractor.extract(draft=draft, asked=list(draft.asked), text=reply.text)
         result = merge(draft, extraction.updates, author=author, reply_id=reply.id, now=now)
+        kept = record_leftovers(
+            draft, extraction.leftovers, author=author, reply_id=reply.id, now=now
+        )
         unknown = [s for s in extraction.unknown if s in SLOT_BY_ID and not draft.filled(s)]
         draft.skipped.update(unknown)
         lines = _acknowledge(result)
@@ -259,8 +262,12 @@ class Interview:
         lines.extend(extraction.notes)
         if len(text) > LONG_REPLY_CHARS:
             lines.append(f"That was a long reply ({len(text):,} characters); all of it is saved.")
-        if not result.changes and not unknown:
-            lines.append("I couldn't match that to the questions, so nothing changed.")
+        if not result.changes and not unknown and not extraction.notes:
+            lines.append(
+                "I kept that for the details file; I couldn't place it in a section."
+                if kept
+                else "I couldn't match that to the questions, so nothing changed."
+            )
         if draft.status is DraftStatus.COMPLETE:
             if not result.changes:
                 self._store.save_draft(draft=draft)

@@ -118,7 +118,10 @@ def _snake(text: str) -> str:
 
 
 def endpoint(text: str) -> str:
-    """The health request as code ("/healthz" -> `GET /healthz`), its mark kept outside."""
+    """The health request as code ("/healthz" -> `GET /healthz`), its mark kept outside;
+    a value already written as code ("`GET /a`, `GET /b`") is shown as it is."""
+    if "`" in unmark(text):
+        return inline(text)
     core = code(unmark(text)).strip("`").strip()
     if core.startswith("/"):
         core = f"GET {core}"
