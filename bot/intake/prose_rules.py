@@ -16,8 +16,16 @@ Standard library only: this module is part of the pure core.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from bot.intake.rule_kit import Hit, Rule, is_reference_or_placeholder, is_strong, key_kind
+from bot.intake.rule_kit import (
+    Hit,
+    Rule,
+    is_reference_or_placeholder,
+    is_strong,
+    key_kind,
+    needle_lines,
+)
 
 # --- chat phrasings: "the db password is X", "api key: X" ---
 
@@ -122,12 +130,14 @@ _CREDENTIAL_WORD = re.compile(
     re.I,
 )
 _NEEDLES = (
-    "pass", "pw", "psk", "shared", "wpa", "wi", "communit", "cred", "log", "sign", "user",
-    "wort", "mot de", "mdp", "contrase", "clave", "senha", "пароль", "парол", "パスワード",
-    "wacht", "senord", "adgang", "has", "heslo", "parola", "salasana", "jelsz", "ifre",
+    "pass", "pw", "psk", "shared", "wpa", "wi-fi", "wifi", "communit", "cred", "login",
+    "log in", "log-in", "logon", "sign in", "signin", "sign-in", "user", "wort", "mot de", "mdp",
+    "contrase", "clave", "senha", "пароль", "парол", "パスワード", "wacht", "senord", "adgang",
+    "hasło", "haslo", "heslo", "parola", "salasana", "jelsz", "ifre",
     "密码", "密碼", "비밀번호", "סיסמה", "كلمة",
 )  # fmt: skip
-_PAIR_NEEDLES = (" /", "set", "changed", "rotated", "updated")
+_PAIR_NEEDLES = (" / ", "set to", "changed to", "rotated to", "updated to")
+_LINE_SCOPED_CHARS = 4_000
 _WINDOW = 200  # characters after the credential word, within the same paragraph
 _CANDIDATE = re.compile(r"(?:(?<=[\s:=/>(\[\"'`])|(?<=は))[^\s\"'`]{6,}")
 _TRIM_START = "([{<\"'`"
@@ -163,12 +173,24 @@ def _value_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if is_strong(token) else None
 
 
+def _scan(
+    pattern: re.Pattern[str], text: str, lowered: str, needles: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    """Matches that start on a line holding a needle (a 50 KB paste is mostly other lines)."""
+    if not any(n in lowered for n in needles):
+        return
+    if len(text) < _LINE_SCOPED_CHARS or len(lowered) != len(text):
+        yield from pattern.finditer(text)
+        return
+    for start, end in needle_lines(text, lowered, needles):
+        yield from pattern.finditer(text, start, end)
+
+
 def scan_prose(text: str, lowered: str) -> list[Hit]:
     """Every strong value after a credential word (see the module docstring), plus values of
     ``user / value`` and "reset to value" that are strong and have a symbol."""
     hits: list[Hit] = []
-    words = _CREDENTIAL_WORD.finditer(text) if any(n in lowered for n in _NEEDLES) else ()
-    for word in words:
+    for word in _scan(_CREDENTIAL_WORD, text, lowered, _NEEDLES):
         stop = min(len(text), word.end() + _WINDOW)
         paragraph = text.find("\n\n", word.end(), stop)
         stop = stop if paragraph == -1 else paragraph
@@ -177,8 +199,7 @@ def scan_prose(text: str, lowered: str) -> list[Hit]:
             span = _value_span(text, token.start(), token.end())
             if span is not None:
                 hits.append((kind, *span))
-    pairs = _PAIR.finditer(text) if any(n in lowered for n in _PAIR_NEEDLES) else ()
-    for pair in pairs:
+    for pair in _scan(_PAIR, text, lowered, _PAIR_NEEDLES):
         span = _value_span(text, pair.start("v"), pair.end("v"))
         value = text[span[0] : span[1]] if span else ""
         if span and any(not c.isalnum() and c not in "-_./:@" for c in value):

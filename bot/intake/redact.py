@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from bot.intake.command_rules import COMMAND_RULES
 from bot.intake.non_secrets import public_spans
 from bot.intake.prose_rules import PHRASE_RULES, scan_prose
-from bot.intake.rule_kit import PUBLIC_PREFIXES, Hit
+from bot.intake.rule_kit import PUBLIC_PREFIXES, Hit, needle_lines
 from bot.intake.secret_rules import RULES
 from bot.intake.vendor_rules import VENDOR_RULES
 
@@ -61,6 +61,7 @@ class RedactionResult:
         return bool(self.redactions)
 
 
+_LINE_SCOPED_CHARS = 4_000  # below this, one scan of the whole text is cheaper than finding lines
 _MARKER = re.compile(r"\[redacted [a-z0-9-]+\]")
 _STRUCTURED = (*VENDOR_RULES, *RULES)
 RANKED_RULES = (*_STRUCTURED, *PHRASE_RULES, *COMMAND_RULES)
@@ -157,12 +158,19 @@ def redact_secrets(text: str) -> RedactionResult:
         return i >= 0 and markers[i][1] > start
 
     lowered = text.lower()
+    # Offsets in ``lowered`` are offsets in ``text`` unless lower-casing changed a length ("İ").
+    by_line = len(text) >= _LINE_SCOPED_CHARS and len(lowered) == len(text)
     found: list[tuple[int, int, int, str]] = []  # start, end, rule rank, kind
     for i, rule in enumerate(RANKED_RULES):
         if rule.needles and not any(n in lowered for n in rule.needles):
             continue
         rank = i if i < _HIGH_ENTROPY_RANK else i + 1
-        for m in rule.pattern.finditer(text):
+        if by_line and rule.needles and not rule.multiline:
+            windows = needle_lines(text, lowered, rule.needles)
+        else:
+            windows = [(0, len(text))]
+        matches = (m for start, end in windows for m in rule.pattern.finditer(text, start, end))
+        for m in matches:
             hit = rule.resolve(m)
             if hit is not None and hit[1] < hit[2] and not inside_marker(hit[1], hit[2]):
                 found.append((hit[1], hit[2], rank, hit[0]))

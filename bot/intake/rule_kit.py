@@ -15,19 +15,69 @@ Standard library only: this module is part of the pure core.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 Hit = tuple[str, int, int]  # kind, start, end of the value to replace
 Resolver = Callable[[re.Match[str]], Hit | None]
 
 
+class Triggered:
+    """A costly pattern tried only where a cheap trigger matched, from the start of the word
+    run the trigger ends: ``key=value`` is found by its ``password=`` rather than by trying
+    the whole key grammar at every word of a 50 KB paste."""
+
+    def __init__(
+        self, trigger: re.Pattern[str], full: re.Pattern[str], run: frozenset[str]
+    ) -> None:
+        self.trigger, self.full, self.pattern, self._run = trigger, full, full.pattern, run
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        done = pos
+        for hit in self.trigger.finditer(text, pos, endpos):
+            start = hit.start()
+            while start > pos and text[start - 1] in self._run:
+                start -= 1
+            if start < done:
+                continue
+            m = self.full.match(text, start, endpos)
+            if m is not None:
+                done = m.end()
+                yield m
+
+
 class Rule(NamedTuple):
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | Triggered
     resolve: Resolver
     # Lower-case strings of which every match contains one: when the lower-cased text holds none
     # of them the regex is not run at all, which keeps a 50 KB paste cheap (empty: always run).
     needles: tuple[str, ...] = ()
+    # True when a match may span lines (a PEM block, a .netrc entry); the others are searched
+    # only on the lines of a long paste that hold a needle.
+    multiline: bool = False
+
+
+def needle_lines(text: str, lowered: str, needles: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The (start, end) of each run of lines of ``text`` that holds one of ``needles``."""
+    spans = []
+    for needle in needles:
+        at = lowered.find(needle)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at + len(needle))
+            end = len(text) if end == -1 else end
+            spans.append((start, end))
+            at = lowered.find(needle, end)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 START = r"(?<![A-Za-z0-9_-])"  # a token must not be the tail of a longer identifier

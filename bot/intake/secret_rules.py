@@ -18,6 +18,7 @@ from bot.intake.rule_kit import (
     Hit,
     Resolver,
     Rule,
+    Triggered,
     first_group,
     is_reference_or_placeholder,
     key_kind,
@@ -52,6 +53,12 @@ _KEY_VALUE = re.compile(
     r"|(?P<bare>" + BARE + "))",
     re.I,
 )
+_KEY_TRIGGER = re.compile(
+    r"(?:password|passwd|passphrase|pwd|pw|pass|pat|secret|token|key|authorization|psk)"
+    r"[\"'`]?[ \t]*(?:=>|:=|=|:(?=[ \t\"'`]))",
+    re.I,
+)
+_KEY_RUN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 _NAME_KEY = re.compile(r"existing|(?:name|ref)$", re.I)  # existingSecret: <a Secret's name>
 
 # --- credential files ---
@@ -113,7 +120,7 @@ def _not_reference(kind: str) -> Resolver:
 RULES: tuple[Rule, ...] = (
     Rule(_URL_PASSWORD, value_of("password"), ("://",)),
     Rule(_ORACLE, _not_reference("password"), ("/",)),
-    Rule(_NETRC, _not_reference("password"), ("machine",)),
+    Rule(_NETRC, _not_reference("password"), ("machine",), multiline=True),
     Rule(_HTPASSWD_HASH, value_of("password-hash"), ("$", "{s")),
     Rule(_PGPASS, _not_reference("password"), (":",)),
     Rule(_NPMRC, _not_reference("token"), (":_auth", ":_password")),
@@ -121,7 +128,7 @@ RULES: tuple[Rule, ...] = (
     # Needles: every key the pattern accepts contains one of these (lower-cased), so the costly
     # scan is skipped for the ordinary reply that names no credential at all.
     Rule(
-        _KEY_VALUE,
+        Triggered(_KEY_TRIGGER, _KEY_VALUE, _KEY_RUN),
         _key_value,
         ("pass", "pw", "secret", "token", "key", "authorization", "pat", "psk"),
     ),

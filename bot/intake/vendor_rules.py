@@ -134,8 +134,8 @@ _URL_SIG = re.compile(
 _JWT = _token(r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*", end="")
 
 VENDOR_RULES: tuple[Rule, ...] = (
-    Rule(_PRIVATE_KEY, value_of("private-key"), ("-----begin ",)),
-    Rule(_PPK, value_of("private-key"), ("private-lines",)),
+    Rule(_PRIVATE_KEY, value_of("private-key"), ("-----begin ",), multiline=True),
+    Rule(_PPK, value_of("private-key"), ("private-lines",), multiline=True),
     Rule(_AGE_KEY, value_of("private-key"), ("age-secret-key-",)),
     Rule(_AWS_ACCESS_KEY, value_of("aws-access-key"), ("akia", "asia", "abia", "acca")),
     Rule(_AWS_PAIR, value_of("aws-secret-key"), ("akia", "asia")),
