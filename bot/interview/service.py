@@ -16,6 +16,7 @@ from bot.core.draft import Draft, DraftStatus, MergeResult, Scope
 from bot.core.merge import merge, record_leftovers
 from bot.core.slots import SLOT_BY_ID, SLOTS, Value
 from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
+from bot.intake.notice import redaction_notice
 from bot.intake.redact import RedactionResult, redact_secrets
 from bot.interview import planner as gaps
 from bot.interview.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
@@ -53,9 +54,8 @@ class Outcome:
 
 
 def _redaction_notice(redaction: RedactionResult) -> list[str]:
-    if not redaction.changed:
-        return []
-    return [f"I removed what looked like secrets ({', '.join(redaction.kinds)}) before saving."]
+    notice = redaction_notice(redaction.kinds)
+    return [notice] if notice else []
 
 
 def _same_body(stored: str, manual: Manual) -> bool:
