@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import time
 import tomllib
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,7 @@ class Said:
 class Tagged:
     section: str
     text: str
+    core: bool = False  # among the ~75 an on-call reader needs in the 800-word manual itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,9 @@ def load(path: Path) -> Conversation:
         stack=data.get("stack", ""),
         topics=tuple(data.get("topics", ())),
         replies=tuple(Said(r["author"], r["text"].strip()) for r in data["replies"]),
-        facts=tuple(Tagged(str(f["section"]), f["text"]) for f in data.get("facts", ())),
+        facts=tuple(
+            Tagged(str(f["section"]), f["text"], bool(f.get("core"))) for f in data.get("facts", ())
+        ),
         noise=tuple(n["text"] for n in data.get("noise", ())),
         stale=tuple(Tagged(str(s["section"]), s["text"]) for s in data.get("stale", ())),
         secrets=tuple(data.get("secrets", ())),
@@ -73,12 +75,13 @@ def load_all(folder: Path = FOLDER) -> list[Conversation]:
 
 # ---------------------------------------------------------------- reading a manual
 
-_MARKUP = re.compile(r"[`*_\\]")
+_MARKUP = re.compile(r"[`*_\\|]")
 _SUBSECTION = re.compile(r"^### (\d+\.\d+)\b", re.M)
 
 
 def normalise(text: str) -> str:
-    """Lower-case, markup and escapes dropped, whitespace collapsed: how a reader searches."""
+    """Lower-case, markup, escapes and table pipes dropped, whitespace collapsed: how a reader
+    searches ("CCU drop | > 20%" in a table row reads as "CCU drop > 20%")."""
     return " ".join(_MARKUP.sub("", text).casefold().split())
 
 
@@ -94,8 +97,34 @@ def subsections(markdown: str) -> dict[str, str]:
     return out
 
 
+_TOKEN = re.compile(r"[\w.%<>=/#@:+-]+")
+NEAR = 4  # extra words a reader's eye skips between a fact's words ("RTO (…): 4 hours")
+
+
 def found(needle: str, haystack: str) -> bool:
-    return normalise(needle) in haystack
+    """The fact as written, or its words in order with at most ``NEAR`` words between them
+    ("RTO 4 hours" in "**RTO (Recovery Time Objective)**: 4 hours")."""
+    target = normalise(needle)
+    if target in haystack:
+        return True
+    tokens = [t.strip(".,:;()") for t in _TOKEN.findall(target)]
+    tokens = [t for t in tokens if t]
+    words = [w.strip(".,:;()") for w in _TOKEN.findall(haystack)]
+    if not tokens:
+        return False
+    for start, word in enumerate(words):
+        if word != tokens[0]:
+            continue
+        at, ok = start, True
+        for token in tokens[1:]:
+            window = words[at + 1 : at + 2 + NEAR]
+            if token not in window:
+                ok = False
+                break
+            at = at + 1 + window.index(token)
+        if ok:
+            return True
+    return False
 
 
 @dataclass(slots=True)
@@ -108,6 +137,9 @@ class Score:
     in_manual: int = 0
     in_section: int = 0
     in_either: int = 0
+    core: int = 0
+    core_in_manual: int = 0
+    core_in_section: int = 0
     noise: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
@@ -119,6 +151,9 @@ class Score:
 
     def share(self, count: int) -> float:
         return count / self.facts if self.facts else 0.0
+
+    def core_share(self, count: int) -> float:
+        return count / self.core if self.core else 0.0
 
 
 def score(conversation: Conversation, *, manual: str, details: str, stored: str = "") -> Score:
@@ -136,6 +171,10 @@ def score(conversation: Conversation, *, manual: str, details: str, stored: str 
         placed = found(fact.text, parts.get(fact.section, ""))
         result.in_section += placed
         result.in_either += here or found(fact.text, extra)
+        if fact.core:
+            result.core += 1
+            result.core_in_manual += here
+            result.core_in_section += placed
         if not here:
             result.missing.append(fact)
         elif not placed:
@@ -177,16 +216,11 @@ def replay(interview: Interview, conversation: Conversation, *, finish: bool = T
             )
             replies += 1
     else:
-        for _ in _until(lambda: outcome.kind is Kind.COMPLETE):
+        for _ in range(AUTO_CAP):
+            if outcome.kind is Kind.COMPLETE:
+                break
             outcome = interview.handle(
                 scope=SCOPE, draft_id=draft_id, author="bench", text=DONT_KNOW
             )
             replies += 1
     return Run(outcome, replies, time.perf_counter() - started)
-
-
-def _until(done: Callable[[], bool]) -> Iterator[int]:
-    for index in range(AUTO_CAP):
-        if done():
-            return
-        yield index

@@ -101,8 +101,12 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
+    """A proposed value (or one row of it) the merge refused; ``text`` is what was refused, so
+    it can still be kept for the details file."""
+
     slot_id: str
     reason: str
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

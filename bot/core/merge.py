@@ -107,18 +107,20 @@ def _conflict(
     )
 
 
-def _split_rows(slot_def: Slot, rows: list[Row]) -> tuple[list[Row], list[str]]:
+def _split_rows(slot_def: Slot, rows: list[Row]) -> tuple[list[Row], list[Rejection]]:
     """Keep the rows that can stand in the manual; explain each one that cannot."""
     good: list[Row] = []
-    reasons: list[str] = []
+    refused: list[Rejection] = []
     for row in rows:
         problems = row_problems(slot_def, row)
         if problems:
             first = next((v for v in row.values() if v), "?")
-            reasons.append(f"{slot_def.label} row '{first[:40]}' skipped: {problems[0]}")
+            reason = f"{slot_def.label} row '{first[:40]}' skipped: {problems[0]}"
+            text = " | ".join(v for v in row.values() if v)
+            refused.append(Rejection(slot_def.id, reason, text))
         else:
             good.append(row)
-    return good, reasons
+    return good, refused
 
 
 def merge(
@@ -161,11 +163,11 @@ def merge(
         value = normalise(slot_def, update.value)
         too_long = _too_long(slot_def, value)
         if too_long:
-            rejected.append(Rejection(update.slot_id, too_long))
+            rejected.append(Rejection(update.slot_id, too_long, update.quote))
             continue
         if slot_def.kind is SlotKind.TABLE and isinstance(value, list):
             value, bad_rows = _split_rows(slot_def, [r for r in value if isinstance(r, dict)])
-            rejected.extend(Rejection(update.slot_id, reason) for reason in bad_rows)
+            rejected.extend(bad_rows)
             if not value:
                 continue
         is_list = slot_def.kind in (SlotKind.ITEMS, SlotKind.TABLE)
@@ -175,7 +177,7 @@ def merge(
         fact = draft.current(update.slot_id)
         conflict = None if grow else _conflict(slot_def, fact, update.op, value, author)
         if conflict:
-            rejected.append(Rejection(update.slot_id, conflict))
+            rejected.append(Rejection(update.slot_id, conflict, update.quote))
             continue
         if (is_list and grow) or (update.op is Op.APPEND and isinstance(before, str)):
             value = _combine(before, value)
@@ -184,7 +186,7 @@ def merge(
         # correction replaces the whole value, so it must stand on its own.
         partial_ok = is_list and bool(value) and update.op is not Op.CORRECT
         if problems and not partial_ok:
-            rejected.append(Rejection(update.slot_id, problems[0]))
+            rejected.append(Rejection(update.slot_id, problems[0], update.quote))
             continue
         if value == before:
             continue

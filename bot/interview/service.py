@@ -250,8 +250,9 @@ class Interview:
         )
         extraction = self._extractor.extract(draft=draft, asked=list(draft.asked), text=reply.text)
         result = merge(draft, extraction.updates, author=author, reply_id=reply.id, now=now)
+        refused = [r.text for r in result.rejected if r.text]
         kept = record_leftovers(
-            draft, extraction.leftovers, author=author, reply_id=reply.id, now=now
+            draft, [*extraction.leftovers, *refused], author=author, reply_id=reply.id, now=now
         )
         unknown = [s for s in extraction.unknown if s in SLOT_BY_ID and not draft.filled(s)]
         draft.skipped.update(unknown)

@@ -96,6 +96,7 @@ def _monitoring(c: Context, o: Ops) -> dict[str, Value]:
         "alerting": f"{c.pager or 'On-call'} pages Critical; Warning to Slack.",
         # Rendered as the keys of the /health JSON, so these are names of dependency checks.
         "health_endpoint": "`GET /health`",
+        "health_details": "Load balancer probes it; failing instances leave rotation.",
         "health_checks": list(dict.fromkeys(check for check in checks if check)),
     }
 

@@ -285,8 +285,12 @@ def cut_at_phrase(text: str, limit: int) -> str:
             break
         if _good_end(tokens, index):
             best = index
-    if best == 0:
-        best = next((i for i in range(1, len(tokens)) if _good_end(tokens, i)), len(tokens))
+    floor = min(limit, 3)
+    if words(" ".join(tokens[:best])) < floor:
+        best = next(
+            (i for i in range(1, len(tokens)) if _good_end(tokens, i) and i >= floor),
+            len(tokens),
+        )
     return " ".join(tokens[:best]).rstrip(",;:–—-")
 
 

@@ -113,6 +113,9 @@ class MonitoringAlerting(_Model):
     health_endpoint: str = _f(
         "health_endpoint", "The health check request, e.g. 'GET /healthz' or '/_cluster/health'."
     )
+    health_details: str = _f(
+        "health_details", "What probes the system and what happens when a check fails."
+    )
     health_checks: list[str] = _items(
         "health_checks", "What the health check covers, e.g. 'database'."
     )

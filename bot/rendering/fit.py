@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from bot.core.slots import SLOT_BY_ID, Slot, Value
 from bot.rendering.shrink import Step, ladder
 
-PRIORITY_WEIGHT = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.45, 5: 0.35}
+PRIORITY_WEIGHT = {1: 1.0, 2: 0.85, 3: 0.7, 4: 0.55, 5: 0.45}
 MACHINE_WEIGHT = 0.2  # the bot's own proposals give way to anything an engineer said
 
 
@@ -41,7 +41,7 @@ def _pressure(words: int, budget: int) -> float:
     """Over its budget a part gives words up cheaply; under it, at a premium."""
     budget = max(budget, 1)
     if words > budget:
-        return float((budget / words) ** 1.5)
+        return float((budget / words) ** 0.75)
     return 1.0 + 2.0 * (budget - words) / budget
 
 

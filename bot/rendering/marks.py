@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.core.slots import SLOT_BY_ID, SlotKind, Value
 
 MARK = "†"
-LEGEND = f"{MARK} Proposed by opsmanual from context, not stated by the team: check before use."
+LEGEND = f"{MARK} = proposed by opsmanual, not stated by the team; check before use."
 _SUFFIX = f" {MARK}"
 
 

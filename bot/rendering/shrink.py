@@ -25,6 +25,8 @@ from bot.rendering.marks import MARK, marked, unmark
 # Slots whose entries are code or keys: an entry is kept or dropped whole, never shortened.
 VERBATIM = frozenset({"diagnostic_commands", "health_checks"})
 PHRASE_FLOOR = 4  # a phrase cut never leaves fewer words than this
+PROPOSAL_FLOOR = 2  # the bot's own proposals may shrink further: they are marked guesses
+ENTRY_COST = 4.0  # dropping a whole list entry or row loses more than its words say
 
 _CODE = re.compile(r"`[^`]+`")
 _SPECIAL = re.compile(r"[\d/\\@#$_=~%]|\w\.\w|://|^--?\w")
@@ -32,6 +34,12 @@ _FILLER_LEAD = re.compile(
     r"^(?:(?:so|also|and|but|ok|okay|well|basically|honestly|tbh|fwiw|iirc|afaik|imo|btw|"
     r"i\s+think|i\s+believe|we\s+think|i\s+guess|right|yeah|yep|yes|oh|um+|uh+|hmm+|"
     r"just|currently|obviously|of\s+course|as\s+i\s+said|like\s+i\s+said)[,:]?\s+)+",
+    re.I,
+)
+_ARTICLES = re.compile(r"(?<![\w/.-])(?:the|a|an)\s+(?=[\w(\"'`#@$/])", re.I)
+_FRAMING = re.compile(
+    r"(?<![\w-])(?:we(?:'ll|'re|'ve)?|there(?:'s|\s+is|\s+are))\s+(?=[a-z])|"
+    r"(?<![\w-])(?:that's|which\s+is|that\s+is)\s+(?=[a-z])",
     re.I,
 )
 _FILLER_ANY = re.compile(
@@ -44,6 +52,23 @@ def tidy(text: str) -> str:
     out = _FILLER_ANY.sub("", " " + " ".join(text.split())).strip()
     out = _FILLER_LEAD.sub("", out)
     return (out[:1].upper() + out[1:]) if out[:1].islower() and text[:1].isupper() else out
+
+
+def telegraphic(text: str) -> str:
+    """Runbook style: articles and "we"/"there is" framing dropped outside code, so the same
+    facts take fewer words ("we restore the latest snapshot into the staging cluster" ->
+    "restore latest snapshot into staging cluster"). Only for text that must get shorter."""
+    parts = _CODE.split(text)
+    codes = _CODE.findall(text)
+    out: list[str] = []
+    for index, part in enumerate(parts):
+        part = _ARTICLES.sub("", part)
+        part = _FRAMING.sub("", part)
+        out.append(part)
+        if index < len(codes):
+            out.append(codes[index])
+    shorter = " ".join("".join(out).split())
+    return shorter if words(shorter) < words(text) else text
 
 
 def fact_score(text: str) -> float:
@@ -80,7 +105,7 @@ class _Text:
         if verbatim:
             return cls([[Clause(text, "", 0, False)]], proposed=proposed)
         groups: list[list[Clause]] = []
-        for clause in clauses(tidy(text)):
+        for clause in clauses(telegraphic(tidy(text))):
             if clause.attached and groups:
                 groups[-1].append(clause)
             else:
@@ -170,12 +195,12 @@ class _State:
         if self.slot.kind is SlotKind.TABLE and len(self.rows) > minimum:
             for index in range(minimum, len(self.rows)):
                 row_text = " ".join(t.render() for t in self.rows[index].values())
-                loss = weight * (fact_score(row_text) + 3.0)
+                loss = weight * (fact_score(row_text) + ENTRY_COST + 1.0)
                 found.append(_Op(words(row_text), loss, _dropper(self.rows, index)))
         if self.slot.kind is SlotKind.ITEMS and len(self.items) > minimum:
             for index in range(1, len(self.items)):
                 item = self.items[index].render()
-                loss = weight * (fact_score(item) + 2.0)
+                loss = weight * (fact_score(item) + ENTRY_COST)
                 found.append(_Op(words(item), loss, _dropper(self.items, index)))
         return [op for op in found if op.saves > 0]
 
@@ -185,9 +210,10 @@ class _State:
         for text, free in self.texts():
             current = text.cut if text.cut is not None else text.bare()
             count = words(current)
-            if not free or count <= PHRASE_FLOOR:
+            floor = PROPOSAL_FLOOR if text.proposed else PHRASE_FLOOR
+            if not free or count <= floor:
                 continue
-            shorter = cut_at_phrase(current, max(PHRASE_FLOOR, count * 2 // 3))
+            shorter = cut_at_phrase(current, max(floor, count * 2 // 3))
             saved = count - words(shorter)
             if saved > 0:
                 lost = fact_score(current) - fact_score(shorter)

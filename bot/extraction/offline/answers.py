@@ -16,7 +16,8 @@ from bot.core.slots import Slot, SlotKind
 from bot.extraction.offline import textparse as tp
 from bot.extraction.offline.corrections import STRONG
 from bot.extraction.offline.findings import Findings
-from bot.extraction.offline.lexicon import scores
+from bot.extraction.offline.route import ARROWS, own_evidence
+from bot.extraction.offline.segment import COMMAND, split_head
 from bot.extraction.offline.slotnames import label_regex, punctuated
 from bot.extraction.offline.valueparse import parse_value
 
@@ -24,6 +25,7 @@ _MARK = r"(?:#(?P<h>[1-9])[.):]?|\((?P<p>[1-9]|[a-c])\)|(?P<d>[1-9])[.):]|(?P<l>
 _LINE_MARK = re.compile(r"^[ \t]*" + _MARK, re.M)
 _INLINE_MARK = re.compile(r"(?:^|(?<=\s))" + _MARK)
 POSITIONAL_WORDS = 12  # longer lines are prose, placed by what they say
+DIRECT_WORDS = 40  # a reply this short to a single question is that question's answer
 
 
 CORRECT_HOW = (
@@ -75,23 +77,39 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
         label = regex.match(text)
         if label and names[tp.squash(label.group("name").lower())][1] and punctuated(label):
             return [(slots[0], text[label.end() :], True)]
-        return []
+        whole = [(slots[0], text, False)]
+        short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text)
+        return whole if short and _fits(whole) else []
     numbered = [(s, part, True) for s, part in _numbered(text, slots)]
-    if numbered and not _a_list(part for _, part, _ in numbered):
+    if numbered and _fits(numbered):
         return numbered
-    return _unnamed(_positional(text, slots))
+    positional = _unnamed(_positional(text, slots))
+    if any(COMMAND.match(part.strip()) for _, part, _ in positional):
+        return []  # a pasted command line is not the answer to a question
+    return positional if positional and _fits(positional) else []
 
 
-def _a_list(parts: Iterable[str]) -> bool:
-    """Numbered parts that all speak of the same one thing are a list, not answers."""
-    best = set()
-    for part in parts:
-        found = scores(part)
+def _fits(parts: Iterable[tuple[Slot, str, bool]]) -> bool:
+    """Do the parts read as answers to their questions? Not when every part clearly speaks of
+    one and the same other topic ("1) unassigned shards → forgot allocation → …" under
+    questions about the architecture is a list of issues)."""
+    others: set[str] = set()
+    for slot_def, part, _ in parts:
+        found = own_evidence(part)
+        if len(ARROWS.findall(part)) >= 2:
+            found["common_issues"] = found.get("common_issues", 0.0) + 3.0
+        mine = found.get(slot_def.id, 0.0)
         top = max(found, key=lambda s: found[s], default=None)
-        if top is None or found[top] < 2:
-            return False
-        best.add(top)
-    return len(best) == 1
+        if top is None or top == slot_def.id or found[top] < 3.0 or found[top] <= mine + 1.0:
+            return True
+        others.add(top)
+    return len(others) != 1
+
+
+def _labelled_elsewhere(text: str) -> bool:
+    """ "RPO: 15 minutes\nRTO: 4h" names its own topics: prose routing reads the labels."""
+    heads = [split_head(line.strip())[0] for line in text.split("\n") if line.strip()]
+    return sum(1 for head in heads if head) >= 2
 
 
 def _unnamed(parts: list[tuple[Slot, str]]) -> list[tuple[Slot, str, bool]]:

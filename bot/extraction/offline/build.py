@@ -14,11 +14,18 @@ from collections.abc import Sequence
 from bot.core.slots import SLOT_BY_ID, Row, Slot, SlotKind, Value
 from bot.extraction.offline import prose_rows
 from bot.extraction.offline.gate import strip_greeting
+from bot.extraction.offline.lexicon import IMPERATIVE
 from bot.extraction.offline.route import head_slots
 from bot.extraction.offline.rowparse import parse_table
-from bot.extraction.offline.lexicon import IMPERATIVE
 from bot.extraction.offline.segment import COMMAND, Segment
-from bot.extraction.offline.textparse import first_duration, is_blank, mask, split_on, squash
+from bot.extraction.offline.textparse import (
+    MAX_ROWS,
+    first_duration,
+    is_blank,
+    mask,
+    split_on,
+    squash,
+)
 
 _LEAD = re.compile(
     r"^(?:(?:and|also|plus|so|oh|ok|okay|yep|yeah|yes|right|anyway|basically|iirc|afaik|fwiw|"
@@ -37,7 +44,10 @@ def clean(text: str) -> str:
     text = strip_greeting(squash(text))
     text = _MENTION.sub(" ", text)
     text = _LEAD.sub("", squash(text))
-    text = _TRAIL.sub("", text).strip(" ,;:-–—")
+    return _TRAIL.sub("", text).strip(" ,;:-–—")
+
+
+def _capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text else ""
 
 
@@ -45,8 +55,8 @@ def _with_head(slot_id: str, segment: Segment) -> str:
     """The segment's text, its label kept only when the label says more than the slot."""
     text = clean(segment.text)
     head = segment.head.strip()
-    if not head or slot_id in head_slots(head):
-        return text
+    if not head or slot_id in head_slots(head) or SLOT_BY_ID[slot_id].kind is SlotKind.TEXT:
+        return text  # "Deps: Vault for secrets" says no more than "Vault for secrets"
     return f"{clean(head)}: {text}" if text else clean(head)
 
 
@@ -55,7 +65,7 @@ def _join(texts: Sequence[str]) -> str:
     for text in dict.fromkeys(t for t in texts if t):
         if out and not out[-1].endswith((".", "!", "?", ";", ":")):
             out[-1] += ";"
-        out.append(text)
+        out.append(_capital(text) if not out or out[-1].endswith((".", "!", "?")) else text)
     return " ".join(out)
 
 
@@ -67,7 +77,7 @@ _STEP_SEP = re.compile(
 )
 _CHAIN_SEP = re.compile(
     r"\s*(?:→|->|=>|>>)\s*|,?\s+(?:and\s+)?then\s+|;\s+|,\s+(?:and\s+)?(?:after\s+that|next|"
-    r"finally)\s+|,\s+(?=if\b)|,\s+and\s+(?=for\s+a?\s*p\d)",
+    r"finally)\s+|,\s+(?:and\s+)?(?=if\b)|,\s+and\s+(?=for\s+a?\s*(?:p|sev)\d)",
     re.I,
 )
 _CHAIN_FILLER = re.compile(
@@ -79,6 +89,11 @@ _CHAIN_FILLER = re.compile(
 _ROLE = re.compile(
     r"on-?call|lead|manager|director|head|vp|cto|ceo|cio|ciso|exec|secondary|primary|sre|"
     r"engineer|team|owner|commander|l[1-4]\b|tier|level|rotation|me\b|@\w+|\b[A-Z][a-z]+\b",
+    re.I,
+)
+_HANDED = re.compile(
+    r"^(?P<cond>(?:if|when|after)\b.+?),?\s+(?:it\s+|then\s+)?(?:comes|goes|escalates|moves|"
+    r"passes)\s+(?:up\s+)?to\s+(?P<who>.+)$",
     re.I,
 )
 _LEVEL_TAG = re.compile(r"(?:^|(?<=[\s;,]))(?:L|level\s*|tier\s*)[1-9]\s*[:.)\-–—=]\s*", re.I)
@@ -96,7 +111,7 @@ def steps(texts: Sequence[str]) -> list[str]:
             else:
                 pieces = [piece]
             for part in pieces:
-                step = clean(part).rstrip(".")
+                step = _capital(clean(part).rstrip("."))
                 if step and not is_blank(step):
                     out.append(step)
     return list(dict.fromkeys(out))
@@ -113,7 +128,10 @@ def chain(texts: Sequence[str]) -> list[str]:
         else:
             pieces = split_on(text, _CHAIN_SEP)
         for piece in pieces:
-            level = clean(_CHAIN_FILLER.sub("", clean(piece))).rstrip(".")
+            handed = _HANDED.match(clean(piece))
+            if handed:  # "if it's not solved in 30 min it comes to me (search lead)"
+                piece = f"{handed.group('who')} ({handed.group('cond')})"
+            level = _capital(clean(_CHAIN_FILLER.sub("", clean(piece))).rstrip("."))
             if level and _ROLE.search(level) and not level.lower().startswith("if "):
                 out.append(level)
             elif level and out and level.lower().startswith("if "):
@@ -162,7 +180,8 @@ def _code_steps(segments: Sequence[Segment]) -> list[str]:
 def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
     rows: list[Row] = []
     for segment in segments:
-        text = clean(segment.text)
+        labelled = slot_def.id in ("severity_levels", "components", "backups")
+        text = _with_head(slot_def.id, segment) if labelled else clean(segment.text)
         if not text:
             continue
         if "|" in mask(text):
@@ -196,15 +215,17 @@ def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
                 return found
         return None
     if slot_def.kind is SlotKind.TABLE:
-        return _rows(slot_def, segments) or None
+        return _rows(slot_def, segments)[:MAX_ROWS] or None
     if slot_def.kind is SlotKind.ITEMS:
         if slot_id == "escalation":
-            return chain(texts) or None
-        if slot_id == "diagnostic_commands":
-            return commands(segments) or None
-        if slot_id == "health_checks":
-            return [t for t in texts if t] or None
-        return _code_steps(segments) or None
+            items = chain(texts)
+        elif slot_id == "diagnostic_commands":
+            items = commands(segments)
+        elif slot_id == "health_checks":
+            items = [t for t in texts if t]
+        else:
+            items = _code_steps(segments)
+        return items[:MAX_ROWS] or None
     if slot_id == "health_endpoint":
         return endpoint(texts)
     code = [f"`{' '.join(s.text.split())}`" for s in segments if s.code]

@@ -32,6 +32,7 @@ from bot.extraction.offline.numfix import number_corrections
 from bot.extraction.offline.pickups import pick_up
 from bot.extraction.offline.route import route
 from bot.extraction.offline.segment import segments
+from bot.extraction.offline.valueparse import parse_value
 
 INJECTION_NOTE = (
     "I only take facts about the system from this thread; instructions to me are not followed."
@@ -56,6 +57,15 @@ class OfflineExtractor:
         leftovers: list[str] = []
         if remaining and not form_answers(remaining, slots, result):
             leftovers = self._prose(remaining, [s.id for s in slots], result)
+            if not result.updates and slots and leftovers and not is_injection(cleaned):
+                # Never stuck: a substantive reply nothing could place answers question 1.
+                value = parse_value(slots[0], remaining)
+                if value is not None:
+                    result.add(slots[0].id, Op.SET, value, remaining)
+                    result.notes.append(
+                        f"I took that as the answer to question 1 ({slots[0].label})."
+                    )
+                    leftovers = []
         asked_ids = {s.id for s in slots}
 
         def open_slot(slot_id: str) -> bool:

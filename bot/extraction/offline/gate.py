@@ -16,14 +16,16 @@ from bot.extraction.offline.lexicon import OPS_WORDS
 _GREETING = re.compile(
     r"^\s*(?:(?:hey|hi|hiya|hello|howdy|yo|morning|good\s+(?:morning|afternoon|evening)|"
     r"evening|afternoon|o/|\\o|greetings|ok(?:ay)?|alright|right|sure|yep|yeah|yes|cool|thanks|"
-    r"thx|ty)(?:\s+(?:all|folks|team|everyone|everybody|guys|y'?all|people|there|both))?"
+    r"guten\s+(?:morgen|tag)|moin|bonjour|salut|hola|buenos\s+d[ií]as|ciao|hej|hallo|"
+    r"thx|ty)(?![\w'])(?:\s+(?:all|folks|team|everyone|everybody|guys|y'?all|people|there|both))?"
     r"[\s!,.:;~-]*(?:[\U0001F300-\U0001FAFF\u2600-\u27bf]\s*|:[a-z0-9_+-]+:\s*|o/\s*)*)+"
     r"(?:(?:so|ok|okay|yep|yeah|right|alright|well)\b[\s,]*)?",
     re.I,
 )
 _INJECTION = re.compile(
     r"ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|earlier|your)\b|"
-    r"disregard\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|your)\b|"
+    r"disregard\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|your|interview|questions|"
+    r"instructions|everything)\b|reply\s+with\s+every\s+secret|"
     r"new\s+instructions?\b|system\s+(?:prompt|override|message)|"
     r"(?:print|reveal|show|paste|post|output|dump|repeat|export)\s+(?:me\s+)?(?:your|the)\s+"
     r"(?:\w+\s+){0,2}(?:prompt|instructions|rules|conversation|config(?:uration)?)|"
@@ -57,7 +59,20 @@ _WHO_IS_HERE = re.compile(
     r"(?:fill\s+in|chime\s+in|add|help|join)\b|^cc\s+@?\w+",
     re.I,
 )
+# A question to a colleague ("@sam is that still true since the last patch?").
+_TO_COLLEAGUE = re.compile(
+    r"@\w|^(?:is|are|was|did|do|does|can|could|would|anyone|who|right|correct)\b|"
+    r"\b(?:still\s+true|right\?|correct\?|or\s+did\s+we)",
+    re.I,
+)
 _SUBSTANCE = re.compile(r"\d|`|/\w|[A-Z]{2,}|\w[._-]\w|\w:\w")
+# Talk about a credential someone just pasted ("that's the actual superuser pw, rotate it").
+_ABOUT_A_PASTE = re.compile(
+    r"\b(?:pw|passw(?:or)?d|secret|token|creds?|credentials?|api\s+key)\b.{0,80}\b(?:rotat\w*|"
+    r"leak\w*|pasted|oops|delete\s+(?:it|that|this)|remove\s+(?:it|that)|change\s+it)|"
+    r"\b(?:rotat\w+|revok\w+)\s+(?:it|that|this|them)\b.{0,40}\b(?:pls|please|asap|today|now)\b",
+    re.I,
+)
 
 
 def strip_greeting(text: str) -> str:
@@ -74,18 +89,27 @@ def is_injection(text: str) -> bool:
     return _INJECTION.search(text) is not None
 
 
-def is_chatter(text: str) -> bool:
-    """True for a piece of a reply that says nothing about the system.
-
-    Asides and who-is-here remarks are chatter whatever they contain; any other piece is
-    chatter only when it has no ops word, no number, no code and no identifier.
-    """
+def is_aside(text: str) -> bool:
+    """Chatter whatever words it holds: greetings, asides, who-is-here remarks, talk about a
+    credential someone pasted, questions to a colleague."""
     body = strip_greeting(text).strip(" .,;:!?-—–")
     if not body:
         return True
-    if _ASIDE.match(body) or _WHO_IS_HERE.match(body):
+    if _ASIDE.match(body) or _WHO_IS_HERE.match(body) or _ABOUT_A_PASTE.search(body):
         return True
-    if body.endswith("?") and not _SUBSTANCE.search(body) and not OPS_WORDS.search(body):
+    return body.endswith("?") and bool(_TO_COLLEAGUE.search(body))
+
+
+def is_chatter(text: str) -> bool:
+    """True for a piece of a reply that says nothing about the system.
+
+    Asides are chatter whatever they contain; any other piece is chatter only when it has no
+    ops word, no number, no code and no identifier.
+    """
+    if is_aside(text):
+        return True
+    body = strip_greeting(text).strip(" .,;:!?-—–")
+    if body.endswith("?") and not (_SUBSTANCE.search(body) or OPS_WORDS.search(body)):
         return True
     return not (OPS_WORDS.search(body) or _SUBSTANCE.search(body) or len(body.split()) > 12)
 

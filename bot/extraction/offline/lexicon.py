@@ -22,12 +22,13 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "architecture": (
         (r"architecture", 2), (r"built (?:on|with|in)", 1.5), (r"(?:is|it's) (?:a|an|our) [\w .-]{0,40}(?:service|app|platform|api|system|cluster|farm|pipeline|backend|gateway)", 2.5),
         (r"monolith|microservices?|serverless", 1.5), (r"behind (?:an? )?(?:alb|elb|nlb|load balancer|nginx|haproxy|envoy|cloudflare|cdn|ingress|api gateway)", 1.5),
-        (r"requests? (?:flow|go|come|hit)", 2), (r"flows? (?:through|into|to)", 1.5), (r"(?:takes|reads|consumes|pulls) (?:events|messages|jobs|requests)", 1.5),
+        (r"requests? (?:flow|go|come|hit)|\bflow\b|(?:players|users|clients) hit", 2), (r"flows? (?:through|into|to)", 1.5), (r"(?:takes|reads|consumes|pulls) (?:events|messages|jobs|requests)", 1.5),
         (r"written in|node\.?js|golang|\bgo\b (?:service|app)|python|java\b|kotlin|rust|\.net|elixir|ruby|php", 1),
+        (r"\bthe (?:batch|service|system|platform|pipeline|job|app|farm|cluster|backend|gateway|api|idp) (?:that|which|behind|for)\b", 2.5),
         (r"stateless|stateful", 1), (r"runs? (?:on|in) ", 0.7), (r"front(?:s|ed)? by", 1), (r"fan(?:s)? out", 1),
     ),
     "components": (
-        (r"components?", 2.5), (r"(?:consists?|made up) of", 2), (r"(?:main|key) (?:parts|pieces|services)", 2.5),
+        (r"compon\w*", 2.5), (r"(?:consists?|made up) of", 2), (r"(?:main|key) (?:parts|pieces|services)", 2.5),
         (r"(?:ingest|ingestion) (?:worker|service)|worker(?:s)?\b|scheduler|dispatcher|renderer|sender|consumer|producer|gateway|frontend|backend service", 1),
         (r"admin (?:api|ui|panel|tool)", 1.5), (r"sidecar|cron ?job", 0.7), (r"(?:there's|there is) also (?:a|an)", 1.5),
     ),
@@ -40,7 +41,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"infra(?:structure)?", 2), (r"\b(?:eks|gke|aks|ecs|fargate|kubernetes|k8s|openshift|nomad|ec2|vms?|bare[- ]metal|on[- ]prem\w*|data ?cent(?:er|re)|colo|racks?)\b", 1.5),
         (r"\b(?:aws|gcp|azure|google cloud|hetzner|ovh|digitalocean)\b", 1), (r"(?:us|eu|ap|sa|ca|me)-(?:east|west|central|north|south|northeast|southeast)-\d", 1.5),
         (r"\b(?:postgres\w*|mysql|mariadb|dynamodb|mongo\w*|cassandra|scylla\w*|redis|memcached|elasticache|kafka|rabbitmq|sqs|sns|kinesis|pub/?sub|s3|gcs|blob storage|cockroach\w*|clickhouse|bigquery|snowflake|hdfs|ceph|minio|nfs)\b", 1),
-        (r"\bnodes?\b|cluster|replicas?|shards?|instances?|vcpus?|gpus?|cores", 0.7), (r"state (?:lives|is kept|is stored)|stored in|lives in", 1.5),
+        (r"\bnodes?\b|cluster|replicas?|shards?|instances?|vcpus?|gpus?|cores|ports? \d|[cmrt]\d[a-z]?\.\w*large|\d+ (?:servers|pods|vms)", 0.7), (r"state (?:lives|is kept|is stored)|stored in|lives in", 1.5),
         (r"terraform|helm|ansible|puppet|chef|pulumi", 0.5),
     ),
     "integrations": (
@@ -76,6 +77,9 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "startup_checks": (
         (r"smoke tests?|verify (?:it'?s )?up|check (?:that )?it'?s (?:up|healthy)|until (?:it'?s )?(?:green|healthy)", 2),
     ),
+    "health_details": (
+        (r"health ?-?checks?|healthz|/health\w*|readiness|liveness|probes?|synthetics?|consul check|heartbeat|/status\b|/livez|/readyz|marked unhealthy|pulls? the node|out of rotation", 2.5),
+    ),
     "graceful_shutdown": (
         (r"graceful\w*|drain\w*|in-?flight|sigterm|stop ?timeout|terminationgraceperiod|shut(?:ting)? (?:it )?down|shutdown", 2), (r"scale (?:it )?(?:down )?to (?:0|zero)", 2),
         (r"(?:to )?stop (?:it|the|all|service)|stop(?:s|ping)? (?:accepting|consuming|taking)", 2), (r"let (?:the )?(?:workers|jobs|consumers) finish|finish(?:es)? (?:their|in-?flight|current)", 2),
@@ -88,13 +92,13 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"backups?|backed up|snapshots?|point[- ]in[- ]time|\bpitr\b|wal[- ]?g|pgbackrest|barman|velero|restic|borg|mysqldump|pg_dump|xtrabackup|dumps?\b|versioning", 2.5),
         (r"replicat\w+ to|cross[- ]region copy|offsite|glacier|vault\b", 1), (r"retention|kept \d+", 0.7),
     ),
-    "maint_daily": ((r"\bdaily\b|every day|each day|every morning|nightly", 1.5), (r"(?:check|review|look at)\w* (?:the )?(?:dashboards?|alerts|queues?|backlog|errors?)", 1)),
-    "maint_weekly": ((r"\bweekly\b|every week|each week|every (?:monday|tuesday|wednesday|thursday|friday|sunday|saturday)|on (?:mondays|tuesdays|fridays)", 1.5), (r"patch\w*|rotate logs|update (?:deps|dependencies)", 1)),
-    "maint_monthly": ((r"\bmonthly\b|every month|each month|once a month|first (?:monday|tuesday) of", 1.5), (r"cost review|capacity review|certificate|cert(?:s)? (?:renew|rotation)", 1)),
-    "maint_quarterly": ((r"quarterly|every quarter|each quarter|every (?:3|three) months|twice a year", 1.5), (r"access review|failover (?:drill|test)|dr (?:drill|test)|game ?day", 1)),
-    "db_indexes": ((r"index(?:es|ing)?\b|reindex|rebuild (?:the )?index|optimi[sz]e table|_forcemerge|force ?merge|segment merg\w*", 2.5),),
+    "maint_daily": ((r"\bdaily\b|every day|each day|every morning|nightly", 1.5), (r"^(?:daily|every day|each day)\b", 1.5), (r"(?:check|review|look at)\w* (?:the )?(?:dashboards?|alerts|queues?|backlog|errors?)", 1)),
+    "maint_weekly": ((r"\bweekly\b|every week|each week|every (?:monday|tuesday|wednesday|thursday|friday|sunday|saturday)|on (?:mondays|tuesdays|fridays)", 1.5), (r"^(?:the )?(?:weekly|every week|each week)\b", 1.5), (r"patch\w*|rotate logs|update (?:deps|dependencies)", 1)),
+    "maint_monthly": ((r"\bmonthly\b|every month|each month|once a month|first (?:monday|tuesday) of", 1.5), (r"^(?:monthly|every month|each month)\b", 1.5), (r"cost review|capacity review|certificate|cert(?:s)? (?:renew|rotation)", 1)),
+    "maint_quarterly": ((r"quarterly|every quarter|each quarter|every (?:3|three) months|twice a year", 1.5), (r"^(?:quarterly|every quarter|each quarter)\b", 1.5), (r"access review|failover (?:drill|test)|dr (?:drill|test)|game ?day", 1)),
+    "db_indexes": ((r"index(?:es|ing)?\b|reindex|rebuild (?:the )?index|optimi[sz]e table|_forcemerge|force ?merge|segment merg\w*|pg_repack|repack", 2.5),),
     "db_statistics": ((r"analy[sz]e\b|statistics|stats update|update stat\w*|autovacuum analy\w+", 2.5),),
-    "db_cleanup": ((r"vacuum\w*|purge\w*|clean ?up|cleanup|prun\w+|ttl\b|delete (?:old|expired)|compaction|curator|ilm\b|index lifecycle|rollover|archiv\w+|truncat\w+", 2),),
+    "db_cleanup": ((r"vacuum\w*|purge\w*|clean ?up|cleanup|prun\w+|ttl\b|delete (?:old|expired)|compaction|curator|ilm\b|index lifecycle|archiv\w+|truncat\w+|drop (?:old )?partitions?|partitions? older", 2), (r"rollover", 1)),
     "db_tuning": ((r"tuning|tune\w*|slow (?:query|queries|log)|query plans?|explain analy\w+|pg_stat_statements|connection pool|pgbouncer|work_mem|buffer pool|heap size|shard (?:sizing|count)", 2),),
     "deploy_process": (
         (r"deploy\w*|release\w*|ci/?cd|pipeline|argo ?cd|argocd|flux|spinnaker|jenkins|github actions|gitlab ci|circleci|buildkite|octopus|canary|blue[/-]green|rolling (?:update|deploy)|merge to main|promot\w+ to prod", 2),
@@ -103,7 +107,8 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "rollback": ((r"roll ?back|rolling back|revert\w*|undo|previous (?:version|release|image|tag)|rollout undo|redeploy the last|pin (?:the )?(?:previous|old)", 3),),
     "severity_levels": ((r"\bsev(?:erity)? ?[1-4]\b|\bp[1-4]\b|severity levels?|sev levels?", 2.5), (r"response time|respond within|ack (?:within|in)", 1.5)),
     "incident_channel": (
-        (r"incidents? (?:go|are|get|channel|room|declared|commander)|war ?room|status ?page|statuspage|#inc[\w-]*|#incident[\w-]*|incident\.io|declare (?:an )?incident|bridge call|zoom bridge", 2.5),
+        (r"incidents? (?:go|are|get|channel|room|declared|commander)|war ?room|status ?page|statuspage|incident\.io|declare (?:an )?incident|bridge call|zoom bridge|(?:its|their) own channel|incident channel", 2.5),
+        (r"#[\w-]*inc(?:ident)?s?[\w-]*|#[\w-]*(?:alerts|ops|war)\b", 2),
         (r"post-?mortem|postmortem|retro", 1), (r"notif(?:y|ies) (?:stakeholders|customers|support)|comms?\b", 1.5),
     ),
     "escalation": (
@@ -119,7 +124,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"kubectl (?:get|describe|logs|top)|systemctl status|journalctl|tail -f|docker (?:ps|logs)|curl |psql |redis-cli|\bdig\b|\btop\b|htop|iostat|vmstat|netstat|\bss -|lsof|strace|tcpdump|_cat/|aws \w+ (?:describe|get|list)|gcloud \w+ (?:describe|list)|az \w+ (?:show|list)", 2),
     ),
     "log_errors": (
-        (r"error patterns?|grep (?:for|the logs)|look (?:for|out for) .{0,40}(?:in the logs|errors?|exceptions?)|log lines?|stack ?traces?|exceptions?|panic:|fatal|\berror\b.{0,20}\blogs?\b", 2),
+        (r"log patterns?", 3), (r"error patterns?|grep (?:for|the logs)|look (?:for|out for) .{0,40}(?:in the logs|errors?|exceptions?)|log lines?|stack ?traces?|exceptions?|panic:|fatal|\berror\b.{0,20}\blogs?\b", 2),
         (r"[A-Z][a-z]+(?:Exception|Error|Timeout)\b", 2), (r"(?:level|status)[:=](?:error|5\d\d)", 2),
     ),
     "log_performance": ((r"slow (?:requests?|queries|log)|latency (?:in|from) (?:the )?logs|took \d+|duration_ms|response_time", 2),),
@@ -151,7 +156,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bdr\b|disaster recovery|fail ?over|failback|recover\w*|restore (?:from|the|it)|region (?:goes )?down|lose (?:the )?(?:primary|region|db|database|cluster)|rebuild|redeploy|promote (?:the )?(?:replica|standby|secondary)", 2),
         (r"standby|secondary region|warm spare|pilot light", 1),
     ),
-    "backup_verification": ((r"backup (?:verification|checks?)|verif\w+ (?:the )?backups?|checksums?|backups? (?:are )?(?:verified|checked|tested)|integrity check", 2.5),),
+    "backup_verification": ((r"verification is|backup (?:verification|checks?)|verif\w+ (?:the )?backups?|checksums?|backups? (?:are )?(?:verified|checked|tested)|integrity check", 2.5),),
     "restore_testing": ((r"restore (?:test|drill)\w*|test(?:ed|ing)? (?:a |the )?restores?|restores? (?:are |is )?tested|restore into (?:staging|a scratch)|practi[cs]e restores?|dr (?:test|drill|exercise)", 2.5),),
     "data_integrity": ((r"integrity|row counts?|reconcil\w+|checksums? (?:after|match)|compare (?:counts|totals)|consistency check|doc(?:ument)? counts?", 2),),
     "doc_schedule": ((r"(?:docs?|runbooks?|documentation|this manual|wiki) (?:are |is |get )?(?:reviewed|updated|refreshed)|review (?:the )?(?:docs|runbooks)|update (?:the )?(?:docs|runbook)", 2),),

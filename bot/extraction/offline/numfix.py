@@ -19,7 +19,8 @@ from bot.extraction.offline.findings import Findings
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _UNIT = r"\s*(?:%|ms|s|sec\w*|m|mins?|minutes?|h|hrs?|hours?|d|days?|k|gb|mb|tb)?"
 _NOT = re.compile(
-    rf"(?P<new>{_NUMBER}){_UNIT}\s*,?\s*(?:not|instead\s+of|rather\s+than)\s+(?:the\s+)?"
+    rf"(?P<new>{_NUMBER}){_UNIT}(?:\s+(?:now|these\s+days|today))?\s*,?\s*(?:and\s+)?"
+    rf"(?:not|instead\s+of|rather\s+than|no\s+longer)\s+(?:the\s+)?"
     rf"(?P<old>{_NUMBER})(?P<unit>{_UNIT})\b",
     re.I,
 )

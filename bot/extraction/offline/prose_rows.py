@@ -20,11 +20,17 @@ _CMP = (
     r"less\s+than|greater\s+than|higher\s+than|lower\s+than|at\s+least|drops?\s+below|"
     r"goes\s+(?:above|over|below)|climbs?\s+(?:above|over)|hits?|reaches|>\s*=)\b)"
 )
-_NUM = r"\d[\d,.]*\s*(?:%|ms|µs|s\b|sec\w*|m\b|mins?\b|minutes?|h\b|hours?|k\b|msgs?|messages|jobs|gb|mb|tb|x\b|qps|rps|/s|per\s+\w+)?"
-_FOR = r"(?:\s+(?:on\s+any\s+\w+\s+|across\s+\w+\s+)?(?:for|over|in|within)\s+(?:more\s+than\s+)?\d+\s*(?:s|sec\w*|m|mins?|minutes?|h|hours?)\b)?"
+_NUM = (
+    r"\d[\d,.]*\s*(?:[kKmM]\b\s*)?(?:%|ms|µs|s\b|sec\w*|m\b|mins?\b|minutes?|h\b|hours?|k\b|"
+    r"msgs?|messages|jobs|gb|mb|tb|x\b|qps|rps|/s|/min|per\s+\w+)?"
+)
+_FOR = (
+    r"(?:\s+(?:on\s+any\s+\w+\s+|across\s+\w+\s+)?(?:for|over|in|within)\s+"
+    r"(?:more\s+than\s+)?\d+\s*(?:s|sec\w*|m|mins?|minutes?|h|hours?)\b)?"
+)
 _THRESHOLD = re.compile(rf"{_CMP}\s*{_NUM}{_FOR}", re.I)
 _STATE = re.compile(
-    r"\b(?:status\s+)?(?:red|yellow|down|failed|failing|unreachable|stale|stopped|missing|"
+    r"\b(?:red|yellow|down|failed|failing|unreachable|stale|stopped|missing|"
     r"crash\s*loop\w*|not\s+running|unhealthy)\b(?:\s+for\s+(?:more\s+than\s+)?\d+\s*\w+)?",
     re.I,
 )
@@ -56,7 +62,14 @@ def metric_rows(text: str) -> list[Row]:
     if not found:
         state = _STATE.search(text)
         if state is None:
-            return []
+            level = _LEVEL.search(text)
+            if level is None:
+                return []
+            # "latency alert is critical": an alert without a threshold is still an alert; the
+            # merge rejects the row and the user is asked for the number.
+            name = _metric_name(text[: level.start()])
+            return [{"metric": name or text, "threshold": "", "level": level_of(level.group(1)),
+                     "action": text[level.end() :].strip(_SEPS)}]  # fmt: skip
         found = [state]
     rows: list[Row] = []
     metric = _metric_name(text[: found[0].start()])
@@ -83,7 +96,7 @@ def metric_rows(text: str) -> list[Row]:
                 "threshold": squash(match.group()),
                 "level": level,
                 "action": action.strip(_SEPS),
-            }  # fmt: skip
+            }
         )
     return rows
 
@@ -218,8 +231,12 @@ def prose_issue_row(text: str) -> Row | None:
     match = _CAUSE_FIX.match(squash(text))
     if match is None:
         return None
-    return {"issue": match.group("issue").strip(_SEPS), "symptoms": "",
-            "cause": match.group("cause").strip(_SEPS), "resolution": match.group("fix").strip(_SEPS)}  # fmt: skip
+    return {
+        "issue": match.group("issue").strip(_SEPS),
+        "symptoms": "",
+        "cause": match.group("cause").strip(_SEPS),
+        "resolution": match.group("fix").strip(_SEPS),
+    }
 
 
 # ---------------------------------------------------------------- components
@@ -293,6 +310,6 @@ def severity_rows(text: str) -> list[Row]:
                 "description": description,
                 "response": timing.group() if timing else "",
                 "escalation": "",
-            }  # fmt: skip
+            }
         )
     return rows

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core.slots import SLOT_BY_ID, SlotKind
-from bot.extraction.offline.gate import is_chatter, is_injection
+from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.lexicon import IMPERATIVE, scores
 from bot.extraction.offline.segment import Segment
 from bot.rendering.clauses import top_level
@@ -27,7 +27,10 @@ HEAD_WEIGHT = 1.5
 INTRO_WEIGHT = 0.75
 SECTION_BONUS = 2.0
 INHERITED_SCALE = 0.5  # a label from an earlier sentence of the line counts half
-THRESHOLD_BONUS = 2.0
+THRESHOLD_BONUS = 3.0
+ISSUE_BONUS = 3.0  # a list item written "symptom → cause → fix"
+CONTINUE_BIAS = 1.0
+LIST_BONUS = 3.0
 
 # Labels that name a section or a group of slots rather than one slot.
 # fmt: off
@@ -49,7 +52,7 @@ _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
      "log_management", "alerting")),
     (r"alert\w*|alarms?|pages?", ("metrics", "alerting")),
     (r"logs?|logging", ("log_management", "log_errors")),
-    (r"health\w*", ("health_endpoint", "health_checks")),
+    (r"health\w*|probes?|liveness|readiness", ("health_details", "health_endpoint")),
     (r"dr|disaster\s+recovery|recovery|failover", ("rto", "rpo", "recovery_steps",
      "backup_verification", "restore_testing", "data_integrity")),
     (r"restore\s+tests?|restore\s+drills?", ("restore_testing", "data_integrity")),
@@ -58,8 +61,9 @@ _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
      "doc_versioning", "doc_review", "onboarding", "training", "knowledge_transfer")),
     (r"useful\s+(?:cmds|commands)|commands|cmds|debug\w*|troubleshoot\w*|diagnos\w*",
      ("diagnostic_commands", "log_errors")),
-    (r"(?:most\s+)?common\s+(?:issues|problems)|the\s+stuff\s+we\s+(?:actually\s+)?hit|known\s+"
-     r"issues|gotchas|failure\s+modes", ("common_issues",)),
+    (r"(?:most\s+)?common\s+(?:issues|problems)|(?:the\s+)?stuff\s+we\s+(?:actually\s+)?hit|known\s+"
+     r"issues|gotchas|failure\s+modes|(?:what|things\s+that)\s+(?:usually\s+)?(?:breaks?|goes\s+wrong)"
+     r"|(?:usual|typical)\s+(?:suspects|problems|issues)|war\s+stories", ("common_issues",)),
     (r"deploy\w*|releases?|ci/?cd|rollouts?", ("deploy_process", "rollback")),
     (r"start\w*|boot\w*", ("startup_steps", "startup_checks")),
     (r"shut\w*|stop\w*|graceful\w*", ("graceful_shutdown", "emergency_shutdown")),
@@ -67,8 +71,8 @@ _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"backups?|snapshots?", ("backups", "backup_verification")),
     (r"escalation|on-?call", ("escalation", "alerting")),
     (r"components?|parts|pieces|services", ("components",)),
-    (r"architecture|overview|quick version|tl;?dr|summary", ("architecture", "components",
-     "infrastructure")),
+    (r"architecture|overview|quick version|tl;?dr|summary|flow|how it works|request path",
+     ("architecture", "components", "infrastructure")),
 )
 # fmt: on
 _HEAD_LEAD = re.compile(r"^(?:for|in|on|re|about|as\s+for|and|also|the|our|some)\s+")
@@ -80,6 +84,15 @@ _THRESHOLD = re.compile(
     r"(?:[<>]=?|≥|≤|\b(?:above|over|below|under|exceeds?|more\s+than|less\s+than))\s*\d"
     r"|\d\s*%\s*(?:=|→|->)|=\s*(?:critical|warning)\b|(?:→|->)\s*(?:critical|warning)\b",
     re.I,
+)
+ARROWS = re.compile(r"→|->|=>|⇒")
+_ARROW_LEVEL = re.compile(r"(?:→|->|=>)\s*(?:critical|warning|crit|warn|page)\b", re.I)
+_SEVERITY = re.compile(r"\b(?:p|sev\s?|s)[0-4]\s*(?:=|:|-\s|is\b)", re.I)
+_STEPS_INTRO = re.compile(r"\bsteps?\b|\bin\s+order\b|\bprocedure\b|\bplaybook\b", re.I)
+# Shapes that name a table on their own: (slot, pattern, bonus, matches needed).
+_SHAPES = (
+    ("metrics", _THRESHOLD, THRESHOLD_BONUS, 1),
+    ("severity_levels", _SEVERITY, 4.0, 2),
 )
 _TABLE_SHAPED = re.compile(r"→|->|=>|\b(?:critical|warning)\b|[<>]=?\s*\d|\d+\s*%", re.I)
 
@@ -112,13 +125,35 @@ def head_slots(head: str) -> tuple[str, ...]:
 def own_evidence(text: str) -> dict[str, float]:
     """What the words of ``text`` alone say, plus the shape of an alert row (a threshold)."""
     found = dict(scores(text))
-    if _THRESHOLD.search(text):
-        found["metrics"] = found.get("metrics", 0.0) + THRESHOLD_BONUS
+    mask = top_level(text)
+    for slot_id, regex, bonus, least in _SHAPES:
+        if sum(1 for m in regex.finditer(text) if mask[m.start()]) >= least:
+            found[slot_id] = found.get(slot_id, 0.0) + bonus
     return found
 
 
-def _evidence(segment: Segment, asked: Sequence[str]) -> dict[str, float]:
+def intro_topic(intro: str) -> str | None:
+    """The one slot a list's intro line names ("useful cmds:", "startup after an outage:")."""
+    text = intro.rstrip(" :").lower()
+    groups = head_slots(text)
+    if groups:
+        return groups[0]
+    slot_id, value = _best(scores(text))
+    return slot_id if value >= DECIDES else None
+
+
+def _evidence(
+    segment: Segment, asked: Sequence[str], previous: str | None = None
+) -> dict[str, float]:
     found = own_evidence(segment.text)
+    if (
+        segment.item
+        and len(ARROWS.findall(segment.text)) >= 2
+        and not _ARROW_LEVEL.search(segment.text)
+    ):
+        found["common_issues"] = found.get("common_issues", 0.0) + ISSUE_BONUS
+    if previous is not None and previous in found:
+        found[previous] += CONTINUE_BIAS  # a topic goes on until the words clearly change it
     if segment.head:
         scale = INHERITED_SCALE if segment.inherited else 1.0
         for slot_id, value in scores(segment.head).items():
@@ -126,11 +161,21 @@ def _evidence(segment: Segment, asked: Sequence[str]) -> dict[str, float]:
         for slot_id in head_slots(segment.head):
             found[slot_id] = found.get(slot_id, 0.0) + scale * SECTION_BONUS
     if segment.intro:
+        listed = segment.item or segment.code
         for slot_id, value in scores(segment.intro).items():
+            if listed and SLOT_BY_ID[slot_id].kind in (SlotKind.DURATION, SlotKind.TEXT):
+                value /= 2  # a list under "DR: RTO 4h … steps:" is steps, not the RTO
             found[slot_id] = found.get(slot_id, 0.0) + INTRO_WEIGHT * value
         intro_head = segment.intro.rstrip(" :").lower()
         for slot_id in head_slots(intro_head):
             found[slot_id] = found.get(slot_id, 0.0) + SECTION_BONUS
+        if listed and _STEPS_INTRO.search(segment.intro):
+            for slot_id in ("startup_steps", "recovery_steps"):
+                if slot_id in found:
+                    found[slot_id] += SECTION_BONUS
+        topic = intro_topic(segment.intro) if listed else None
+        if topic is not None:  # the items of "startup after a power event:" are its steps
+            found[topic] = found.get(topic, 0.0) + LIST_BONUS
     for slot_id in asked:
         if slot_id in found:
             found[slot_id] += ASKED_PRIOR
@@ -148,11 +193,20 @@ def _order(slot_id: str) -> int:
     return list(SLOT_BY_ID).index(slot_id) if slot_id in SLOT_BY_ID else 999
 
 
-def _split_mixed(segment: Segment, asked: Sequence[str]) -> list[tuple[Segment, str | None]]:
-    """Cut a segment at top-level commas when its pieces clearly name different slots."""
+def _split_mixed(
+    segment: Segment, asked: Sequence[str], previous: str | None
+) -> list[tuple[Segment, str | None]]:
+    """Cut a segment at top-level commas when its pieces clearly name different slots.
+
+    A piece is placed with all the evidence the whole segment has (its label, its intro), but
+    it only counts as another topic when its own words say so; a piece with no topic of its own
+    stays with the one before it.
+    """
     text = segment.text
-    if segment.code or _TABLE_SHAPED.search(text):
+    if segment.code or _TABLE_SHAPED.search(text) or _SEVERITY.search(text):
         return []
+    if segment.head and not segment.inherited and len(head_slots(segment.head)) < 3:
+        return []  # "escalation: first the on-call, …, then Marek": one labelled topic
     mask = top_level(text)
     cuts = [m for m in _COMMA.finditer(text) if mask[m.start()]]
     if not cuts:
@@ -164,18 +218,23 @@ def _split_mixed(segment: Segment, asked: Sequence[str]) -> list[tuple[Segment, 
     pieces.append(text[start:])
     if sum(1 for piece in pieces if IMPERATIVE.match(piece.strip())) >= 2:
         return []  # "restore the table, point the producers at …": steps, one topic
-    routed = []
+    routed: list[tuple[Segment, str | None]] = []
     for piece in pieces:
         part = Segment(
-            piece.strip(), segment.head, segment.block, segment.intro, segment.item,
+            piece.strip(),
+            segment.head,
+            segment.block,
+            segment.intro,
+            segment.item,
             inherited=segment.inherited,
-        )  # fmt: skip
-        slot_id, value = _best(own_evidence(part.text))
-        routed.append((part, slot_id if value >= DECIDES + 0.5 else None))
-    named = {s for _, s in routed if s}
-    if len(named) < 2:
+        )
+        own = own_evidence(part.text)
+        slot_id, _ = _best(_evidence(part, asked, previous))
+        named = slot_id if slot_id and own.get(slot_id, 0.0) >= DECIDES + 0.5 else None
+        routed.append((part, named))
+    if len({s for _, s in routed if s}) < 2:
         return []
-    whole, _ = _best(_evidence(segment, asked))
+    whole, _ = _best(_evidence(segment, asked, previous))
     first = routed[0]
     return [(first[0], first[1] or whole), *routed[1:]]
 
@@ -185,8 +244,9 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
     out = Routed()
     previous: str | None = None
     previous_block = -1
+    poisoned = {s.block for s in parts if is_injection(s.text)}
     for segment in parts:
-        if is_injection(segment.text):
+        if segment.block in poisoned:  # a line that talks to the bot gives no facts at all
             out.injection = True
             continue
         if segment.block != previous_block and not segment.item and not segment.code:
@@ -199,7 +259,12 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
                 out.add(slot_id, segment)
                 previous = slot_id
             continue
-        mixed = _split_mixed(segment, asked)
+        if _ENV_HEAD.match(segment.head) or _ENV_LINE.match(segment.text):
+            out.leftovers.append(
+                f"{segment.head}: {segment.text}" if segment.head else segment.text
+            )
+            continue  # a pasted env/config line is kept for the details, not made a fact
+        mixed = _split_mixed(segment, asked, previous)
         if mixed:
             for part, slot_id in mixed:
                 target = slot_id or previous
@@ -207,13 +272,16 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
                     out.add(target, part)
                     previous = target
             continue
-        found = _evidence(segment, asked)
+        found = _evidence(segment, asked, previous)
         slot_id, value = _best(found)
-        if slot_id is not None and value >= DECIDES:
+        if len(asked) == 1 and not is_aside(segment.text) and value < DECIDES:
+            out.add(asked[0], segment)  # a short answer to the one question asked
+            previous = asked[0]
+        elif is_chatter(segment.text) and (slot_id is None or value < DECIDES + CONTINUE_BIAS):
+            out.chatter.append(segment.text)
+        elif slot_id is not None and value >= DECIDES:
             out.add(slot_id, segment)
             previous = slot_id
-        elif is_chatter(segment.text):
-            out.chatter.append(segment.text)
         elif previous is not None:
             out.add(previous, segment)
         elif len(asked) == 1:
@@ -225,6 +293,10 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
         else:
             out.leftovers.append(segment.text)
     return out
+
+
+_ENV_HEAD = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
+_ENV_LINE = re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]{2,}=\S")
 
 
 _CONTINUES = re.compile(r"^(?:and|also|plus|then|but|which|so|after that|otherwise)\b", re.I)

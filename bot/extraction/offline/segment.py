@@ -20,7 +20,7 @@ _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)]|\(\d{1,2}\)|[a-h]\))\s+")
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})\)\s")
 _HEAD = re.compile(
-    r"^(?P<head>[^\s:=`|>→][^:=`|>→.!?]{0,38}?)\s*(?P<sep>:|=(?!=)|→|\s[-–—]\s)\s*(?=\S)"
+    r"^(?P<head>[^\s:=`|>→][^:=`|>→.!?]{0,38}?)\s*(?P<sep>:(?!//)|=(?!=)|\s[-–—]\s)\s*(?=\S)"
 )
 _PIECE = re.compile(r"\s*;\s+")
 # A "head" with a verb is a sentence that ends in a colon ("alerts are in Datadog: …"), not a
@@ -134,7 +134,10 @@ def segments(text: str) -> list[Segment]:
             intro = lead
             continue
         out.extend(_sentence_segments(line, block))
-        intro = line.strip() if line.rstrip().endswith(":") else intro
+        if line.rstrip().endswith(":"):  # the list below is about the line's last sentence
+            last = (sentences(line) or [line])[-1].strip()
+            head, _ = split_head(line)
+            intro = f"{head}: {last}" if head and not last.startswith(head) else last
     return [s for s in out if s.text.strip()]
 
 
@@ -158,6 +161,9 @@ def _sentence_segments(
                 lead = verb_head.group("head")
         head = own_head or head
         for piece in _pieces(body):
+            if COMMAND.match(piece) and lead != intro:  # "if you're on a box …: curl -u …"
+                out.append(Segment(piece, block=block, intro=lead, item=item, code=True))
+                continue
             out.append(
                 Segment(
                     piece,
