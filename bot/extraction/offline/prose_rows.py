@@ -62,14 +62,7 @@ def metric_rows(text: str) -> list[Row]:
     if not found:
         state = _STATE.search(text)
         if state is None:
-            level = _LEVEL.search(text)
-            if level is None:
-                return []
-            # "latency alert is critical": an alert without a threshold is still an alert; the
-            # merge rejects the row and the user is asked for the number.
-            name = _metric_name(text[: level.start()])
-            return [{"metric": name or text, "threshold": "", "level": level_of(level.group(1)),
-                     "action": text[level.end() :].strip(_SEPS)}]  # fmt: skip
+            return _without_threshold(text)
         found = [state]
     rows: list[Row] = []
     metric = _metric_name(text[: found[0].start()])
@@ -99,6 +92,23 @@ def metric_rows(text: str) -> list[Row]:
             }
         )
     return rows
+
+
+def _without_threshold(text: str) -> list[Row]:
+    """ "latency alert is critical": an alert without a threshold is still an alert; the merge
+    refuses the row, so the user is asked for the number and the words are kept."""
+    said = _LEVEL.search(text)
+    if said is None:
+        return []
+    name = _metric_name(text[: said.start()])
+    return [
+        {
+            "metric": name or text,
+            "threshold": "",
+            "level": level_of(said.group(1)),
+            "action": text[said.end() :].strip(_SEPS),
+        }
+    ]
 
 
 def _metric_name(text: str) -> str:
