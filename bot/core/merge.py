@@ -183,8 +183,10 @@ def merge(
             value = _combine(before, value)
         problems = validate(slot_def, value)
         # A partial list may grow across replies (two metrics now, a third later), but a
-        # correction replaces the whole value, so it must stand on its own.
-        partial_ok = is_list and bool(value) and update.op is not Op.CORRECT
+        # correction replaces the whole value, so it must stand on its own, unless it only
+        # edits entries of a list that was still partial ("the heap one is 92% not 85").
+        edits_partial = isinstance(before, list) and len(value) >= len(before)
+        partial_ok = is_list and bool(value) and (update.op is not Op.CORRECT or edits_partial)
         if problems and not partial_ok:
             rejected.append(Rejection(update.slot_id, problems[0], update.quote))
             continue

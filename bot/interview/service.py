@@ -15,6 +15,7 @@ from enum import StrEnum
 from bot.core.draft import Draft, DraftStatus, MergeResult, Scope
 from bot.core.merge import merge, record_leftovers
 from bot.core.slots import SLOT_BY_ID, SLOTS, Value
+from bot.core.values import text_problem
 from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
 from bot.intake.notice import redaction_notice
 from bot.intake.redact import RedactionResult, redact_secrets
@@ -124,6 +125,10 @@ class Interview:
             raise InterviewError("A manual needs a name, e.g. `new Payments API`.")
         if len(clean) > MAX_NAME_CHARS:
             raise InterviewError(f"Keep the name under {MAX_NAME_CHARS} characters.")
+        if problem := text_problem(clean):  # the name is the manual's title: it must pass lint
+            raise InterviewError(
+                f"That name {problem.split(':')[0]}; give the service's real name."
+            )
         redaction = redact_secrets(clean)
         notices = _redaction_notice(redaction)
         existing = self._store.find_drafts(scope=scope, name=redaction.text)

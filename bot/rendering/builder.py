@@ -14,8 +14,8 @@ from datetime import datetime
 from bot.contract.lint import lint_manual
 from bot.core.draft import MACHINE_OPS, Draft, Op, Reply
 from bot.core.merge import apply_machine_values
-from bot.core.slots import SLOT_BY_ID, Value, subsection_title
-from bot.core.values import normalise, validate
+from bot.core.slots import SLOT_BY_ID, Value, subsection_title, value_texts
+from bot.core.values import normalise, text_problem, validate
 from bot.interview import planner as gaps
 from bot.interview.ports import Condenser, Inferrer, Sources
 from bot.proposals.defaults import propose_defaults, short_proposals
@@ -217,6 +217,11 @@ class ManualBuilder:
             for s, v in values.items()
         }
         fallback = {s: mark_value(s, v) for s, v in short_proposals(draft).items()}
+        for slot_id, value in shown.items():
+            # A value no merge would accept (a placeholder, a pasted blob) never reaches the
+            # manual, whatever put it in the draft: its proposal stands in, marked.
+            if slot_id in fallback and any(text_problem(t) for t in value_texts(value)):
+                shown[slot_id] = fallback[slot_id]
         result = self._renderer.render_budgeted(
             name=draft.name,
             values=shown,

@@ -160,7 +160,12 @@ def interview(store) -> Interview:
     return Interview(store=store, extractor=OfflineExtractor(), clock=lambda: datetime.now(UTC))
 
 
-@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+# Names that can never be a manual's title ("???" is a placeholder, "!!!" has no words) are
+# refused at start (tests/rendering/test_completion_property.py), so they start no draft.
+STARTABLE = [(a, b) for a, b in DIFFERENT if (a, b) != ("???", "!!!")]
+
+
+@pytest.mark.parametrize(("a", "b"), STARTABLE)
 def test_starting_a_different_name_starts_a_new_draft(interview: Interview, a: str, b: str):
     scope = Scope("T1", "C1")
     first = interview.start(scope=scope, name=a, owner="alice")
