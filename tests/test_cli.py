@@ -230,3 +230,22 @@ def test_chat_output_into_an_existing_directory_and_render_into_a_new_one(tmp_pa
     rendered = run(tmp_path, "render", "1", "-o", str(target))
     assert rendered.returncode == 0, rendered.stderr
     assert target.read_text(encoding="utf-8").startswith("# Operations Manual: Dir Test")
+
+
+def test_render_details_writes_every_fact_beside_the_manual(
+    finished: Finished, tmp_path: Path
+) -> None:
+    """`render --details` writes <slug>-operations-manual-details.md next to the manual, with
+    the answers in full and the author of each."""
+    target = tmp_path / "out" / "manual.md"
+    result = run(
+        finished.data_dir, "render", str(finished.draft_id), "-o", str(target), "--details"
+    )
+    assert result.returncode == 0, result.stderr
+    details = target.parent / "payments-api-operations-manual-details.md"
+    assert f"Wrote {details}" in result.stdout
+    text = details.read_text(encoding="utf-8")
+    assert text.startswith("# Details: Payments API")
+    assert f"Said by {AUTHOR}" in text
+    for answer in (PAYMENTS.answers["rto"], PAYMENTS.answers["incident_channel"]):
+        assert answer.split()[0] in text
