@@ -220,7 +220,7 @@ class ManualBuilder:
         for slot_id, value in shown.items():
             # A value no merge would accept (a placeholder, a pasted blob) never reaches the
             # manual, whatever put it in the draft: its proposal stands in, marked.
-            if slot_id in fallback and any(text_problem(t) for t in value_texts(value)):
+            if slot_id in fallback and _unfit(value):
                 shown[slot_id] = fallback[slot_id]
         result = self._renderer.render_budgeted(
             name=draft.name,
@@ -246,6 +246,13 @@ class ManualBuilder:
             shortened_slots=frozenset(cut),
             details_filename=details_filename(draft.slug),
         )
+
+
+def _unfit(value: Value) -> bool:
+    """Holds a placeholder or a pasted blob (an empty table cell is fine: it renders as a gap
+    in a row, not as a template leftover)."""
+    problems = (text_problem(text) for text in value_texts(value) if text.strip())
+    return any(problem and "needs some words" not in problem for problem in problems)
 
 
 def _human_value(draft: Draft, slot_id: str) -> Value | None:
