@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import anthropic
@@ -22,10 +23,11 @@ from bot.llm.condense import ClaudeCondenser
 from bot.llm.extract import ClaudeExtractor
 from bot.llm.infer import ClaudeInferrer
 from bot.llm.phrase import ClaudePhraser
+from bot.llm.plans import CallPlan
 from bot.llm.pricing import UsageReporter
 from bot.llm.profiles import PROFILES
 from bot.llm.prompts import PromptLibrary
-from bot.llm.usage import UsageRecorder, UsageSource
+from bot.llm.usage import CallKind, UsageRecorder, UsageSource
 from bot.observability import LLMHealth, record_llm_breaker
 
 log = logging.getLogger(__name__)
@@ -63,9 +65,11 @@ def make_llm_parts(
     recorder: UsageRecorder | None = None,
     usage_source: UsageSource | None = None,
     sdk: anthropic.Anthropic | None = None,
+    plans: Mapping[CallKind, CallPlan] | None = None,
 ) -> LLMParts:
     """Every Claude feature, sharing one client; ``recorder``/``usage_source`` are usually the
-    same SQL usage log, passed in by the runtime (this package never imports ``bot.db``)."""
+    same SQL usage log, passed in by the runtime (this package never imports ``bot.db``).
+    ``plans`` overrides ``bot.llm.plans.PLANS`` (the benchmark compares cache TTLs with it)."""
     if settings.model not in sdk_models() and settings.model not in PROFILES:
         log.warning(
             "OPSMANUAL_MODEL=%s is not a model id the anthropic SDK knows; if the API rejects "
@@ -83,6 +87,7 @@ def make_llm_parts(
         prompts=PromptLibrary(),
         recorder=recorder,
         breaker=breaker,
+        plans=plans,
     )
     return LLMParts(
         client=client,

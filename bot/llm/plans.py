@@ -2,8 +2,12 @@
 
 Extraction and phrasing need no deep thinking (the answer maps text to fields, and latency
 matters in a thread), so thinking is off where a model allows it and effort is ``medium`` and
-``low``. Condensing must keep every fact: ``medium``, no thinking. Inferring runs once per
-manual and gains from a little reasoning: the model's adaptive thinking at ``medium``.
+``low``. Condensing must keep every fact, and inferring proposes a few short values that code
+validates and engineers review: both ``medium``, no thinking. Thinking is billed as output, the
+largest part of a manual's cost (``bench.bench_llm_tokens``: 1,500 thinking tokens on the one
+infer call were 18% of it), so it has to earn its place; ``CallPlan.think`` turns it on for a
+kind that needs it. A model that always thinks (Opus 5.5, Fable 5.1) is asked for effort
+``low`` on the kinds that do not need thinking, which keeps its thinking short.
 ``max_tokens`` is the answer's room plus, when the model will think, an allowance for the effort
 level: a cap, not a cost (only generated tokens are billed), sized so thinking can never eat the
 answer (``bot.llm.profiles`` says which models think and how they stop).
@@ -40,7 +44,7 @@ PLANS: dict[CallKind, CallPlan] = {
     CallKind.EXTRACT: CallPlan(answer_tokens=4096, effort="medium", think=False, cache_ttl="1h"),
     CallKind.PHRASE: CallPlan(answer_tokens=600, effort="low", think=False, cache_ttl=None),
     CallKind.CONDENSE: CallPlan(answer_tokens=4096, effort="medium", think=False, cache_ttl=None),
-    CallKind.INFER: CallPlan(answer_tokens=4096, effort="medium", think=True, cache_ttl=None),
+    CallKind.INFER: CallPlan(answer_tokens=4096, effort="medium", think=False, cache_ttl=None),
 }
 
 
@@ -66,6 +70,8 @@ def request_options(model: str, plan: CallPlan) -> RequestOptions:
     """Thinking, effort and ``max_tokens`` for one call of ``plan`` on ``model``."""
     p = profile(model)
     effort = plan.effort if p.takes_effort else None
+    if p.thinking is Thinking.ALWAYS and not plan.think and effort is not None:
+        effort = "low"  # it will think anyway: as little as it allows
     if p.thinking is Thinking.OFF_BY_DEFAULT:
         thinking, thinks = None, False
     elif p.thinking is Thinking.ALWAYS or plan.think or (effort or "high") not in _OFF_EFFORTS:

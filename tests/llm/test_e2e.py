@@ -68,13 +68,13 @@ class LiveStdin(io.TextIOBase):
         return "" if line is None else line.replace("\n", " ") + "\n"  # "" is EOF
 
 
-# What each call kind sends to Sonnet 5.5: thinking off (between_tools) except for inferring,
-# which may think, so its max_tokens leaves room for that.
+# What each call kind sends to Sonnet 5.5: thinking off the way this model accepts it
+# (between_tools; "disabled" is a 400), effort per kind, max_tokens for the answer alone.
 EXPECTED = {
     "ExtractionOut": ({"type": "between_tools"}, "medium", 4096),
     "PhrasedQuestions": ({"type": "between_tools"}, "low", 600),
     "Condensed": ({"type": "between_tools"}, "medium", 4096),
-    "Proposals": (None, "medium", 4096 + 8000),
+    "Proposals": ({"type": "between_tools"}, "medium", 4096),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import anthropic
 import pytest
@@ -23,7 +24,7 @@ OUTPUTS = {
 }
 
 
-def test_sonnet_55_turns_thinking_off_the_way_it_accepts_except_to_infer():
+def test_sonnet_55_turns_thinking_off_the_way_it_accepts():
     extract = request_options("claude-sonnet-5-5", PLANS[CallKind.EXTRACT])
     assert (extract.thinking, extract.effort, extract.max_tokens) == (
         {"type": "between_tools"},
@@ -32,7 +33,8 @@ def test_sonnet_55_turns_thinking_off_the_way_it_accepts_except_to_infer():
     )
     phrase = request_options("claude-sonnet-5-5", PLANS[CallKind.PHRASE])
     assert (phrase.effort, phrase.max_tokens) == ("low", 600)
-    infer = request_options("claude-sonnet-5-5", PLANS[CallKind.INFER])
+    thinking = replace(PLANS[CallKind.INFER], think=True)  # a kind that wants to think
+    infer = request_options("claude-sonnet-5-5", thinking)
     assert infer.thinking is None  # adaptive, the model's default
     assert infer.thinks
     assert infer.max_tokens == 4096 + THINKING_ALLOWANCE["medium"]
@@ -41,7 +43,8 @@ def test_sonnet_55_turns_thinking_off_the_way_it_accepts_except_to_infer():
 def test_models_that_always_think_get_room_for_it_and_old_ones_get_no_new_parameters():
     opus = request_options("claude-opus-5-5", PLANS[CallKind.EXTRACT])
     assert opus.thinking is None
-    assert opus.max_tokens == 4096 + THINKING_ALLOWANCE["medium"]
+    assert opus.effort == "low"  # it thinks anyway: as little as it will
+    assert opus.max_tokens == 4096 + THINKING_ALLOWANCE["low"]
     haiku = request_options("claude-haiku-5-5", PLANS[CallKind.PHRASE])
     assert haiku.thinking == {"type": "disabled"}
     old = request_options("claude-haiku-4-5", PLANS[CallKind.EXTRACT])
