@@ -36,7 +36,7 @@ class Runtime:
     store: SqlStore
     extractor: Extractor
     interview: Interview
-    llm_mode: str = OFFLINE_MODE  # what /health reports: "Claude (model)" or "offline rules"
+    llm_mode: str = OFFLINE_MODE  # "Claude (model)" or "offline rules"
     # Claude's state right now (ok / misconfigured / degraded), for /health and /metrics
     llm_health: Callable[[], LLMHealth] = field(default=_offline_health)
 
