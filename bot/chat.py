@@ -15,7 +15,6 @@ from typing import TextIO
 
 from bot.core.draft import Scope
 from bot.interview.service import Interview, InterviewError, Kind, Outcome
-from bot.rendering.builder import Manual
 
 CLI_SCOPE = Scope(workspace="local", channel="cli")
 QUIT_WORDS = frozenset({"quit", "exit", ":q"})
@@ -59,11 +58,11 @@ def _target(output: Path | None, filename: str) -> Path:
     return output / filename if output.is_dir() else output
 
 
-def _write_manual(manual: Manual, *, path: Path, out: TextIO) -> None:
+def _write_manual(markdown: str, *, path: Path, out: TextIO) -> None:
     """A write error is reported and the session goes on: the version is already stored."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(manual.markdown, encoding="utf-8")
+        path.write_text(markdown, encoding="utf-8")
     except OSError as exc:
         out.write(f"error: cannot write {path}: {exc.strerror or exc}. ")
         out.write("The manual is saved; `opsmanual render ID -o FILE` writes it later.\n")
@@ -80,9 +79,13 @@ def _show(outcome: Outcome, *, output: Path | None, out: TextIO) -> None:
         if outcome.kind is Kind.DRAFT:
             # The preview goes beside the manual, never over it.
             folder = _target(output, outcome.manual.filename).parent
-            _write_manual(outcome.manual, path=folder / outcome.manual.filename, out=out)
+            _write_manual(outcome.manual.markdown, path=folder / outcome.manual.filename, out=out)
         else:
-            _write_manual(outcome.manual, path=_target(output, outcome.manual.filename), out=out)
+            path = _target(output, outcome.manual.filename)
+            _write_manual(outcome.manual.markdown, path=path, out=out)
+            if outcome.manual.details:
+                details = path.parent / outcome.manual.details_filename
+                _write_manual(outcome.manual.details, path=details, out=out)
             out.write("Send corrections to make a new version, or press Ctrl-D to quit.\n")
     out.flush()
 

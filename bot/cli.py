@@ -146,6 +146,12 @@ def _cmd_render(args: argparse.Namespace) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(_manual_text(runtime, draft), encoding="utf-8")
         print(f"Wrote {args.output}")
+        if args.details:
+            assert draft.id is not None
+            name, markdown = runtime.interview.details(scope=draft.scope, draft_id=draft.id)
+            path = args.output.parent / name
+            path.write_text(markdown, encoding="utf-8")
+            print(f"Wrote {path}")
         return 0
 
     return _with_draft(args, render)
@@ -203,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     render = add("render", "Write a draft's manual (latest version, or a preview) to a file.")
     render.add_argument("id", type=int)
     render.add_argument("-o", "--output", type=Path, required=True)
+    render.add_argument(
+        "--details",
+        action="store_true",
+        help="also write <name>-operations-manual-details.md (every fact in full) beside it",
+    )
     render.set_defaults(func=_cmd_render)
 
     serve = add("serve", "Serve the Slack bot: POST /slack/events, GET /health, GET /metrics.")

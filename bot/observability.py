@@ -11,13 +11,20 @@ registry of its own, so several servers in one test process never collide.
 :class:`LLMHealth` is how the LLM adapter describes its state to ``/health``, ``/metrics`` and
 the runtime without either side importing the other.
 
+It also guards the logs: ``install_log_guard()`` keeps reply text out of every log line, ours
+and the libraries' (see its docstring).
+
 This module imports nothing from the rest of ``bot``: every layer may import it.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -200,3 +207,73 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(REGISTRY) + generate_latest(self._local)
+
+
+# --- the log guard -------------------------------------------------------------------------
+
+# Libraries that put whole request or response bodies in log lines: bolt on an invalid signature
+# ("… body: {…}") or an unhandled request, and at DEBUG its responses; slack_sdk at DEBUG every
+# Web API call with its text; anthropic at DEBUG every prompt ("Request options: {…}").
+_BODY_LOGGERS = ("slack_bolt", "slack_sdk", "anthropic", "httpx", "httpcore", "urllib3", "waitress")
+_BODY_START = re.compile(
+    r"(?i)(?:\bbody\b|\bbody_params\b|\bjson_body\b|\bquery_params\b|request options"
+    r"|unhandled request|\bjson_data\b|\bpayload\b|\bcontent\b|\bparams\b)"
+)
+# Data that exceptions carry into their message: SQLAlchemy's bound parameters, pydantic's
+# input values, PostgreSQL's DETAIL line with the offending key.
+_DATA_IN_ERRORS = (
+    (re.compile(r"\[parameters: .*?\](?=\n|$)", re.S), "[parameters withheld]"),
+    (re.compile(r"input_value=.*?, input_type=", re.S), "input_value=[withheld], input_type="),
+    (re.compile(r"DETAIL: .*?(?=\n|$)"), "DETAIL: [withheld]"),
+)
+WITHHELD = "[withheld: may contain message text]"
+_guard_installed = False
+
+
+def scrub_log_text(text: str, *, library: bool = False) -> str:
+    """``text`` without request bodies (for a library's record) and without the data errors
+    carry; the rest of the line (what happened, status codes, ids) stays for debugging."""
+    if library:
+        body = _BODY_START.search(text)
+        if body is not None:
+            text = text[: body.end()] + ": " + WITHHELD
+    for pattern, replacement in _DATA_IN_ERRORS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _guarded(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        library = record.name.startswith(_BODY_LOGGERS) or record.name == BOLT_LOGGER_NAME
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a bad format string: the handler reports it
+            return record
+        clean = scrub_log_text(message, library=library)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            record.exc_text = scrub_log_text(text)
+        return record
+
+    return make
+
+
+BOLT_LOGGER_NAME = "bot.slack.bolt"  # the logger bot.slack.app hands to bolt
+
+
+def install_log_guard() -> None:
+    """Keep reply text out of every log line at every level, whoever logs it.
+
+    It wraps the log-record factory, so it applies to every logger and every handler (the
+    operator's, pytest's) without configuring either: library records lose everything from the
+    word "body" (or "params", "Request options", …) on, and exception texts lose SQL parameters,
+    pydantic input values and PostgreSQL DETAIL lines. Idempotent; called at start-up.
+    """
+    global _guard_installed
+    if _guard_installed:
+        return
+    logging.setLogRecordFactory(_guarded(logging.getLogRecordFactory()))
+    _guard_installed = True

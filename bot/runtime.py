@@ -19,7 +19,7 @@ from bot.db.usage import SqlUsageLog
 from bot.extraction.offline.extractor import OfflineExtractor
 from bot.interview.ports import Extractor
 from bot.interview.service import Interview
-from bot.observability import LLMHealth
+from bot.observability import LLMHealth, install_log_guard
 from bot.rendering.builder import ManualBuilder
 
 OFFLINE_MODE = "offline rules"
@@ -46,6 +46,7 @@ class Runtime:
 
 def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
     """Claude when an API key is configured, otherwise the deterministic offline rules."""
+    install_log_guard()  # before any library can log a reply
     url = settings.effective_database_url
     if migrate:
         upgrade_to_head(url)

@@ -28,6 +28,10 @@ class Op(StrEnum):
 
 
 PROPOSED_OPS = frozenset({Op.SET, Op.APPEND, Op.CORRECT, Op.CLEAR})
+# Not a slot: statements an extractor could not place in a section. They are kept as facts
+# (with their provenance, withdrawn with their message) and listed in the details file, so
+# nothing an engineer said is lost, but they never reach the manual.
+NOTES_SLOT = "notes"
 MACHINE_OPS = frozenset({Op.DEFAULT, Op.INFERRED})
 
 
@@ -78,9 +82,13 @@ class SlotUpdate:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
+    """``notes`` are messages for the user; ``leftovers`` are statements about the system the
+    extractor could not place in a section (kept for the details file, never in the manual)."""
+
     updates: tuple[SlotUpdate, ...] = ()
     unknown: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    leftovers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +101,12 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
+    """A proposed value (or one row of it) the merge refused; ``text`` is what was refused, so
+    it can still be kept for the details file."""
+
     slot_id: str
     reason: str
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +146,7 @@ class Draft:
 
     def values(self) -> dict[str, Value]:
         found: dict[str, Value] = {}
-        for slot_id in {f.slot_id for f in self.facts}:
+        for slot_id in {f.slot_id for f in self.facts} - {NOTES_SLOT}:
             value = self.value(slot_id)
             if value is not None:
                 found[slot_id] = value
@@ -159,6 +171,10 @@ class Draft:
             if fact is not None and fact.op is op:
                 out.append(slot_id)
         return out
+
+    def notes(self) -> list[Fact]:
+        """Unplaced statements still standing (their message was not deleted)."""
+        return [f for f in self.facts if f.slot_id == NOTES_SLOT and not f.withdrawn]
 
     def unsaved_facts(self) -> list[Fact]:
         return [f for f in self.facts if f.id is None]

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.core.draft import (
     MACHINE_OPS,
+    NOTES_SLOT,
     Change,
     Draft,
     Fact,
@@ -29,12 +30,19 @@ VALUE_CAP_FACTOR = 8
 
 
 def _combine(existing: Value | None, new: Value) -> Value:
+    """A value grown by what another message adds: new entries appended, text joined, never a
+    repeat of what is already there."""
     if isinstance(existing, list) and isinstance(new, list):
         merged = list(existing)
         for item in new:
             if item not in merged:
                 merged.append(item)
         return merged  # type: ignore[return-value]
+    if isinstance(existing, str) and isinstance(new, str) and existing.strip():
+        if " ".join(new.casefold().split()) in " ".join(existing.casefold().split()):
+            return existing
+        joiner = " " if existing.rstrip().endswith((".", "!", "?", ";")) else "; "
+        return existing.rstrip() + joiner + new.strip()
     return new
 
 
@@ -99,18 +107,20 @@ def _conflict(
     )
 
 
-def _split_rows(slot_def: Slot, rows: list[Row]) -> tuple[list[Row], list[str]]:
+def _split_rows(slot_def: Slot, rows: list[Row]) -> tuple[list[Row], list[Rejection]]:
     """Keep the rows that can stand in the manual; explain each one that cannot."""
     good: list[Row] = []
-    reasons: list[str] = []
+    refused: list[Rejection] = []
     for row in rows:
         problems = row_problems(slot_def, row)
         if problems:
             first = next((v for v in row.values() if v), "?")
-            reasons.append(f"{slot_def.label} row '{first[:40]}' skipped: {problems[0]}")
+            reason = f"{slot_def.label} row '{first[:40]}' skipped: {problems[0]}"
+            text = " | ".join(v for v in row.values() if v)
+            refused.append(Rejection(slot_def.id, reason, text))
         else:
             good.append(row)
-    return good, reasons
+    return good, refused
 
 
 def merge(
@@ -153,11 +163,11 @@ def merge(
         value = normalise(slot_def, update.value)
         too_long = _too_long(slot_def, value)
         if too_long:
-            rejected.append(Rejection(update.slot_id, too_long))
+            rejected.append(Rejection(update.slot_id, too_long, update.quote))
             continue
         if slot_def.kind is SlotKind.TABLE and isinstance(value, list):
             value, bad_rows = _split_rows(slot_def, [r for r in value if isinstance(r, dict)])
-            rejected.extend(Rejection(update.slot_id, reason) for reason in bad_rows)
+            rejected.extend(bad_rows)
             if not value:
                 continue
         is_list = slot_def.kind in (SlotKind.ITEMS, SlotKind.TABLE)
@@ -167,16 +177,16 @@ def merge(
         fact = draft.current(update.slot_id)
         conflict = None if grow else _conflict(slot_def, fact, update.op, value, author)
         if conflict:
-            rejected.append(Rejection(update.slot_id, conflict))
+            rejected.append(Rejection(update.slot_id, conflict, update.quote))
             continue
-        if is_list and grow:
+        if (is_list and grow) or (update.op is Op.APPEND and isinstance(before, str)):
             value = _combine(before, value)
         problems = validate(slot_def, value)
         # A partial list may grow across replies (two metrics now, a third later), but a
         # correction replaces the whole value, so it must stand on its own.
         partial_ok = is_list and bool(value) and update.op is not Op.CORRECT
         if problems and not partial_ok:
-            rejected.append(Rejection(update.slot_id, problems[0]))
+            rejected.append(Rejection(update.slot_id, problems[0], update.quote))
             continue
         if value == before:
             continue
@@ -208,3 +218,18 @@ def apply_machine_values(
     if filled:
         draft.updated_at = now
     return filled
+
+
+def record_leftovers(
+    draft: Draft, texts: Iterable[str], *, author: str | None, reply_id: int | None, now: datetime
+) -> int:
+    """Keep statements no slot took, with their provenance, for the details file."""
+    known = {f.value for f in draft.notes()}
+    added = 0
+    for text in texts:
+        clean = " ".join(text.split())
+        if clean and clean not in known:
+            draft.facts.append(Fact(NOTES_SLOT, clean, Op.SET, author, reply_id, now, clean))
+            known.add(clean)
+            added += 1
+    return added

@@ -39,6 +39,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(
             parsed,
             echo=echo,
+            hide_parameters=True,  # SQL errors and echo would log reply text
             connect_args={
                 # Several threads (listener, workers) share the pool, never one connection.
                 "check_same_thread": False,
@@ -48,7 +49,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         _sqlite_listeners(engine)
         return engine
     # A PostgreSQL restart or an idle-connection reaper must not surface as a failed reply.
-    return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    return create_engine(parsed, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_listeners(engine: Engine) -> None:

@@ -162,6 +162,16 @@ class SqlStore:
             s.flush()
             return reply_from_row(row)
 
+    def list_replies(self, *, draft: Draft) -> list[Reply]:
+        query = (
+            select(ReplyRow)
+            .join(DraftRow, DraftRow.id == ReplyRow.draft_id)
+            .where(ReplyRow.draft_id == _require_id(draft), *_in_scope(draft.scope))
+            .order_by(ReplyRow.id)
+        )
+        with self._sessions.begin() as s:
+            return [reply_from_row(row) for row in s.scalars(query)]
+
     def reply_by_source(self, *, draft: Draft, source_ref: str) -> Reply | None:
         query = (
             select(ReplyRow)

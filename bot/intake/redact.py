@@ -7,9 +7,13 @@ the redacted copy.
 
 The rules are curated rather than "anything that looks random" because a manual is ops prose full
 of commit hashes, UUIDs, hostnames and metric names that must survive byte-for-byte.  The rule
-tables (vendor formats, ``key=value``, chat phrasings such as "the db password is …" and CLI flags
-such as ``mysql -p…``) live in ``secret_rules``.  The one generic high-entropy rule, here, only
-fires a few words after a word such as "token" or "secret".
+tables live beside this module, one per place secrets hide: ``vendor_rules`` (provider formats),
+``secret_rules`` (``key=value``, URLs, credential files), ``command_rules`` (CLI flags, SQL,
+config directives) and ``prose_rules`` ("the db password is …", "reset to …", "admin / …").
+The one generic high-entropy rule, here, only fires a few words after a word such as "token" or
+"secret".  Hits inside public identifiers (``non_secrets``: digests, SSH public keys, ARNs, KMS
+key paths) are dropped.  The probe set in tests/data/secrets/ and bench/bench_redact.py measure
+the whole against detect-secrets.
 
 A redacted value becomes ``[redacted <kind>]``.  Markers are never matched again, which keeps
 ``redact_secrets`` idempotent: text can be re-redacted at every boundary without drift.
@@ -25,7 +29,12 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.intake.secret_rules import PHRASE_RULES, PUBLIC_PREFIXES, RULES, Hit
+from bot.intake.command_rules import COMMAND_RULES
+from bot.intake.non_secrets import public_spans
+from bot.intake.prose_rules import PHRASE_RULES, scan_prose
+from bot.intake.rule_kit import PUBLIC_PREFIXES, Hit, needle_lines
+from bot.intake.secret_rules import RULES
+from bot.intake.vendor_rules import VENDOR_RULES
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +61,12 @@ class RedactionResult:
         return bool(self.redactions)
 
 
+_LINE_SCOPED_CHARS = 4_000  # below this, one scan of the whole text is cheaper than finding lines
 _MARKER = re.compile(r"\[redacted [a-z0-9-]+\]")
-_RANKED_RULES = (*RULES, *PHRASE_RULES)
-_HIGH_ENTROPY_RANK = len(RULES)  # below vendor and key=value rules, above chat phrasings
+_STRUCTURED = (*VENDOR_RULES, *RULES)
+RANKED_RULES = (*_STRUCTURED, *PHRASE_RULES, *COMMAND_RULES)
+_HIGH_ENTROPY_RANK = len(_STRUCTURED)  # below vendor and key=value rules, above chat phrasings
+_PROSE_RANK = len(RANKED_RULES) + 1  # the widest net names a span only when nothing else does
 
 
 # Generic rule: long random-looking runs, but only just after a word that announces a secret.
@@ -68,7 +80,17 @@ _WORD = re.compile(r"\S+")
 _SPACE = re.compile(r"\s")
 _HASH_WORDS = frozenset({"commit", "sha", "sha1", "sha256", "hash", "digest", "revision", "rev"})
 _LOOKBACK_CHARS = 120
-_LOOKBACK_WORDS = 5
+_LOOKBACK_WORDS = 8
+_HASH_LOOKBACK_WORDS = 3
+_HASH_LENGTHS = (40, 64)
+_HEX = re.compile(r"[0-9a-fA-F]+")
+# "trace_id": "<32 hex>", "request id <uuid>", "etag": …: the name says what the value is.
+_LAST_NAME = re.compile(r"([A-Za-z][\w.-]*)[^\w\n]*$")
+_ID_NAME = re.compile(
+    r"(?:^|[_.-])(?:id|uid|guid|uuid|sha\d*|hash|digest|checksum|etag|fingerprint|commit|rev"
+    r"|revision|trace|span|request|correlation|version|build)$",
+    re.I,
+)
 _MIN_ENTROPY_MIXED = 3.4  # bits/char: ~0.1st percentile of random base62 at 20 chars
 _MIN_ENTROPY_HEX = 3.0
 _MAX_WORDINESS = 0.85  # CamelCase identifiers are >= 0.9 made of words; random text rarely is
@@ -105,8 +127,13 @@ def _high_entropy(text: str, scan: str) -> list[Hit]:
             continue
         back = scan[max(0, start - _LOOKBACK_CHARS) : start]
         back = back[back.rfind("\n") + 1 :]
-        words = _WORD.findall(back)[-_LOOKBACK_WORDS:]
+        # A bare SHA-1 / SHA-256 is a commit or a digest unless the trigger is right before it.
+        hashlike = len(m.group()) in _HASH_LENGTHS and _HEX.fullmatch(m.group()) is not None
+        words = _WORD.findall(back)[-(_HASH_LOOKBACK_WORDS if hashlike else _LOOKBACK_WORDS) :]
         if words and words[-1].strip("`'\":,;()[]").lower() in _HASH_WORDS:
+            continue
+        name = _LAST_NAME.search(back)
+        if name and _ID_NAME.search(name.group(1)):
             continue
         if any(_TRIGGER.search(w) for w in words):
             hits.append(("high-entropy", start, end))
@@ -131,12 +158,19 @@ def redact_secrets(text: str) -> RedactionResult:
         return i >= 0 and markers[i][1] > start
 
     lowered = text.lower()
+    # Offsets in ``lowered`` are offsets in ``text`` unless lower-casing changed a length ("İ").
+    by_line = len(text) >= _LINE_SCOPED_CHARS and len(lowered) == len(text)
     found: list[tuple[int, int, int, str]] = []  # start, end, rule rank, kind
-    for i, rule in enumerate(_RANKED_RULES):
+    for i, rule in enumerate(RANKED_RULES):
         if rule.needles and not any(n in lowered for n in rule.needles):
             continue
         rank = i if i < _HIGH_ENTROPY_RANK else i + 1
-        for m in rule.pattern.finditer(text):
+        if by_line and rule.needles and not rule.multiline:
+            windows = needle_lines(text, lowered, rule.needles)
+        else:
+            windows = [(0, len(text))]
+        matches = (m for start, end in windows for m in rule.pattern.finditer(text, start, end))
+        for m in matches:
             hit = rule.resolve(m)
             if hit is not None and hit[1] < hit[2] and not inside_marker(hit[1], hit[2]):
                 found.append((hit[1], hit[2], rank, hit[0]))
@@ -144,6 +178,12 @@ def redact_secrets(text: str) -> RedactionResult:
     for kind, start, end in _high_entropy(text, scan):
         if not inside_marker(start, end):
             found.append((start, end, _HIGH_ENTROPY_RANK, kind))
+    for kind, start, end in scan_prose(text, lowered):
+        if not inside_marker(start, end):
+            found.append((start, end, _PROSE_RANK, kind))
+    public = public_spans(text, lowered)
+    if public:
+        found = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e in public)]
 
     redactions: list[Redaction] = []
     best = (0, 0)  # (length, -rank) of the hit that names the current merged span

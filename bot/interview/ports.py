@@ -51,6 +51,10 @@ class Store(Protocol):
 
     def reply_by_source(self, *, draft: Draft, source_ref: str) -> Reply | None: ...
 
+    def list_replies(self, *, draft: Draft) -> list[Reply]:
+        """Every reply of the draft, oldest first (for the details file's provenance)."""
+        ...
+
     def save_draft(self, *, draft: Draft) -> None:
         """Persist status, asked/skipped slots, thread, new facts (ids assigned), withdrawals."""
         ...
@@ -90,3 +94,13 @@ class UsageReport(Protocol):
     """One line for ``status`` about what the LLM cost this draft (None: nothing to say)."""
 
     def usage_line(self, *, draft_id: int) -> str | None: ...
+
+
+class Sources(Protocol):
+    """Where a reply can be read again, and who wrote it, for the details file.
+
+    Slack gives a permalink and a display name; the terminal has neither (None, the login)."""
+
+    def link(self, *, draft: Draft, reply: Reply) -> str | None: ...
+
+    def person(self, author: str) -> str: ...

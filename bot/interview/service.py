@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.core.draft import Draft, DraftStatus, MergeResult, Scope
-from bot.core.merge import merge
+from bot.core.merge import merge, record_leftovers
 from bot.core.slots import SLOT_BY_ID, SLOTS, Value
 from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
+from bot.intake.notice import redaction_notice
 from bot.intake.redact import RedactionResult, redact_secrets
 from bot.interview import planner as gaps
 from bot.interview.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
-from bot.interview.ports import Extractor, Phraser, Store, UsageReport
+from bot.interview.ports import Extractor, Phraser, Sources, Store, UsageReport
 from bot.rendering.builder import Manual, ManualBuilder
 
 MAX_NAME_CHARS = 120
@@ -53,9 +54,8 @@ class Outcome:
 
 
 def _redaction_notice(redaction: RedactionResult) -> list[str]:
-    if not redaction.changed:
-        return []
-    return [f"I removed what looked like secrets ({', '.join(redaction.kinds)}) before saving."]
+    notice = redaction_notice(redaction.kinds)
+    return [notice] if notice else []
 
 
 def _same_body(stored: str, manual: Manual) -> bool:
@@ -105,8 +105,10 @@ class Interview:
         clock: Callable[[], datetime] = utcnow,
         phraser: Phraser | None = None,
         usage: UsageReport | None = None,
+        sources: Sources | None = None,
     ) -> None:
         self._store = store
+        self.sources = sources  # set by the adapter that knows links and names (Slack)
         self._extractor = extractor
         self._builder = builder or ManualBuilder()
         self._clock = clock
@@ -208,6 +210,18 @@ class Interview:
         draft = self._load(scope, draft_id)
         return self._complete(draft, [])
 
+    def details(self, *, scope: Scope, draft_id: int) -> tuple[str, str]:
+        """(file name, Markdown) of the details file for the draft as it stands."""
+        draft = self._load(scope, draft_id)
+        manual = self._builder.current(draft, now=self._clock())
+        return manual.details_filename, self._details(draft, manual)
+
+    def _details(self, draft: Draft, manual: Manual) -> str:
+        replies = self._store.list_replies(draft=draft)
+        return self._builder.details(
+            draft, replies=replies, manual=manual, now=self._clock(), sources=self.sources
+        )
+
     # ------------------------------------------------------------------ internals
 
     def _load(self, scope: Scope, draft_id: int) -> Draft:
@@ -236,6 +250,10 @@ class Interview:
         )
         extraction = self._extractor.extract(draft=draft, asked=list(draft.asked), text=reply.text)
         result = merge(draft, extraction.updates, author=author, reply_id=reply.id, now=now)
+        refused = [r.text for r in result.rejected if r.text]
+        kept = record_leftovers(
+            draft, [*extraction.leftovers, *refused], author=author, reply_id=reply.id, now=now
+        )
         unknown = [s for s in extraction.unknown if s in SLOT_BY_ID and not draft.filled(s)]
         draft.skipped.update(unknown)
         lines = _acknowledge(result)
@@ -245,8 +263,12 @@ class Interview:
         lines.extend(extraction.notes)
         if len(text) > LONG_REPLY_CHARS:
             lines.append(f"That was a long reply ({len(text):,} characters); all of it is saved.")
-        if not result.changes and not unknown:
-            lines.append("I couldn't match that to the questions, so nothing changed.")
+        if not result.changes and not unknown and not extraction.notes:
+            lines.append(
+                "I kept that for the details file; I couldn't place it in a section."
+                if kept
+                else "I couldn't match that to the questions, so nothing changed."
+            )
         if draft.status is DraftStatus.COMPLETE:
             if not result.changes:
                 self._store.save_draft(draft=draft)
@@ -304,6 +326,7 @@ class Interview:
         if draft.status is DraftStatus.COMPLETE and latest and _same_body(latest.markdown, manual):
             self._store.save_draft(draft=draft)
             manual = replace(manual, version=latest.version, markdown=latest.markdown)
+            manual = replace(manual, details=self._details(draft, manual))
             text = "\n".join([*lines, f"Nothing changed since version {latest.version}."])
             return Outcome(
                 Kind.COMPLETE, draft, text, gaps.progress(draft), (), manual, tuple(notices or ())
@@ -319,6 +342,7 @@ class Interview:
         )
         draft.version = stored.version
         self._store.save_draft(draft=draft)
+        manual = replace(manual, details=self._details(draft, manual))
         return Outcome(
             Kind.COMPLETE,
             draft,

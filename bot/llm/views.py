@@ -92,6 +92,8 @@ def _shape(slot_def: Slot) -> str:
         return f"table [{', '.join(slot_def.columns)}{least}]"
     if slot_def.kind is SlotKind.ITEMS and slot_def.exact_items:
         return f"items [exactly {slot_def.exact_items}]"
+    if slot_def.kind is SlotKind.ITEMS and slot_def.min_items > 1:
+        return f"items [{slot_def.min_items}+]"
     return "" if slot_def.kind is SlotKind.TEXT else slot_def.kind.value
 
 

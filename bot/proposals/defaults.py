@@ -95,6 +95,8 @@ def _monitoring(c: Context, o: Ops) -> dict[str, Value]:
         "log_management": f"{c.logging or 'Central JSON logs'}, 30 days.",
         "alerting": f"{c.pager or 'On-call'} pages Critical; Warning to Slack.",
         # Rendered as the keys of the /health JSON, so these are names of dependency checks.
+        "health_endpoint": "`GET /health`",
+        "health_details": "Load balancer probes it; failing instances leave rotation.",
         "health_checks": list(dict.fromkeys(check for check in checks if check)),
     }
 
@@ -303,3 +305,14 @@ def propose_defaults(draft: Draft) -> list[tuple[str, Value, Op]]:
         specific = slot_def.ask or value != normalise(slot_def, _safe(generic[slot_def.id]))
         out.append((slot_def.id, value, Op.INFERRED if specific else Op.DEFAULT))
     return out
+
+
+def short_proposals(draft: Draft) -> dict[str, Value]:
+    """A terse proposal for every slot, whether filled or not.
+
+    The renderer's last resort: when a draft holds more than even the shortest form of its
+    answers can fit in 800 words, the worst parts are swapped for these (marked as proposals,
+    the engineers' full text kept in the details file), so a manual is always published.
+    """
+    proposals = _all(build_context(draft))
+    return {s.id: normalise(s, _safe(proposals[s.id])) for s in SLOTS}

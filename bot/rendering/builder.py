@@ -1,7 +1,9 @@
-"""Turning a draft into a manual: defaults for the gaps, render, condense, lint.
+"""Turning a draft into a manual: defaults for the gaps, marks, render and fit, lint.
 
-A finished manual must pass the output contract; a preview may still have gaps, so it is filled
-with proposed values (not saved) and marked as a draft at the top.
+A finished manual must pass the output contract, and always can: the renderer fits any draft
+into 800 words. What the bot proposed is marked in the manual, and what was shortened is named
+in the summary, with the full text in the details file. A preview may still have gaps, so it is
+filled with proposed values (not saved) and marked as a draft at the top.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.contract.lint import lint_manual
-from bot.core.draft import Draft, Op
+from bot.core.draft import MACHINE_OPS, Draft, Op, Reply
 from bot.core.merge import apply_machine_values
 from bot.core.slots import SLOT_BY_ID, Value, subsection_title
 from bot.core.values import normalise, validate
 from bot.interview import planner as gaps
-from bot.interview.ports import Condenser, Inferrer
-from bot.proposals.defaults import propose_defaults
+from bot.interview.ports import Condenser, Inferrer, Sources
+from bot.proposals.defaults import propose_defaults, short_proposals
+from bot.rendering.details import DetailsInput, build_details, details_filename
+from bot.rendering.marks import mark_value
 from bot.rendering.render import CondenseHook, Renderer
 
 DEFAULT_TEAM = "Operations Team"
@@ -29,10 +33,12 @@ def _labels(slot_ids: list[str]) -> tuple[str, ...]:
 
 def _subsections(slot_ids: list[str]) -> tuple[str, ...]:
     """Generic defaults are summarised per subsection; listing each would drown the inferences."""
+    chosen = set(slot_ids)
     return tuple(
         dict.fromkeys(
             f"{SLOT_BY_ID[s].subsection} {subsection_title(SLOT_BY_ID[s].subsection)}"
-            for s in slot_ids
+            for s in SLOT_BY_ID
+            if s in chosen
         )
     )
 
@@ -47,6 +53,10 @@ class Manual:
     inferred: tuple[str, ...]
     violations: tuple[str, ...]
     defaults: tuple[str, ...] = ()
+    shortened: tuple[str, ...] = ()  # subsections the fit shortened, e.g. "2.1 Key Metrics"
+    shortened_slots: frozenset[str] = frozenset()
+    details_filename: str = ""
+    details: str = ""  # the details file's Markdown; set for finished manuals
 
     @property
     def ok(self) -> bool:
@@ -62,6 +72,11 @@ class Manual:
                 f"Standard practice filled in ({len(self.defaults)} items): "
                 + ", ".join(self.defaults)
                 + "."
+            )
+        if self.shortened:
+            lines.append(
+                "Shortened to fit 800 words: " + ", ".join(self.shortened) + f". Everything is in "
+                f"full, with who said it, in {self.details_filename or 'the details file'}."
             )
         if self.violations:
             lines.append("Output contract problems: " + "; ".join(self.violations[:5]))
@@ -142,6 +157,39 @@ class ManualBuilder:
             manual.violations,
         )
 
+    def current(self, draft: Draft, *, now: datetime) -> Manual:
+        """The manual the draft's current values make, without filling or saving anything
+        (for the details of a stored version: which parts the manual shortened)."""
+        machine = frozenset(draft.machine_slots(Op.INFERRED) + draft.machine_slots(Op.DEFAULT))
+        values = draft.values()
+        if any(s not in values for s in SLOT_BY_ID):
+            return self.preview(draft, now=now)
+        return self._build(
+            draft, values, max(draft.version, 1), now, final=True, inferred=(), machine=machine
+        )
+
+    def details(
+        self,
+        draft: Draft,
+        *,
+        replies: list[Reply],
+        manual: Manual,
+        now: datetime,
+        sources: Sources | None = None,
+    ) -> str:
+        """The details file for ``manual``: every fact in full, with its provenance."""
+        data = DetailsInput(
+            draft=draft,
+            replies={r.id: r for r in replies},
+            manual_filename=manual.filename,
+            version=manual.version,
+            date=now,
+            shortened=manual.shortened_slots,
+            link=(lambda reply: sources.link(draft=draft, reply=reply)) if sources else None,
+            name=sources.person if sources else None,
+        )
+        return build_details(data)
+
     def _condense_hook(self, draft: Draft) -> CondenseHook | None:
         """The condenser bound to this draft (for its usage records); final manuals only, so a
         ``draft`` preview never waits for, or pays for, an LLM call."""
@@ -164,22 +212,44 @@ class ManualBuilder:
         condenser: CondenseHook | None = None,
         machine: frozenset[str] = frozenset(),
     ) -> Manual:
-        markdown = self._renderer.render(
+        shown = {
+            s: mark_value(s, v, human=_human_value(draft, s)) if s in machine else v
+            for s, v in values.items()
+        }
+        fallback = {s: mark_value(s, v) for s, v in short_proposals(draft).items()}
+        result = self._renderer.render_budgeted(
             name=draft.name,
-            values=values,
+            values=shown,
             version=version,
             date=now.date(),
             team=self._team,
             condenser=condenser,
             machine=machine,
+            fallback=fallback,
         )
-        report = lint_manual(markdown)
+        report = lint_manual(result.markdown)
+        cut = [s for s in result.condensed if s not in machine]
         return Manual(
-            markdown=markdown,
+            markdown=result.markdown,
             version=version,
             word_count=report.word_count,
             final=final,
             filename=f"{draft.slug}-operations-manual.md",
             inferred=inferred,
             violations=tuple(v.message for v in report.violations),
+            shortened=_subsections(cut),
+            shortened_slots=frozenset(cut),
+            details_filename=details_filename(draft.slug),
         )
+
+
+def _human_value(draft: Draft, slot_id: str) -> Value | None:
+    """What the engineers last said for a slot the bot completed, if they said anything."""
+    for fact in reversed(draft.facts):
+        if fact.slot_id != slot_id or fact.withdrawn:
+            continue
+        if fact.op is Op.CLEAR:
+            return None
+        if fact.op not in MACHINE_OPS:
+            return fact.value
+    return None

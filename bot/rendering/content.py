@@ -110,7 +110,15 @@ class MonitoringAlerting(_Model):
         "metrics", "At least three metrics, each with a numeric threshold."
     )
     tools: MonitoringTools = Field(description="Monitoring tools (spec 2.2).")
-    health_checks: list[str] = _items("health_checks", "What GET /health checks, e.g. 'database'.")
+    health_endpoint: str = _f(
+        "health_endpoint", "The health check request, e.g. 'GET /healthz' or '/_cluster/health'."
+    )
+    health_details: str = _f(
+        "health_details", "What probes the system and what happens when a check fails."
+    )
+    health_checks: list[str] = _items(
+        "health_checks", "What the health check covers, e.g. 'database'."
+    )
 
 
 # ---------------------------------------------------------------- 3. Operational Procedures

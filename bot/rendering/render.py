@@ -21,9 +21,11 @@ from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from bot.contract.lint import count_words
 from bot.contract.mdtable import escape_cell
 from bot.core.outline import MAX_WORDS, OUTLINE
-from bot.core.slots import SLOTS, Slot, SlotKind, Value
-from bot.rendering.condense import condense_values, value_words
+from bot.core.slots import SLOTS, Slot, SlotKind, Value, value_texts
+from bot.rendering.condense import value_words
 from bot.rendering.content import ManualContent, content_from_values
+from bot.rendering.fit import fit_values
+from bot.rendering.marks import LEGEND, MARK, marked, unmark
 
 __all__ = ["BudgetedManual", "Renderer"]
 
@@ -115,6 +117,18 @@ def _snake(text: str) -> str:
     return "_".join(words[:4])
 
 
+def endpoint(text: str) -> str:
+    """The health request as code ("/healthz" -> `GET /healthz`), its mark kept outside;
+    a value already written as code ("`GET /a`, `GET /b`") is shown as it is."""
+    if "`" in unmark(text):
+        return inline(text)
+    core = code(unmark(text)).strip("`").strip()
+    if core.startswith("/"):
+        core = f"GET {core}"
+    shown = f"`{core or 'GET /health'}`"
+    return f"{shown} {MARK}" if marked(text) else shown
+
+
 def health_json(checks: Sequence[str], date: dt.date) -> str:
     """The spec's /health response, with one ``"key": "ok"`` per health check.
 
@@ -123,7 +137,7 @@ def health_json(checks: Sequence[str], date: dt.date) -> str:
     """
     keys: dict[str, str] = {}
     for index, check in enumerate(checks, start=1):
-        key = _snake(check) or f"check_{index}"
+        key = _snake(unmark(check)) or f"check_{index}"
         unique, n = key, 2
         while unique in keys:
             unique, n = f"{key}_{n}", n + 1
@@ -139,12 +153,28 @@ class BudgetedManual:
     markdown: str
     word_count: int
     values: dict[str, Value]  # the values as rendered, after any condensing
-    condensed: tuple[str, ...]  # slot ids whose text the condenser shortened
+    condensed: tuple[str, ...]  # slot ids whose text was shortened to fit
     max_words: int
+    replaced: tuple[str, ...] = ()  # slot ids swapped for their short proposal (huge drafts)
 
     @property
     def within_budget(self) -> bool:
         return self.word_count <= self.max_words
+
+
+def _has_marks(values: dict[str, Value]) -> bool:
+    return any(marked(text) for value in values.values() for text in value_texts(value))
+
+
+def _worst(current: dict[str, Value], fallback: dict[str, Value], done: list[str]) -> str | None:
+    """The slot whose proposal would save the most words, or None when none would."""
+    gains = {
+        s: value_words(current[s]) - value_words(fallback[s])
+        for s in current
+        if s in fallback and s not in done
+    }
+    best = max(gains, key=lambda s: gains[s], default=None)
+    return best if best is not None and gains[best] > 0 else None
 
 
 def _one_word(slot_def: Slot) -> Value:
@@ -181,8 +211,11 @@ class Renderer:
             code=code,
             commands=commands,
             health_json=health_json,
+            endpoint=endpoint,
         )
+        env.tests["marked"] = marked
         env.globals.update(
+            MARK=MARK,
             S={section.number: section.heading for section in OUTLINE},
             H={sub.number: sub.heading for section in OUTLINE for sub in section.subsections},
             COLUMNS={
@@ -194,9 +227,10 @@ class Renderer:
         )
         self._template = env.get_template(TEMPLATE_NAME)
 
-    def render_content(self, content: ManualContent) -> str:
-        """The manual exactly as the template renders it (no word-budget handling)."""
-        text = self._template.render(c=content)
+    def render_content(self, content: ManualContent, *, legend: bool = False) -> str:
+        """The manual exactly as the template renders it (no word-budget handling); with
+        ``legend``, the line that explains the proposal mark sits under the header."""
+        text = self._template.render(c=content, legend=LEGEND if legend else "")
         # Block tags leave uneven blank lines; Markdown only needs one between blocks, and no
         # user value can contain a newline, so this cannot alter anyone's text.
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
@@ -210,45 +244,67 @@ class Renderer:
         date: dt.date,
         team: str,
         max_words: int = MAX_WORDS,
-        max_passes: int = 8,
+        max_passes: int = 6,
         condenser: CondenseHook | None = None,
         machine: frozenset[str] = frozenset(),
+        fallback: dict[str, Value] | None = None,
     ) -> BudgetedManual:
-        """Render, then condense the lowest-priority prose until it fits ``max_words``.
+        """Render, and when over ``max_words`` fit the values into the words left (``fit``).
 
-        Each pass asks the condenser for exactly the overshoot; a pass rarely misses by more
-        than a few words (a unit is removed whole), so the loop is short and bounded. If nothing
-        more may be removed, the long manual is returned anyway and lint reports the count:
-        cutting protected facts (numbers, commands, names) would be worse than being long.
-        Raises MissingSlotsError when a slot has no value: fill defaults first.
+        An optional condenser (Claude) rewrites first; the deterministic fitter always runs
+        after it, so the manual fits whatever the condenser returns. Rows and list markers add
+        words of their own, so each pass measures the real count and asks the fitter for the
+        overshoot. A draft so large that even every floor is too long has its worst parts
+        swapped for ``fallback`` (short proposals, marked as such) until it fits. Raises
+        MissingSlotsError when a slot has no value: fill defaults first.
         """
+        machine_now = set(machine)
 
-        def build(current: dict[str, Value]) -> str:
+        def build(current: dict[str, Value]) -> tuple[str, int]:
             content = content_from_values(
                 name=name, values=current, version=version, date=date, team=team
             )
-            return self.render_content(content)
+            markdown = self.render_content(content, legend=_has_marks(current))
+            return markdown, count_words(markdown)
 
         current = dict(values)
-        markdown = build(current)
-        words = count_words(markdown)
+        markdown, words = build(current)
         if words > max_words and condenser is not None:
             shorter = condenser(current, words - max_words) or {}
             if any(shorter.get(s, current[s]) != current[s] for s in current):
                 current = {s: shorter.get(s, v) for s, v in current.items()}
-                markdown = build(current)
-                words = count_words(markdown)
-        for _ in range(max_passes):
+                markdown, words = build(current)
+        if words > max_words:
+            own = sum(value_words(v) for v in current.values())
+            available = max_words - (words - own)
+            rendered = current
+            for _ in range(max_passes):
+                fitted = fit_values(current, available=available, machine=frozenset(machine_now))
+                rendered = fitted.values
+                markdown, words = build(rendered)
+                if words <= max_words:
+                    break
+                available -= words - max_words
+            current = rendered
+        swapped: list[str] = []
+        while words > max_words and fallback:
+            slot_id = _worst(current, fallback, swapped)
+            if slot_id is None:
+                break
+            swapped.append(slot_id)
+            machine_now.add(slot_id)
+            current[slot_id] = fallback[slot_id]
+            fitted = fit_values(
+                current,
+                available=max_words - (words - sum(value_words(v) for v in current.values())),
+                machine=frozenset(machine_now),
+            )
+            markdown, words = build(fitted.values)
             if words <= max_words:
+                current = fitted.values
                 break
-            shorter = condense_values(current, words_over=words - max_words, machine=machine)
-            if shorter == current:
-                break
-            current = shorter
-            markdown = build(current)
-            words = count_words(markdown)
         changed = tuple(s for s in values if s in current and current[s] != values[s])
-        return BudgetedManual(markdown, words, current, changed, max_words)
+        return BudgetedManual(markdown, words, current, changed, max_words, tuple(swapped))
 
     def template_overhead(self) -> int:
         """Words the template itself adds (headings, labels, table headers, fixed steps).
@@ -274,6 +330,7 @@ class Renderer:
         max_words: int = MAX_WORDS,
         condenser: CondenseHook | None = None,
         machine: frozenset[str] = frozenset(),
+        fallback: dict[str, Value] | None = None,
     ) -> str:
         """Slot values to finished Markdown, condensed to the word budget where possible."""
         return self.render_budgeted(
@@ -285,4 +342,5 @@ class Renderer:
             max_words=max_words,
             condenser=condenser,
             machine=machine,
+            fallback=fallback,
         ).markdown

@@ -20,10 +20,11 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.observability import BOLT_LOGGER_NAME, install_log_guard
 from bot.slack.listeners import COMMAND, Listeners, OnEnqueue
 
 log = logging.getLogger(__name__)
-BOLT_LOGGER = "bot.slack.bolt"
+BOLT_LOGGER = BOLT_LOGGER_NAME
 
 
 class SlackConfigError(ValueError):
@@ -63,6 +64,7 @@ def build_bolt_app(
 ) -> App:
     """``inbox`` needs ``enqueue`` and ``find_draft_id_by_thread`` (see ``bot.slack.ports``)."""
     _token, signing_secret = require(settings, socket_mode=socket_mode)
+    install_log_guard()  # bolt logs whole request bodies, e.g. on an invalid signature
     logger = logging.getLogger(BOLT_LOGGER)
     with _without(logger, warning_client_prioritized_and_token_skipped()):
         app = App(

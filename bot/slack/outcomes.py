@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.draft import Draft, DraftStatus
+from bot.intake.notice import redaction_notice
 from bot.interview.ports import RenderedVersion
 from bot.interview.service import Kind, Outcome
 from bot.slack.blocks import notice_message, question_message, root_message, upload_comment
@@ -47,14 +48,8 @@ class Plan:
         }
 
 
-def secrets_notice(kinds: list[str]) -> str | None:
-    if not kinds:
-        return None
-    return f"I removed what looked like secrets ({', '.join(kinds)}) before saving."
-
-
 def plan_from_outcome(outcome: Outcome, *, redacted: list[str] | None = None) -> Plan:
-    notes = [n for n in (secrets_notice(redacted or []), *outcome.notices) if n]
+    notes = [n for n in (redaction_notice(redacted or [], slack=True), *outcome.notices) if n]
     text = "\n".join([*notes, outcome.text]).strip() or "Nothing changed."
     upload = None
     if outcome.manual is not None and outcome.kind in (Kind.COMPLETE, Kind.DRAFT):

@@ -10,8 +10,13 @@ import time
 
 import pytest
 
-from bot.intake.redact import Redaction, RedactionResult, neutralise_mentions, redact_secrets
-from bot.intake.secret_rules import PHRASE_RULES, RULES
+from bot.intake.redact import (
+    RANKED_RULES,
+    Redaction,
+    RedactionResult,
+    neutralise_mentions,
+    redact_secrets,
+)
 
 WJ = "\u2060"
 
@@ -369,7 +374,7 @@ def test_overlapping_rules_give_one_clean_marker(text: str, expected: str) -> No
 
 def test_rule_needles_are_lower_case() -> None:
     # Rules are skipped when none of their needles occurs in the lower-cased text.
-    for rule in (*RULES, *PHRASE_RULES):
+    for rule in RANKED_RULES:
         assert all(needle == needle.lower() for needle in rule.needles), rule.pattern.pattern
 
 

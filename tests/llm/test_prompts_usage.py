@@ -43,10 +43,10 @@ def test_catalogue_lines_are_compact_and_keep_what_extraction_needs():
     assert lines["rto"] == "rto: duration 4w (recovery time)"
     assert lines["kpis"].startswith("kpis: 7w Key performance indicators")
     assert lines["backups"].startswith(
-        "backups: table [component, frequency, retention, location, verification] 22w"
+        "backups: table [component, frequency, retention, location, verification] 32w"
     )
-    assert lines["escalation"].startswith("escalation: items [exactly 4] 22w")
-    assert lines["components"].startswith("components: table [name, purpose, 3+ rows] 22w")
+    assert lines["escalation"].startswith("escalation: items [2+] 24w")
+    assert lines["components"].startswith("components: table [name, purpose, 3+ rows] 30w")
     assert max(len(line) for line in lines.values()) < 100
     titles = [section.title for section in catalogue()]
     assert titles[0] == "System Overview"

@@ -294,16 +294,15 @@ def test_half_answered_lists_are_topped_up_not_replaced() -> None:
         {"metric": "Disk", "threshold": "> 90%", "level": "Critical", "action": "Expand"},
     ]
     merge(draft, [SlotUpdate("metrics", Op.SET, mine)], author="U1", reply_id=2, now=NOW)
-    merge(draft, [SlotUpdate("escalation", Op.SET, ["Alice", "Bob"])], author="U1", reply_id=3,
-          now=NOW)  # fmt: skip
+    merge(draft, [SlotUpdate("escalation", Op.SET, ["Alice"])], author="U1", reply_id=3, now=NOW)
     assert not draft.filled("metrics")
     assert not draft.filled("escalation")
     got = proposals(draft)
     metrics = got["metrics"][0]
     assert metrics[:2] == mine
     assert len(metrics) == 3
-    assert got["escalation"][0][:2] == ["Alice", "Bob"]
-    assert len(got["escalation"][0]) == 4
+    assert got["escalation"][0][:1] == ["Alice"]
+    assert len(got["escalation"][0]) >= 2
 
 
 def test_names_cannot_inject_markdown() -> None:

@@ -77,6 +77,8 @@ def payments_values() -> dict[str, Value]:
         "infra_monitoring": "Datadog agent; CloudWatch for RDS.",
         "log_management": "Datadog Logs, 30 days; S3 for 1 year.",
         "alerting": "Datadog pages PagerDuty 'payments-api'.",
+        "health_endpoint": "GET /health",
+        "health_details": "The ALB probes it every 10 s; 3 failures pull a pod.",
         "health_checks": ["PostgreSQL primary", "Redis", "Stripe API"],
         "startup_steps": [
             "Confirm RDS and ElastiCache are up",

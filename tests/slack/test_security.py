@@ -105,7 +105,9 @@ def test_secrets_are_redacted_before_storage_and_the_thread_is_told(bot):
         thread_ts=root,
     )
     posts = bot.wait_thread_posts(CHANNEL, root, 2)
-    assert "removed what looked like secrets" in str(posts[-1].params["text"])
+    notice = str(posts[-1].params["text"])
+    assert "I removed an Anthropic key from your message" in notice
+    assert "please delete it, and rotate that credential" in notice
     assert all(secret not in json.dumps(j["payload"]) for j in bot.jobs())
     (draft,) = bot.service.runtime.store.find_drafts(scope=Scope(TEAM, CHANNEL))
     assert secret not in json.dumps(draft.values())

@@ -234,7 +234,7 @@ def _chain(text: str) -> list[str]:
 def parse_items(part: str, slot_def: Slot) -> list[str]:
     """Steps or entries; plain commas split only the escalation chain and health-check names,
     since a step like "stop traffic, wait for drain" is one step."""
-    if slot_def.exact_items is not None:
+    if slot_def.exact_items is not None or slot_def.id == "escalation":
         chain = _chain(part)
         if len(chain) > 1:
             return chain[:MAX_ROWS]
@@ -246,7 +246,7 @@ def parse_items(part: str, slot_def: Slot) -> list[str]:
         if len(raw) > MAX_ROWS:
             break
     items = [item for item in map(clean_item, raw) if not is_blank(item)]
-    if len(items) == 1 and (slot_def.exact_items or slot_def.id == "health_checks"):
+    if len(items) == 1 and slot_def.id in ("escalation", "health_checks"):
         listed = [i for i in map(clean_item, split_on(items[0], _LIST_SEP)) if not is_blank(i)]
         if slot_def.exact_items in (None, len(listed)):
             items = listed

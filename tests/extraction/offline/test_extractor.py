@@ -18,7 +18,8 @@ from bot.core.draft import Draft, Extraction, Op, Scope, SlotUpdate
 from bot.core.merge import merge
 from bot.core.slots import SLOT_BY_ID
 from bot.core.values import validate
-from bot.extraction.offline.extractor import CORRECT_HOW, OfflineExtractor
+from bot.extraction.offline.answers import CORRECT_HOW
+from bot.extraction.offline.extractor import OfflineExtractor
 from bot.interview.ports import Extractor
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

@@ -1,0 +1,155 @@
+"""Answers given the way a form is filled: numbered, or one short line per question.
+
+"1. Go API on EKS 2. api: REST; worker: settlements 3. Stripe" answers the three questions just
+asked, in order, even where the words alone would say little. This pass runs only when a reply
+is shaped like that (``numbered_parts``, ``positional_parts``); everything else is prose, which
+``route`` places by what it says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.core.draft import Op
+from bot.core.slots import Slot, SlotKind
+from bot.extraction.offline import textparse as tp
+from bot.extraction.offline.corrections import STRONG
+from bot.extraction.offline.findings import Findings
+from bot.extraction.offline.route import ARROWS, own_evidence
+from bot.extraction.offline.segment import COMMAND, split_head
+from bot.extraction.offline.slotnames import label_regex, punctuated
+from bot.extraction.offline.valueparse import parse_value
+
+_MARK = r"(?:#(?P<h>[1-9])[.):]?|\((?P<p>[1-9]|[a-c])\)|(?P<d>[1-9])[.):]|(?P<l>[a-c])\))(?=\s|$)"
+_LINE_MARK = re.compile(r"^[ \t]*" + _MARK, re.M)
+_INLINE_MARK = re.compile(r"(?:^|(?<=\s))" + _MARK)
+POSITIONAL_WORDS = 12  # longer lines are prose, placed by what they say
+DIRECT_WORDS = 40  # a reply this short to a single question is that question's answer
+
+
+CORRECT_HOW = (
+    "I couldn't tell what to correct: say `actually <field> is …`, e.g. `actually RTO is 2 hours`"
+)
+
+
+def form_answers(text: str, slots: tuple[Slot, ...], result: Findings) -> bool:
+    """Answer the asked questions from a form-shaped reply; False when it is prose.
+
+    A part that opens with "actually", "correction:", "sorry," ... is a correction that the
+    corrections pass did not recognise; taking it as the answer to whichever question it
+    landed on would store the fix as the wrong fact, so it is dropped with a note on how to say
+    it. Only a part the user numbered or labelled themselves ("1. actually, 4 hours") answers.
+    """
+    if not slots or not text.strip():
+        return False
+    if tp.is_unknown(text):
+        for slot_def in slots:
+            result.dont_know(slot_def.id)
+        return True
+    parts = _split(text, slots)
+    if not parts:
+        return False
+    for slot_def, raw, named in parts:
+        trigger = STRONG.match(raw)
+        part = raw[trigger.end() :] if trigger else raw
+        if trigger and not named and not tp.is_unknown(part):
+            if CORRECT_HOW not in result.notes:
+                result.notes.append(CORRECT_HOW)
+            continue
+        if tp.is_unknown(part) and (
+            slot_def.kind is not SlotKind.DURATION or not tp.durations(part, limit=1)
+        ):
+            result.dont_know(slot_def.id)  # "not sure, maybe 4 hours" still gives 4 hours
+        elif (value := parse_value(slot_def, part)) is not None:
+            result.add(slot_def.id, Op.SET, value, part)
+        elif part.strip():
+            result.notes.append(f"no usable {slot_def.label} in the answer")
+    return True
+
+
+def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
+    """Numbering, then one short line per question; each part comes with whether the user
+    named its question (a number or a label). A single question is answered only by a part
+    labelled with its name ("RTO: 4h")."""
+    if len(slots) == 1:
+        regex, names = label_regex((slots[0].id,))
+        label = regex.match(text)
+        if label and names[tp.squash(label.group("name").lower())][1] and punctuated(label):
+            return [(slots[0], text[label.end() :], True)]
+        whole = [(slots[0], text, False)]
+        short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text)
+        return whole if short and _fits(whole) else []
+    numbered = [(s, part, True) for s, part in _numbered(text, slots)]
+    if numbered and _fits(numbered):
+        return numbered
+    positional = _unnamed(_positional(text, slots))
+    if any(COMMAND.match(part.strip()) for _, part, _ in positional):
+        return []  # a pasted command line is not the answer to a question
+    return positional if positional and _fits(positional) else []
+
+
+def _fits(parts: Iterable[tuple[Slot, str, bool]]) -> bool:
+    """Do the parts read as answers to their questions? Not when every part clearly speaks of
+    one and the same other topic ("1) unassigned shards → forgot allocation → …" under
+    questions about the architecture is a list of issues)."""
+    others: set[str] = set()
+    for slot_def, part, _ in parts:
+        found = own_evidence(part)
+        if len(ARROWS.findall(part)) >= 2:
+            found["common_issues"] = found.get("common_issues", 0.0) + 3.0
+        mine = found.get(slot_def.id, 0.0)
+        top = max(found, key=lambda s: found[s], default=None)
+        if top is None or top == slot_def.id or found[top] < 3.0 or found[top] <= mine + 1.0:
+            return True
+        others.add(top)
+    return len(others) != 1
+
+
+def _labelled_elsewhere(text: str) -> bool:
+    """ "RPO: 15 minutes\nRTO: 4h" names its own topics: prose routing reads the labels."""
+    heads = [split_head(line.strip())[0] for line in text.split("\n") if line.strip()]
+    return sum(1 for head in heads if head) >= 2
+
+
+def _unnamed(parts: list[tuple[Slot, str]]) -> list[tuple[Slot, str, bool]]:
+    return [(s, part, False) for s, part in parts]
+
+
+def _mark_index(match: re.Match[str]) -> tuple[int, bool]:
+    key = match.group("h") or match.group("p") or match.group("d") or match.group("l")
+    return (int(key) - 1, True) if key.isdigit() else (ord(key) - ord("a"), False)
+
+
+def _numbered(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str]]:
+    """ "1. ..\\n2. .." (also 1) (1) #1 a)), or "1) 4h 2) 15m" counting up on one line."""
+    masked = tp.mask(text, parens=False)
+    marks = list(_LINE_MARK.finditer(masked))
+    if len(marks) < 2:
+        inline: list[re.Match[str]] = []
+        for match in _INLINE_MARK.finditer(masked):
+            first = inline or not masked[: match.start()].strip()
+            if first and _mark_index(match)[0] == len(inline):
+                inline.append(match)
+        marks = inline if len(inline) >= 2 else marks
+    marks = [m for m in marks if _mark_index(m)[1]] or marks
+    indices = [_mark_index(m)[0] for m in marks]
+    if not marks or indices != sorted(set(indices)) or indices[-1] >= len(slots):
+        return []  # "1. 2. 3." for two questions is a list inside one answer, not numbering
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return [(slots[i], text[m.end() : e]) for i, m, e in zip(indices, marks, ends, strict=True)]
+
+
+def _positional(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str]]:
+    """One line, paragraph or `;`-piece per question when the counts match exactly."""
+    if not text.strip() or not slots:
+        return []
+    if len(slots) == 1:
+        return [(slots[0], text)]
+    pieces = [p for p in text.split("\n") if p.strip()]
+    if len(pieces) == len(slots) and all(len(p.split()) <= POSITIONAL_WORDS for p in pieces):
+        return list(zip(slots, pieces, strict=True))
+    kinds = {s.kind for s in slots}
+    if kinds == {SlotKind.DURATION} and len(found := tp.durations(text)) == len(slots):
+        return list(zip(slots, found, strict=True))
+    return []

@@ -1,0 +1,249 @@
+"""Slot values from the segments the router placed: prose, steps, chains, commands, rows.
+
+The router decides what a segment is about; this module decides what it says in that slot's
+shape. Prose is tidied (greetings, "iirc", "@raj" and the slot's own label dropped), steps are
+cut at "then" and arrows, an escalation chain at each hand-off, code becomes commands, and
+table slots go through the prose row parsers. A value that comes out empty is no value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.slots import SLOT_BY_ID, Row, Slot, SlotKind, Value
+from bot.extraction.offline import prose_rows
+from bot.extraction.offline.gate import strip_greeting
+from bot.extraction.offline.lexicon import IMPERATIVE
+from bot.extraction.offline.route import head_slots
+from bot.extraction.offline.rowparse import parse_table
+from bot.extraction.offline.segment import COMMAND, Segment
+from bot.extraction.offline.textparse import (
+    MAX_ROWS,
+    first_duration,
+    is_blank,
+    mask,
+    split_on,
+    squash,
+)
+
+_LEAD = re.compile(
+    r"^(?:(?:and|also|plus|so|oh|ok|okay|yep|yeah|yes|right|anyway|basically|iirc|afaik|fwiw|"
+    r"tbh|imo|btw|i\s+think|i\s+believe|as\s+(?:i|we)\s+said|like\s+i\s+said|for\s+(?:the\s+)?"
+    r"record|then)\b[\s,:]*)+",
+    re.I,
+)
+_MENTION = re.compile(r"(?:^|\s)@[\w.-]+[,:]?(?=\s|$)")
+_TRAIL = re.compile(
+    r"\s*(?:lol|lmao|haha\w*|:\w+:|[\U0001F300-\U0001FAFF\u2600-\u27bf])+\s*$", re.I
+)
+
+
+def clean(text: str) -> str:
+    """One piece of prose as the manual should hold it."""
+    text = strip_greeting(squash(text))
+    text = _MENTION.sub(" ", text)
+    text = _LEAD.sub("", squash(text))
+    return _TRAIL.sub("", text).strip(" ,;:-–—")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _with_head(slot_id: str, segment: Segment) -> str:
+    """The segment's text, its label kept only when the label says more than the slot."""
+    text = clean(segment.text)
+    head = segment.head.strip()
+    if not head or slot_id in head_slots(head) or SLOT_BY_ID[slot_id].kind is SlotKind.TEXT:
+        return text  # "Deps: Vault for secrets" says no more than "Vault for secrets"
+    return f"{clean(head)}: {text}" if text else clean(head)
+
+
+def _join(texts: Sequence[str]) -> str:
+    out: list[str] = []
+    for text in dict.fromkeys(t for t in texts if t):
+        if out and not out[-1].endswith((".", "!", "?", ";", ":")):
+            out[-1] += ";"
+        out.append(_capital(text) if not out or out[-1].endswith((".", "!", "?")) else text)
+    return " ".join(out)
+
+
+# ---------------------------------------------------------------- items
+
+_STEP_SEP = re.compile(
+    r"\s*(?:→|->|=>)\s*|,?\s+(?:and\s+)?then\s+|;\s+|,\s+after\s+that\s+|\.\s+(?:then|next)\s+",
+    re.I,
+)
+_CHAIN_SEP = re.compile(
+    r"\s*(?:→|->|=>|>>)\s*|,?\s+(?:and\s+)?then\s+|;\s+|,\s+(?:and\s+)?(?:after\s+that|next|"
+    r"finally)\s+|,\s+(?:and\s+)?(?=if\b)|,\s+and\s+(?=for\s+a?\s*(?:p|sev)\d)",
+    re.I,
+)
+_CHAIN_FILLER = re.compile(
+    r"^(?:first(?:ly)?\s+(?:it'?s\s+)?|(?:it\s+)?(?:goes|comes|escalates)\s+to\s+|to\s+|"
+    r"(?:we\s+)?(?:page|call|ping|escalate\s+to)\s+|the\s+)|"
+    r"\s+(?:first|gets\s+(?:told|paged|called|involved)|is\s+(?:told|paged|next))$",
+    re.I,
+)
+_ROLE = re.compile(
+    r"on-?call|lead|manager|director|head|vp|cto|ceo|cio|ciso|exec|secondary|primary|sre|"
+    r"engineer|team|owner|commander|l[1-4]\b|tier|level|rotation|me\b|@\w+|\b[A-Z][a-z]+\b",
+    re.I,
+)
+_HANDED = re.compile(
+    r"^(?P<cond>(?:if|when|after)\b.+?),?\s+(?:it\s+|then\s+)?(?:comes|goes|escalates|moves|"
+    r"passes)\s+(?:up\s+)?to\s+(?P<who>.+)$",
+    re.I,
+)
+_LEVEL_TAG = re.compile(r"(?:^|(?<=[\s;,]))(?:L|level\s*|tier\s*)[1-9]\s*[:.)\-–—=]\s*", re.I)
+
+
+def steps(texts: Sequence[str]) -> list[str]:
+    """Steps in order: cut at "then", arrows and `;`, and at commas between imperatives
+    ("redeploy the stack, restore the table, point the producers at the new queue")."""
+    out: list[str] = []
+    for text in texts:
+        for piece in split_on(text, _STEP_SEP):
+            commas = split_on(piece, _COMMA)
+            if len(commas) > 1 and all(IMPERATIVE.match(c.strip()) for c in commas[1:]):
+                pieces = commas
+            else:
+                pieces = [piece]
+            for part in pieces:
+                step = _capital(clean(part).rstrip("."))
+                if step and not is_blank(step):
+                    out.append(step)
+    return list(dict.fromkeys(out))
+
+
+def chain(texts: Sequence[str]) -> list[str]:
+    """An escalation chain in order: "first the on-call, then me (lead), then Marek, …"."""
+    out: list[str] = []
+    for text in texts:
+        tags = list(_LEVEL_TAG.finditer(mask(text)))
+        if len(tags) >= 2:
+            ends = [t.start() for t in tags[1:]] + [len(text)]
+            pieces = [text[t.end() : e] for t, e in zip(tags, ends, strict=True)]
+        else:
+            pieces = split_on(text, _CHAIN_SEP)
+        for piece in pieces:
+            handed = _HANDED.match(clean(piece))
+            if handed:  # "if it's not solved in 30 min it comes to me (search lead)"
+                piece = f"{handed.group('who')} ({handed.group('cond')})"
+            level = _capital(clean(_CHAIN_FILLER.sub("", clean(piece))).rstrip("."))
+            if level and _ROLE.search(level) and not level.lower().startswith("if "):
+                out.append(level)
+            elif level and out and level.lower().startswith("if "):
+                out[-1] += f" ({level.lower()})"
+    return list(dict.fromkeys(out))
+
+
+_TICKED = re.compile(r"`([^`\n]+)`")
+_COMMA = re.compile(r",\s+(?:and\s+)?")
+
+
+def commands(segments: Sequence[Segment]) -> list[str]:
+    """Commands to run: code lines, backticked spans with the words around them as a note."""
+    out: list[str] = []
+    for segment in segments:
+        if segment.code:
+            for line in segment.text.split("\n"):
+                line = line.strip().removeprefix("$ ")
+                if line and not line.startswith(("{", "}", "#")):
+                    out.append(f"`{line}`")
+            continue
+        text = clean(segment.text)
+        if _TICKED.search(text):
+            out.append(text)
+        elif COMMAND.match(segment.text.strip()):
+            out.append(f"`{segment.text.strip().rstrip('.;,')}`")
+        elif text:
+            out.append(text)
+    return list(dict.fromkeys(out))
+
+
+def _code_steps(segments: Sequence[Segment]) -> list[str]:
+    out: list[str] = []
+    for segment in segments:
+        if segment.code:
+            body = " ".join(line.strip() for line in segment.text.split("\n") if line.strip())
+            out.append(f"`{body}`")
+        else:
+            out.extend(steps([segment.text]))
+    return out
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
+    rows: list[Row] = []
+    for segment in segments:
+        labelled = slot_def.id in ("severity_levels", "components", "backups")
+        text = _with_head(slot_def.id, segment) if labelled else clean(segment.text)
+        if not text:
+            continue
+        if "|" in mask(text):
+            rows.extend(parse_table(text, slot_def))
+            continue
+        if slot_def.id == "metrics":
+            rows.extend(prose_rows.metric_rows(text))
+        elif slot_def.id == "backups":
+            rows.extend(prose_rows.backup_rows(text, rows[-1]["component"] if rows else ""))
+        elif slot_def.id == "common_issues":
+            row = prose_rows.issue_row(text) or prose_rows.prose_issue_row(text)
+            if row is None and segment.item:
+                row = {"issue": text, "symptoms": "", "cause": "", "resolution": ""}
+            if row:
+                rows.append(row)
+        elif slot_def.id == "components":
+            rows.extend(prose_rows.component_rows(text))
+        elif slot_def.id == "severity_levels":
+            rows.extend(prose_rows.severity_rows(text) or parse_table(text, slot_def))
+    return [{c: squash(r.get(c, "")) for c in slot_def.columns} for r in rows]
+
+
+def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
+    """The value ``segments`` give ``slot_id`` in its kind's shape, or None."""
+    slot_def = SLOT_BY_ID[slot_id]
+    texts = [_with_head(slot_id, s) for s in segments if not s.code]
+    if slot_def.kind is SlotKind.DURATION:
+        for text in texts:
+            found = first_duration(text, zero=True)
+            if found:
+                return found
+        return None
+    if slot_def.kind is SlotKind.TABLE:
+        return _rows(slot_def, segments)[:MAX_ROWS] or None
+    if slot_def.kind is SlotKind.ITEMS:
+        if slot_id == "escalation":
+            items = chain(texts)
+        elif slot_id == "diagnostic_commands":
+            items = commands(segments)
+        elif slot_id == "health_checks":
+            items = [t for t in texts if t]
+        else:
+            items = _code_steps(segments)
+        return items[:MAX_ROWS] or None
+    if slot_id == "health_endpoint":
+        return endpoint(texts)
+    code = [f"`{' '.join(s.text.split())}`" for s in segments if s.code]
+    return _join([*texts, *code]) or None
+
+
+_ENDPOINT = re.compile(
+    r"(?:\b(?:GET|HEAD|POST)\s+)?(?<![\w.])(?:https?://[\w.:-]+)?(/[\w./-]*(?:health|status|ping|"
+    r"ready|live|alive)[\w./?=&-]*)",
+    re.I,
+)
+
+
+def endpoint(texts: Sequence[str]) -> str | None:
+    """The health request(s) named in ``texts``: "`GET /healthz`", or several, comma-joined."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in _ENDPOINT.finditer(text):
+            verb = match.group().split()[0].upper() if " " in match.group() else "GET"
+            found[f"`{verb} {match.group(1).rstrip('.,;:')}`"] = None
+    return ", ".join(found) or None

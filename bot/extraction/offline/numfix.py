@@ -1,0 +1,128 @@
+"""Corrections that change a number: "actually the heap one is 92% not 85".
+
+People correct a threshold or a retention the way they would say it to a colleague: the new
+number, "not", the old one, and a word or two saying which fact they mean. The explicit
+corrections pass needs a slot's name; this one finds the fact by its old number instead: the
+current value (a table cell, a text) that holds the old number, preferring the one whose words
+the correction repeats ("heap"), gets the new number. The rest of the value stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.draft import Draft, Op
+from bot.core.slots import SLOT_BY_ID, SlotKind, Value
+from bot.extraction.offline.corrections import STRONG
+from bot.extraction.offline.findings import Findings
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_UNIT = r"\s*(?:%|ms|s|sec\w*|m|mins?|minutes?|h|hrs?|hours?|d|days?|k|gb|mb|tb)?"
+_NOT = re.compile(
+    rf"(?P<new>{_NUMBER}){_UNIT}(?:\s+(?:now|these\s+days|today))?\s*,?\s*(?:and\s+)?"
+    rf"(?:not|instead\s+of|rather\s+than|no\s+longer)\s+(?:the\s+)?"
+    rf"(?P<old>{_NUMBER})(?P<unit>{_UNIT})\b",
+    re.I,
+)
+_FROM_TO = re.compile(
+    rf"(?:from|was)\s+(?P<old>{_NUMBER})(?P<unit>{_UNIT})\s+(?:to|→|->|now)\s+(?P<new>{_NUMBER})",
+    re.I,
+)
+_WORD = re.compile(r"[a-z][a-z0-9_-]{2,}", re.I)
+_STOP = frozenset(
+    [
+        "actually",
+        "the",
+        "one",
+        "not",
+        "is",
+        "are",
+        "was",
+        "were",
+        "now",
+        "it",
+        "its",
+        "this",
+        "that",
+        "we",
+        "our",
+        "alert",
+        "alerts",
+        "and",
+        "for",
+        "with",
+        "after",
+        "before",
+        "bumped",
+        "changed",
+        "moved",
+        "last",
+        "month",
+        "week",
+        "year",
+        "because",
+        "since",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)} - _STOP
+
+
+def _replace_number(text: str, old: str, new: str) -> str | None:
+    pattern = re.compile(rf"(?<![\d.,]){re.escape(old)}(?![\d]|[.,]\d)")
+    if not pattern.search(text):
+        return None
+    return pattern.sub(new, text, count=1)
+
+
+def _candidates(draft: Draft, old: str, new: str) -> list[tuple[str, Value, str]]:
+    """(slot id, corrected value, the text that changed) for every value holding ``old``."""
+    found: list[tuple[str, Value, str]] = []
+    for slot_id, value in draft.values().items():
+        slot_def = SLOT_BY_ID.get(slot_id)
+        if slot_def is None:
+            continue
+        if isinstance(value, str):
+            changed = _replace_number(value, old, new)
+            if changed is not None:
+                found.append((slot_id, changed, value))
+            continue
+        for index, entry in enumerate(value):
+            texts = entry if isinstance(entry, dict) else {"": entry}
+            for column, cell in texts.items():
+                changed = _replace_number(str(cell), old, new)
+                if changed is None:
+                    continue
+                copy = list(value)
+                if slot_def.kind is SlotKind.TABLE and isinstance(entry, dict):
+                    copy[index] = {**entry, column: changed}
+                    context = " ".join(entry.values())
+                else:
+                    copy[index] = changed
+                    context = str(entry)
+                found.append((slot_id, copy, context))  # type: ignore[arg-type]
+    return found
+
+
+def number_corrections(text: str, draft: Draft, result: Findings) -> str:
+    """Apply "N not M" / "from M to N" corrections; return the text without them."""
+    if STRONG.match(text) is None and not re.search(r"\bnot\b|\bfrom\b", text, re.I):
+        return text
+    match = _NOT.search(text) or _FROM_TO.search(text)
+    if match is None:
+        return text
+    old, new = match.group("old"), match.group("new")
+    about = _words(text[: match.start()] + " " + text[match.end() :])
+    options = _candidates(draft, old, new)
+    if not options:
+        return text
+    slot_id, value, _context = max(
+        options, key=lambda o: (len(about & _words(o[2])), SLOT_BY_ID[o[0]].priority * -1)
+    )
+    if slot_id in result.updates:
+        return text
+    result.add(slot_id, Op.CORRECT, value, text)
+    sentence_end = text.find(".", match.end())
+    return "" if sentence_end < 0 else text[sentence_end + 1 :].strip()

@@ -1,0 +1,325 @@
+"""Table rows written as prose: alerts, backups, common issues, components, severity levels.
+
+"JVM heap > 85% on any node for 10 min → warning, look at hot_threads", "SLM takes a snapshot at
+01:30 every night into the MinIO repo, retention 30 days, verified by a monthly restore",
+"1) unassigned shards → forgot to re-enable allocation → PUT _cluster/settings": each table has
+its own grammar of how people say a row. These parsers read one segment (a sentence, a `;`
+piece or a list item) and return the rows in it with every column present; a cell nobody gave
+stays empty rather than being invented. Pipe and "head: a, b, c" rows are ``rowparse``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.slots import Row
+from bot.extraction.offline.textparse import mask, split_on, squash
+
+_CMP = (
+    r"(?:>=|<=|=>|=<|≥|≤|>|<|\b(?:above|over|below|under|exceeds?|exceeding|more\s+than|"
+    r"less\s+than|greater\s+than|higher\s+than|lower\s+than|at\s+least|drops?\s+below|"
+    r"goes\s+(?:above|over|below)|climbs?\s+(?:above|over)|hits?|reaches|>\s*=)\b)"
+)
+_NUM = (
+    r"\d[\d,.]*\s*(?:[kKmM]\b\s*)?(?:%|ms|µs|s\b|sec\w*|m\b|mins?\b|minutes?|h\b|hours?|k\b|"
+    r"msgs?|messages|jobs|gb|mb|tb|x\b|qps|rps|/s|/min|per\s+\w+)?"
+)
+_FOR = (
+    r"(?:\s+(?:on\s+any\s+\w+\s+|across\s+\w+\s+)?(?:for|over|in|within)\s+"
+    r"(?:more\s+than\s+)?\d+\s*(?:s|sec\w*|m|mins?|minutes?|h|hours?)\b)?"
+)
+_THRESHOLD = re.compile(rf"{_CMP}\s*{_NUM}{_FOR}", re.I)
+_STATE = re.compile(
+    r"\b(?:red|yellow|down|failed|failing|unreachable|stale|stopped|missing|"
+    r"crash\s*loop\w*|not\s+running|unhealthy)\b(?:\s+for\s+(?:more\s+than\s+)?\d+\s*\w+)?",
+    re.I,
+)
+_LEVEL = re.compile(
+    r"(?:[=→>:(,-]|->|=>)?\s*\b(critical|crit|warning|warn|sev\s?[12]|p[12]|page(?:s|d)?\b"
+    r"(?:\s+(?:immediately|right away|the on-?call|on-?call))?|ticket|info)\b\)?",
+    re.I,
+)
+_SEPS = " ,;:-–—>→=."
+_METRIC_LEAD = re.compile(
+    r"^(?:(?:the\s+)?main\s+ones?\s*:?\s*|alert(?:s|ing)?\s+(?:when|if|on)\s+|if\s+|when\s+|"
+    r"we\s+(?:alert|page)\s+(?:on|when|if)\s+|and\s+)",
+    re.I,
+)
+_METRIC_TAIL = re.compile(r"\s*\b(?:is|are|goes|gets|rises|stays|at|of|on\s+any\s+\w+)\s*$", re.I)
+
+
+def level_of(text: str) -> str:
+    low = text.lower()
+    if re.search(r"\b(?:crit\w*|sev\s?1|p1|page[sd]?|paging|wake)\b", low):
+        return "Critical"
+    return "Warning"
+
+
+def metric_rows(text: str) -> list[Row]:
+    """Every alert in one segment; "disk > 80% → warning, > 88% → critical" is two rows."""
+    text = squash(text)
+    found = list(_THRESHOLD.finditer(text))
+    if not found:
+        state = _STATE.search(text)
+        if state is None:
+            return _without_threshold(text)
+        found = [state]
+    rows: list[Row] = []
+    metric = _metric_name(text[: found[0].start()])
+    for index, match in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(text)
+        rest = text[match.end() : end].strip(_SEPS + " ")
+        if index > 0:
+            lead = _metric_name(text[found[index - 1].end() : match.start()])
+            if lead and not _LEVEL.fullmatch(lead):
+                metric = lead
+        level_match = _LEVEL.search(rest)
+        level = level_of(level_match.group(1)) if level_match else level_of(rest)
+        action = rest
+        if level_match and level_match.start() <= 3:
+            action = rest[level_match.end() :]
+        action = re.sub(r"^(?:and\s+|,\s*)", "", action.strip(_SEPS + " "))
+        if index + 1 < len(found):
+            action = re.sub(r",?\s*(?:and\s+)?$", "", action)
+        if level_match and "page" in level_match.group(1).lower() and not action:
+            action = level_match.group(1)
+        rows.append(
+            {
+                "metric": metric or "Alert",
+                "threshold": squash(match.group()),
+                "level": level,
+                "action": action.strip(_SEPS),
+            }
+        )
+    return rows
+
+
+def _without_threshold(text: str) -> list[Row]:
+    """ "latency alert is critical": an alert without a threshold is still an alert; the merge
+    refuses the row, so the user is asked for the number and the words are kept."""
+    said = _LEVEL.search(text)
+    if said is None:
+        return []
+    name = _metric_name(text[: said.start()])
+    return [
+        {
+            "metric": name or text,
+            "threshold": "",
+            "level": level_of(said.group(1)),
+            "action": text[said.end() :].strip(_SEPS),
+        }
+    ]
+
+
+def _metric_name(text: str) -> str:
+    name = _METRIC_LEAD.sub("", squash(text).strip(_SEPS + " "))
+    name = _METRIC_TAIL.sub("", name)
+    name = re.split(r"[,;]\s+(?=\S+\s*(?:→|->|=|>))", name)[-1]
+    return name.strip(_SEPS + " ")
+
+
+# ---------------------------------------------------------------- backups
+
+_FREQUENCY = re.compile(
+    r"\b(?:hourly|daily|nightly|weekly|monthly|quarterly|continuous(?:ly)?|every\s+(?:night|day|"
+    r"hour|week|month|\d+\s*(?:h|hours?|min\w*|days?))|(?:once|twice)\s+a\s+(?:day|week|month)|"
+    r"at\s+\d{1,2}:\d{2}(?:\s+(?:every\s+(?:night|day)|utc|daily|nightly))*|point[- ]in[- ]time|"
+    r"\bpitr\b|real[- ]?time|streaming|on every (?:commit|deploy|change))\b",
+    re.I,
+)
+_RETENTION = re.compile(
+    r"(?:(?:retention|retained|kept|keep(?:ing)?|held|stored)\s+(?:for\s+|of\s+|is\s+)?"
+    r"(?:~|about\s+)?\d+\s*(?:d|days?|weeks?|w|months?|years?|y)\b(?:,?\s+min(?:imum)?\s+\d+\s+\w+"
+    r"(?:\s+kept)?)?|\d+\s*(?:-|\s)?(?:d|days?|weeks?|months?|years?)\s+(?:retention|kept)"
+    r"|\d+\s*(?:days?|weeks?|months?|years?)\b)",
+    re.I,
+)
+_LOCATION = re.compile(
+    r"\b(?:(?:in|into|to|on)\s+(?:the\s+|an?\s+|our\s+)?(?:[\w./:-]*\s+){0,3}?"
+    r"(?:bucket|repo(?:sitory)?|vault|region|account|glacier|s3|gcs|minio|blob\s+storage|"
+    r"storage\s+account|nas|tape|offsite|dc|data\s?cent(?:er|re)|site)\b(?:\s+[\w./:-]+)?|"
+    r"(?:s3|gs|az)://\S+|mirrored\s+to\s+\S+|(?:cross[- ]region|offsite)\s+copy(?:\s+to\s+\S+)?)",
+    re.I,
+)
+_VERIFY = re.compile(
+    r"(?:we\s+)?(?:verif\w+|check\w*|validat\w+|test\w*)\s+(?:via|by|with|through|using)\s+"
+    r"[^;.]+|restores?\s+(?:is\s+|are\s+)?(?:tested|test\w*|drill\w*)[^;.]*|(?:monthly|weekly|"
+    r"quarterly|daily)\s+restore[^;.]*|checksum\w*[^;.]*",
+    re.I,
+)
+_BACKUP_NOUN = re.compile(
+    r"\b(?:backups?|snapshots?|dumps?|point[- ]in[- ]time(?:\s+recovery)?|pitr|versioning|"
+    r"is\s+backed\s+up|are\s+backed\s+up)\b",
+    re.I,
+)
+_NOTHING = re.compile(r"nothing\s+to\s+back\s+up|no\s+backups?\s+needed|not\s+backed\s+up", re.I)
+
+
+def _first(regex: re.Pattern[str], text: str) -> str:
+    match = regex.search(text)
+    return squash(match.group()).strip(_SEPS) if match else ""
+
+
+def backup_rows(text: str, previous: str = "") -> list[Row]:
+    """One backup per piece split at "plus"/"also"; a piece naming no component reuses the
+    last one ("…, plus a weekly on-demand backup kept 90 days")."""
+    rows: list[Row] = []
+    component = previous
+    for piece in split_on(text, re.compile(r",?\s+plus\s+|;\s+|,\s+also\s+", re.I)):
+        piece = squash(piece).strip(_SEPS)
+        if not piece or _NOTHING.search(piece):
+            continue
+        name = _component(piece) or component
+        row = {
+            "component": name,
+            "frequency": _first(_FREQUENCY, piece),
+            "retention": _first(_RETENTION, piece),
+            "location": _first(_LOCATION, piece),
+            "verification": _first(_VERIFY, piece),
+        }
+        if not name or sum(1 for v in row.values() if v) < 2:
+            if rows and any(row[c] for c in ("retention", "location", "verification")):
+                last = rows[-1]
+                for column in ("frequency", "retention", "location", "verification"):
+                    last[column] = last[column] or row[column]
+            continue
+        component = name
+        rows.append(row)
+    return rows
+
+
+def _component(piece: str) -> str:
+    """What is backed up: the words before "backup"/"snapshot", or the sentence's subject."""
+    match = _BACKUP_NOUN.search(piece)
+    head = piece[: match.start()] if match else piece
+    head = re.sub(
+        r"^(?:we\s+(?:take|do|have|run)\s+|there(?:'s|\s+is)\s+|(?:an?|the|our)\s+|"
+        r"(?:slm\s+)?policy\s+\S+\s+takes\s+an?\s+)",
+        "",
+        head.strip(_SEPS),
+        flags=re.I,
+    )
+    head = re.split(r"\s+(?:takes?|goes|go|runs?|is|are|has|have|with|into|to|at)\s+", head)[0]
+    words = [w for w in head.split() if not _FREQUENCY.fullmatch(w)]
+    name = " ".join(words[-4:]).strip(_SEPS)
+    if not name and match:
+        return squash(match.group()).capitalize()
+    if match and name and match.group().lower().startswith(("point", "pitr", "version")):
+        name = f"{name} {squash(match.group())}"
+    return name
+
+
+# ---------------------------------------------------------------- common issues
+
+_ARROW = re.compile(r"\s*(?:→|->|=>|⇒)\s*")
+
+
+def issue_row(text: str) -> Row | None:
+    """ "symptom → cause → fix" (or four parts with the issue's name first)."""
+    parts = [p.strip(_SEPS) for p in split_on(squash(text), _ARROW) if p.strip(_SEPS)]
+    if len(parts) >= 4:
+        issue, symptoms, cause, fix = parts[0], parts[1], parts[2], "; ".join(parts[3:])
+    elif len(parts) == 3:
+        issue, symptoms, cause, fix = parts[0], "", parts[1], parts[2]
+    elif len(parts) == 2:
+        issue, symptoms, cause, fix = parts[0], "", "", parts[1]
+    else:
+        return None
+    return {"issue": issue, "symptoms": symptoms, "cause": cause, "resolution": fix}
+
+
+_CAUSE_FIX = re.compile(
+    r"^(?P<issue>.+?)\s*(?:,\s*|\s+)(?:(?:usually|mostly|often)\s+)?(?:because(?:\s+of)?|caused\s+by|"
+    r"due\s+to|when)\s+(?P<cause>.+?)(?:[,;.]\s*|\s+)(?:fix(?:ed)?(?:\s+(?:is|by|it\s+by))?|"
+    r"the\s+fix\s+is|we|just|->|solution)\s*:?\s*(?P<fix>.+)$",
+    re.I,
+)
+
+
+def prose_issue_row(text: str) -> Row | None:
+    """ "X, usually because Y, fix: Z" when no arrows are used."""
+    match = _CAUSE_FIX.match(squash(text))
+    if match is None:
+        return None
+    return {
+        "issue": match.group("issue").strip(_SEPS),
+        "symptoms": "",
+        "cause": match.group("cause").strip(_SEPS),
+        "resolution": match.group("fix").strip(_SEPS),
+    }
+
+
+# ---------------------------------------------------------------- components
+
+_VERB = re.compile(
+    r"\s+(?:is|are|does|do|handles?|reads?|writes?|consumes?|serves?|runs?|sends?|stores?|"
+    r"takes?|pushes|pulls|renders?|builds?|processes|exposes?|schedules?|keeps?|manages?|talks|"
+    r"calls?|owns?|holds?|tracks?|watches|receives?|accepts?|publishes|emits?|transcodes?|"
+    r"encodes?|uploads?|fetches|matches|allocates?|creates?|validates?|issues?|signs?|that|which|"
+    r"who|for|to|used\s+(?:for|by|to)|—|–|-|:)\s+",
+    re.I,
+)
+_ALSO = re.compile(
+    r"^(?:there(?:'s|\s+is|\s+are)\s+(?:also\s+)?|also\s+|plus\s+|and\s+|one\s+more\s+\w+:?\s+|"
+    r"we\s+(?:also\s+)?have\s+)",
+    re.I,
+)
+_ARTICLE = re.compile(r"^(?:the|a|an|our|their|its|a\s+tiny|a\s+small|tiny|small)\s+", re.I)
+_PAREN = re.compile(r"^(?P<name>[^()]{1,60}?)\s*\((?P<inside>[^()]+)\)\s*(?P<rest>.*)$")
+
+
+def component_rows(text: str) -> list[Row]:
+    """ "the ingest worker (reads SQS), the renderer (…) and the sender (…)" -> three rows."""
+    body = _ALSO.sub("", squash(text).strip(_SEPS))
+    pieces = split_on(body, re.compile(r",\s+(?:and\s+)?|\s+and\s+(?=(?:the|a|an)\s)", re.I))
+    rows = [r for r in (_component_row(p) for p in pieces) if r]
+    if len(rows) > 1 and all(r["purpose"] for r in rows):
+        return rows
+    single = _component_row(body)
+    return [single] if single else []
+
+
+def _component_row(piece: str) -> Row | None:
+    piece = _ARTICLE.sub("", _ALSO.sub("", piece.strip(_SEPS)))
+    if not piece:
+        return None
+    paren = _PAREN.match(piece)
+    if paren and len(paren.group("name").split()) <= 5:
+        name = paren.group("name").strip(_SEPS)
+        rest = _VERB.sub(" ", " " + paren.group("rest")).strip(_SEPS)
+        purpose = "; ".join(p for p in (paren.group("inside").strip(), rest) if p)
+        return {"name": _ARTICLE.sub("", name), "purpose": purpose}
+    masked = mask(piece)
+    verb = _VERB.search(masked)
+    if verb and 0 < len(piece[: verb.start()].split()) <= 5:
+        name = piece[: verb.start()].strip(_SEPS)
+        purpose = piece[verb.start() :].strip(_SEPS + " ")
+        purpose = re.sub(r"^(?:is|are)\s+", "", purpose, flags=re.I)
+        return {"name": _ARTICLE.sub("", name), "purpose": purpose}
+    if len(piece.split()) <= 5:
+        return {"name": piece, "purpose": ""}
+    return None
+
+
+# ---------------------------------------------------------------- severity levels
+
+_SEVERITY = re.compile(r"(?:^|(?<=[\s,;(]))(?P<level>(?:p|sev\s?|s)[0-5])\s*(?:=|:|-|is)\s*", re.I)
+
+
+def severity_rows(text: str) -> list[Row]:
+    """ "P1 = search down, P2 = p99 over 2s, …" -> one row per level."""
+    marks = list(_SEVERITY.finditer(mask(text)))
+    rows: list[Row] = []
+    for index, match in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+        description = text[match.end() : end].strip(_SEPS)
+        timing = re.search(r"\b\d+\s*(?:min\w*|m|h|hours?)\b|immediate\w*", description, re.I)
+        rows.append(
+            {
+                "level": match.group("level").upper().replace(" ", ""),
+                "description": description,
+                "response": timing.group() if timing else "",
+                "escalation": "",
+            }
+        )
+    return rows

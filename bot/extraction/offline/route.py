@@ -1,0 +1,326 @@
+"""Which slot each segment of a reply is about, whichever question was asked.
+
+Each segment is scored against every slot (``lexicon``); the label it was written under
+("security:", "DR =") and the line that introduced it ("useful cmds:") add their own evidence,
+and the questions just asked add a small prior, a hint rather than a cage. A segment with no
+clear topic of its own continues the one before it in the same line ("…, then watch /healthz"),
+chatter is dropped, and a substantive segment nobody can place is kept as a leftover for the
+details file. A segment that mixes topics ("PII encrypted with KMS, GDPR applies") is cut at
+its commas when the pieces clearly belong to different slots.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.core.slots import SLOT_BY_ID, SlotKind
+from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
+from bot.extraction.offline.lexicon import IMPERATIVE, scores
+from bot.extraction.offline.segment import Segment
+from bot.rendering.clauses import top_level
+
+DECIDES = 1.5  # evidence a segment needs to be placed on its own
+ASKED_PRIOR = 0.75
+HEAD_WEIGHT = 1.5
+INTRO_WEIGHT = 0.75
+SECTION_BONUS = 2.0
+INHERITED_SCALE = 0.5  # a label from an earlier sentence of the line counts half
+THRESHOLD_BONUS = 3.0
+ISSUE_BONUS = 3.0  # a list item written "symptom → cause → fix"
+CONTINUE_BIAS = 1.0
+LIST_BONUS = 3.0
+
+# Labels that name a section or a group of slots rather than one slot.
+# fmt: off
+_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"secur\w*|sec ops|secops", ("security_events", "threat_detection", "vuln_management",
+     "user_access", "service_accounts", "privileged_access", "audit", "data_protection",
+     "regulatory")),
+    (r"complian\w*|regulat\w*|legal", ("audit", "data_protection", "regulatory")),
+    (r"access|auth\w*|permissions|iam", ("user_access", "service_accounts", "privileged_access")),
+    (r"capacity|scal\w+|growth", ("growth", "resources", "scaling_triggers")),
+    (r"maint\w*|housekeeping|routine", ("maint_daily", "maint_weekly", "maint_monthly",
+     "maint_quarterly", "db_indexes", "db_statistics", "db_cleanup", "db_tuning")),
+    (r"db maint\w*|database maint\w*|index side", ("db_indexes", "db_statistics", "db_cleanup",
+     "db_tuning")),
+    (r"incidents?|sev\w*|severity", ("severity_levels", "incident_channel", "escalation")),
+    (r"deps?(?: wise)?|dependenc\w+|upstream|downstream", ("external_services", "infrastructure",
+     "integrations")),
+    (r"monitoring|observability|o11y|dashboards?", ("app_monitoring", "infra_monitoring",
+     "log_management", "alerting")),
+    (r"alert\w*|alarms?|pages?", ("metrics", "alerting")),
+    (r"logs?|logging", ("log_management", "log_errors")),
+    (r"health\w*|probes?|liveness|readiness", ("health_details", "health_endpoint")),
+    (r"dr|disaster\s+recovery|recovery|failover", ("rto", "rpo", "recovery_steps",
+     "backup_verification", "restore_testing", "data_integrity")),
+    (r"restore\s+tests?|restore\s+drills?", ("restore_testing", "data_integrity")),
+    (r"perf\w*|normal numbers|numbers|baseline|kpis?", ("kpis", "baseline", "perf_alerts")),
+    (r"docs?|documentation|runbooks?|training|onboarding|knowledge", ("doc_schedule",
+     "doc_versioning", "doc_review", "onboarding", "training", "knowledge_transfer")),
+    (r"useful\s+(?:cmds|commands)|commands|cmds|debug\w*|troubleshoot\w*|diagnos\w*",
+     ("diagnostic_commands", "log_errors")),
+    (r"(?:most\s+)?common\s+(?:issues|problems)|(?:the\s+)?stuff\s+we\s+(?:actually\s+)?hit|known\s+"
+     r"issues|gotchas|failure\s+modes|(?:what|things\s+that)\s+(?:usually\s+)?(?:breaks?|goes\s+wrong)"
+     r"|(?:usual|typical)\s+(?:suspects|problems|issues)|war\s+stories", ("common_issues",)),
+    (r"deploy\w*|releases?|ci/?cd|rollouts?", ("deploy_process", "rollback")),
+    (r"start\w*|boot\w*", ("startup_steps", "startup_checks")),
+    (r"shut\w*|stop\w*|graceful\w*", ("graceful_shutdown", "emergency_shutdown")),
+    (r"emergency|kill\s*switch", ("emergency_shutdown",)),
+    (r"backups?|snapshots?", ("backups", "backup_verification")),
+    (r"escalation|on-?call", ("escalation", "alerting")),
+    (r"components?|parts|pieces|services", ("components",)),
+    (r"architecture|overview|quick version|tl;?dr|summary|flow|how it works|request path",
+     ("architecture", "components", "infrastructure")),
+)
+# fmt: on
+_HEAD_LEAD = re.compile(r"^(?:for|in|on|re|about|as\s+for|and|also|the|our|some)\s+")
+_GROUP_RES = tuple((re.compile(rf"^(?:{p})\b", re.I), slots) for p, slots in _GROUPS)
+_COMMA = re.compile(
+    r",\s+(?!(?:and\s+)?then\b)|\s+and\s+(?=\w+\s+(?:is|are|has|have|gets?|goes|go)\b)"
+)
+_THRESHOLD = re.compile(
+    r"(?:[<>]=?|≥|≤|\b(?:above|over|below|under|exceeds?|more\s+than|less\s+than))\s*\d"
+    r"|\d\s*%\s*(?:=|→|->)|=\s*(?:critical|warning)\b|(?:→|->)\s*(?:critical|warning)\b",
+    re.I,
+)
+ARROWS = re.compile(r"→|->|=>|⇒")
+_ARROW_LEVEL = re.compile(r"(?:→|->|=>)\s*(?:critical|warning|crit|warn|page)\b", re.I)
+_SEVERITY = re.compile(r"\b(?:p|sev\s?|s)[0-4]\s*(?:=|:|-\s|is\b)", re.I)
+_STEPS_INTRO = re.compile(r"\bsteps?\b|\bin\s+order\b|\bprocedure\b|\bplaybook\b", re.I)
+# Shapes that name a table on their own: (slot, pattern, bonus, matches needed).
+_SHAPES = (
+    ("metrics", _THRESHOLD, THRESHOLD_BONUS, 1),
+    ("severity_levels", _SEVERITY, 4.0, 2),
+)
+_TABLE_SHAPED = re.compile(r"→|->|=>|\b(?:critical|warning)\b|[<>]=?\s*\d|\d+\s*%", re.I)
+
+
+@dataclass(slots=True)
+class Routed:
+    """What a reply says, slot by slot, in reply order."""
+
+    by_slot: dict[str, list[Segment]] = field(default_factory=dict)
+    leftovers: list[str] = field(default_factory=list)
+    chatter: list[str] = field(default_factory=list)
+    injection: bool = False
+
+    def add(self, slot_id: str, segment: Segment) -> None:
+        self.by_slot.setdefault(slot_id, []).append(segment)
+
+
+def head_slots(head: str) -> tuple[str, ...]:
+    """The slots a label names: a group ("security") or whatever its words score for."""
+    found: list[str] = []
+    text = _HEAD_LEAD.sub("", head.strip().lower())
+    for regex, slots in _GROUP_RES:
+        if regex.match(text):
+            found.extend(slots)
+    ranked = sorted(scores(text).items(), key=lambda kv: -kv[1])
+    found.extend(s for s, v in ranked if v >= DECIDES)
+    return tuple(dict.fromkeys(found))
+
+
+def own_evidence(text: str) -> dict[str, float]:
+    """What the words of ``text`` alone say, plus the shape of an alert row (a threshold)."""
+    found = dict(scores(text))
+    mask = top_level(text)
+    for slot_id, regex, bonus, least in _SHAPES:
+        if sum(1 for m in regex.finditer(text) if mask[m.start()]) >= least:
+            found[slot_id] = found.get(slot_id, 0.0) + bonus
+    return found
+
+
+def intro_topic(intro: str) -> str | None:
+    """The one slot a list's intro line names ("useful cmds:", "startup after an outage:")."""
+    text = intro.rstrip(" :").lower()
+    groups = head_slots(text)
+    if groups:
+        return groups[0]
+    slot_id, value = _best(scores(text))
+    return slot_id if value >= DECIDES else None
+
+
+def _evidence(
+    segment: Segment, asked: Sequence[str], previous: str | None = None
+) -> dict[str, float]:
+    found = own_evidence(segment.text)
+    if (
+        segment.item
+        and len(ARROWS.findall(segment.text)) >= 2
+        and not _ARROW_LEVEL.search(segment.text)
+    ):
+        found["common_issues"] = found.get("common_issues", 0.0) + ISSUE_BONUS
+    if previous is not None and previous in found:
+        found[previous] += CONTINUE_BIAS  # a topic goes on until the words clearly change it
+    if segment.head:
+        scale = INHERITED_SCALE if segment.inherited else 1.0
+        for slot_id, value in scores(segment.head).items():
+            found[slot_id] = found.get(slot_id, 0.0) + scale * HEAD_WEIGHT * value
+        for slot_id in head_slots(segment.head):
+            found[slot_id] = found.get(slot_id, 0.0) + scale * SECTION_BONUS
+    if segment.intro:
+        listed = segment.item or segment.code
+        for slot_id, value in scores(segment.intro).items():
+            if listed and SLOT_BY_ID[slot_id].kind in (SlotKind.DURATION, SlotKind.TEXT):
+                value /= 2  # a list under "DR: RTO 4h … steps:" is steps, not the RTO
+            found[slot_id] = found.get(slot_id, 0.0) + INTRO_WEIGHT * value
+        intro_head = segment.intro.rstrip(" :").lower()
+        for slot_id in head_slots(intro_head):
+            found[slot_id] = found.get(slot_id, 0.0) + SECTION_BONUS
+        if listed and _STEPS_INTRO.search(segment.intro):
+            for slot_id in ("startup_steps", "recovery_steps"):
+                if slot_id in found:
+                    found[slot_id] += SECTION_BONUS
+        topic = intro_topic(segment.intro) if listed else None
+        if topic is not None:  # the items of "startup after a power event:" are its steps
+            found[topic] = found.get(topic, 0.0) + LIST_BONUS
+    for slot_id in asked:
+        if slot_id in found:
+            found[slot_id] += ASKED_PRIOR
+    return found
+
+
+def _best(found: dict[str, float]) -> tuple[str | None, float]:
+    if not found:
+        return None, 0.0
+    slot_id = max(found, key=lambda s: (found[s], -_order(s)))
+    return slot_id, found[slot_id]
+
+
+def _order(slot_id: str) -> int:
+    return list(SLOT_BY_ID).index(slot_id) if slot_id in SLOT_BY_ID else 999
+
+
+def _split_mixed(
+    segment: Segment, asked: Sequence[str], previous: str | None
+) -> list[tuple[Segment, str | None]]:
+    """Cut a segment at top-level commas when its pieces clearly name different slots.
+
+    A piece is placed with all the evidence the whole segment has (its label, its intro), but
+    it only counts as another topic when its own words say so; a piece with no topic of its own
+    stays with the one before it.
+    """
+    text = segment.text
+    if segment.code or _TABLE_SHAPED.search(text) or _SEVERITY.search(text):
+        return []
+    if segment.head and not segment.inherited and len(head_slots(segment.head)) < 3:
+        return []  # "escalation: first the on-call, …, then Marek": one labelled topic
+    mask = top_level(text)
+    cuts = [m for m in _COMMA.finditer(text) if mask[m.start()]]
+    if not cuts:
+        return []
+    pieces, start = [], 0
+    for match in cuts:
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    if sum(1 for piece in pieces if IMPERATIVE.match(piece.strip())) >= 2:
+        return []  # "restore the table, point the producers at …": steps, one topic
+    routed: list[tuple[Segment, str | None]] = []
+    for piece in pieces:
+        part = Segment(
+            piece.strip(),
+            segment.head,
+            segment.block,
+            segment.intro,
+            segment.item,
+            inherited=segment.inherited,
+        )
+        own = own_evidence(part.text)
+        slot_id, _ = _best(_evidence(part, asked, previous))
+        named = slot_id if slot_id and own.get(slot_id, 0.0) >= DECIDES + 0.5 else None
+        routed.append((part, named))
+    if len({s for _, s in routed if s}) < 2:
+        return []
+    whole, _ = _best(_evidence(segment, asked, previous))
+    first = routed[0]
+    return [(first[0], first[1] or whole), *routed[1:]]
+
+
+def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
+    """Place every segment of one reply (see the module docstring for the rules)."""
+    out = Routed()
+    previous: str | None = None
+    previous_block = -1
+    poisoned = {s.block for s in parts if is_injection(s.text)}
+    for segment in parts:
+        if segment.block in poisoned:  # a line that talks to the bot gives no facts at all
+            out.injection = True
+            continue
+        if segment.block != previous_block and not segment.item and not segment.code:
+            carried = previous if segment.head == "" and _continues(segment) else None
+            previous = carried
+        previous_block = segment.block
+        if segment.code:
+            slot_id = _code_slot(segment, previous)
+            if slot_id:
+                out.add(slot_id, segment)
+                previous = slot_id
+            continue
+        if _ENV_HEAD.match(segment.head) or _ENV_LINE.match(segment.text):
+            out.leftovers.append(
+                f"{segment.head}: {segment.text}" if segment.head else segment.text
+            )
+            continue  # a pasted env/config line is kept for the details, not made a fact
+        mixed = _split_mixed(segment, asked, previous)
+        if mixed:
+            for part, slot_id in mixed:
+                target = slot_id or previous
+                if target and not is_chatter(part.text):
+                    out.add(target, part)
+                    previous = target
+            continue
+        found = _evidence(segment, asked, previous)
+        slot_id, value = _best(found)
+        if len(asked) == 1 and not is_aside(segment.text) and value < DECIDES:
+            out.add(asked[0], segment)  # a short answer to the one question asked
+            previous = asked[0]
+        elif is_chatter(segment.text) and (slot_id is None or value < DECIDES + CONTINUE_BIAS):
+            out.chatter.append(segment.text)
+        elif slot_id is not None and value >= DECIDES:
+            out.add(slot_id, segment)
+            previous = slot_id
+        elif previous is not None:
+            out.add(previous, segment)
+        elif len(asked) == 1:
+            out.add(asked[0], segment)
+            previous = asked[0]
+        elif slot_id is not None and value >= 1.0:
+            out.add(slot_id, segment)
+            previous = slot_id
+        else:
+            out.leftovers.append(segment.text)
+    return out
+
+
+_ENV_HEAD = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
+_ENV_LINE = re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]{2,}=\S")
+
+
+_CONTINUES = re.compile(r"^(?:and|also|plus|then|but|which|so|after that|otherwise)\b", re.I)
+
+
+def _continues(segment: Segment) -> bool:
+    return bool(_CONTINUES.match(segment.text.strip()))
+
+
+_READ_ONLY = re.compile(
+    r"\b(?:get|describe|logs?|status|top|show|list|ls|cat|tail|grep|_cat|_cluster/health|"
+    r"explain|hot_threads|--describe|ping|info|df|du|iostat|vmstat|dig|curl\s+-s)\b",
+    re.I,
+)
+
+
+def _code_slot(segment: Segment, previous: str | None) -> str | None:
+    """Code goes with what introduced it; read-only commands are diagnostic commands."""
+    intro_slots = head_slots(segment.intro.rstrip(" :")) if segment.intro else ()
+    for slot_id in intro_slots:
+        if SLOT_BY_ID[slot_id].kind in (SlotKind.ITEMS, SlotKind.TEXT):
+            return slot_id
+    if previous is not None and SLOT_BY_ID[previous].kind is not SlotKind.TABLE:
+        return previous
+    if _READ_ONLY.search(segment.text):
+        return "diagnostic_commands"
+    return previous

@@ -1,0 +1,177 @@
+"""A reply cut into the pieces a router can place: sentences, list items, code, labelled parts.
+
+Engineers write a paragraph that covers three topics, a line that introduces a list ("the main
+ones:"), numbered items on one line ("1) a → b → c 2) …"), a pasted code block, and labels of
+their own ("backups: …", "graceful stop = …", "DR: …"). Each of those is a segment; a segment
+keeps the label it was written under and, for list items and code, the line that introduced it,
+because "useful cmds:" says what the lines below it are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.extraction.offline.gate import strip_greeting
+from bot.extraction.offline.textparse import mask
+from bot.rendering.clauses import sentences
+
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)]|\(\d{1,2}\)|[a-h]\))\s+")
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})\)\s")
+_HEAD = re.compile(
+    r"^(?P<head>[^\s:=`|>→][^:=`|>→.!?]{0,38}?)\s*(?P<sep>:(?!//)|=(?!=)|\s[-–—]\s)\s*(?=\S)"
+)
+_PIECE = re.compile(r"\s*;\s+")
+# A "head" with a verb is a sentence that ends in a colon ("alerts are in Datadog: …"), not a
+# label: it is content of its own, and the list after it is placed by what it says.
+_CLAUSE_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|go|goes|went|do|does|did|we|i|it'?s|you|they|gets?|"
+    r"runs?|lives?|uses?|takes?|sends?|looks?)\b",
+    re.I,
+)
+COMMAND = re.compile(
+    r"^\s*(?:\$\s+|sudo\s+)?(?:kubectl|systemctl|journalctl|docker|helm|aws|gcloud|az|curl|"
+    r"psql|mysql|redis-cli|mongosh|ansible(?:-playbook)?|terraform|nomad|consul|vault|kafka-"
+    r"[\w-]+\.sh|rabbitmqctl|tail|grep|cat|ls|df|du|top|htop|iostat|vmstat|ss|netstat|dig|"
+    r"nslookup|ping|traceroute|openssl|ssh|scp|git|make|npm|yarn|pip|python3?|go|java|"
+    r"nvidia-smi|ffmpeg|ffprobe|hdfs|yarn|beeline|impala-shell|spark-submit|airflow|bq|cbt|"
+    r"gsutil|mc|restic|velero|pg_\w+|mysqldump|xtrabackup|GET|POST|PUT|DELETE)\b\S*\s"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One placeable piece of a reply."""
+
+    text: str
+    head: str = ""  # the label it was written under ("backups", "graceful stop")
+    block: int = 0  # which line or paragraph of the reply it came from
+    intro: str = ""  # for list items and code: the line that introduced them
+    item: bool = False
+    code: bool = False
+    inherited: bool = False  # the label was written on an earlier sentence of the line
+
+
+def _inline_items(line: str) -> list[str]:
+    """ "1) a → b 2) c → d" on one line -> the items (numbers must count up from the first)."""
+    masked = mask(line)
+    marks = list(_INLINE_NUMBER.finditer(masked))
+    if len(marks) < 2:
+        return []
+    numbers = [int(m.group(1)) for m in marks]
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(line)]
+    items = [line[m.end() : end].strip() for m, end in zip(marks, ends, strict=True)]
+    lead = line[: marks[0].start()].strip()
+    return [lead, *items] if lead else ["", *items]
+
+
+def split_head(text: str) -> tuple[str, str]:
+    """ "backups: nightly …" -> ("backups", "nightly …"); no label -> ("", text)."""
+    match = _HEAD.match(text)
+    if match is None:
+        return "", text
+    head = match.group("head").strip()
+    if len(head.split()) > 5 or head.count("(") != head.count(")") or _CLAUSE_VERB.search(head):
+        return "", text
+    return head, text[match.end() :]
+
+
+def _pieces(sentence: str) -> list[str]:
+    masked = mask(sentence)
+    out, start = [], 0
+    for match in _PIECE.finditer(masked):
+        out.append(sentence[start : match.start()])
+        start = match.end()
+    out.append(sentence[start:])
+    return [p.strip() for p in out if p.strip()]
+
+
+def segments(text: str) -> list[Segment]:
+    """The reply's segments in order; empty and greeting-only lines give none."""
+    out: list[Segment] = []
+    lines = text.split("\n")
+    block = 0
+    intro = ""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if _FENCE.match(line):
+            body: list[str] = []
+            while index < len(lines) and not _FENCE.match(lines[index]):
+                body.append(lines[index])
+                index += 1
+            index += 1  # the closing fence
+            code = "\n".join(b for b in body if b.strip())
+            if code:
+                out.append(Segment(code, block=block, intro=intro, code=True))
+            continue
+        if not line.strip():
+            intro = ""
+            continue
+        block += 1
+        bullet = _BULLET.match(line)
+        if bullet:
+            item = line[bullet.end() :].strip()
+            out.extend(_sentence_segments(item, block, intro=intro, item=True))
+            continue
+        if COMMAND.match(line) and not line.rstrip().endswith((".", "!", "?")):
+            out.append(Segment(line.strip(), block=block, intro=intro, code=True))
+            continue
+        line = strip_greeting(line) if not out else line
+        if not line.strip():
+            continue
+        numbered = _inline_items(line)
+        if numbered:
+            lead, items = numbered[0], numbered[1:]
+            if lead:
+                out.extend(_sentence_segments(lead, block))
+            for item in items:
+                out.append(Segment(item, block=block, intro=lead, item=True))
+            intro = lead
+            continue
+        out.extend(_sentence_segments(line, block))
+        if line.rstrip().endswith(":"):  # the list below is about the line's last sentence
+            last = (sentences(line) or [line])[-1].strip()
+            head, _ = split_head(line)
+            intro = f"{head}: {last}" if head and not last.startswith(head) else last
+    return [s for s in out if s.text.strip()]
+
+
+def _sentence_segments(
+    line: str, block: int, *, intro: str = "", item: bool = False
+) -> list[Segment]:
+    out: list[Segment] = []
+    head = ""
+    for sentence in sentences(line):
+        own_head, body = split_head(sentence)
+        lead = intro
+        if not own_head:
+            verb_head = _HEAD.match(sentence)
+            if (
+                verb_head
+                and verb_head.group("sep") == ":"
+                and _CLAUSE_VERB.search(verb_head.group("head"))
+            ):
+                out.append(Segment(verb_head.group("head"), block=block, intro=intro, item=item))
+                body = sentence[verb_head.end() :]
+                lead = verb_head.group("head")
+        head = own_head or head
+        for piece in _pieces(body):
+            if COMMAND.match(piece) and lead != intro:  # "if you're on a box …: curl -u …"
+                out.append(Segment(piece, block=block, intro=lead, item=item, code=True))
+                continue
+            out.append(
+                Segment(
+                    piece,
+                    head=head,
+                    block=block,
+                    intro=lead,
+                    item=item,
+                    inherited=bool(head) and not own_head,
+                )
+            )
+    return out

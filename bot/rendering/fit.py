@@ -1,0 +1,92 @@
+"""Fitting the manual into its 800 words by giving up the cheapest words first.
+
+Every slot value comes with a ladder of shorter versions (``bot.rendering.shrink``). The fitter
+walks all ladders at once: at each step it takes the rung, anywhere in the manual, that loses
+the least per word saved. What a word is worth depends on what it says (a threshold, a command,
+a hostname outweigh prose), on how much the part matters at 3 a.m. (the slot's priority), on
+whether an engineer said it or the bot proposed it, and on the part's word budget: a part far
+over its budget gives up words cheaply, a part already under it holds on to them.
+
+The result always fits when the floors do. ``bot.rendering.render`` checks the real count after
+rendering (table rows and list markers add words of their own) and, for a draft so large that
+even the floors do not fit, swaps the worst parts for their short proposals: the manual is
+always published, and the details file keeps every word that was given up.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+from bot.core.slots import SLOT_BY_ID, Slot, Value
+from bot.rendering.shrink import Step, ladder
+
+PRIORITY_WEIGHT = {1: 1.0, 2: 0.85, 3: 0.7, 4: 0.55, 5: 0.45}
+MACHINE_WEIGHT = 0.2  # the bot's own proposals give way to anything an engineer said
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    values: dict[str, Value]
+    words: int  # words of all values together
+    shortened: tuple[str, ...]  # slots that lost words, in catalogue order
+
+
+def _weight(slot_def: Slot, machine: bool) -> float:
+    base: float = PRIORITY_WEIGHT.get(slot_def.priority, 0.35)
+    return base * (MACHINE_WEIGHT if machine else 1.0)
+
+
+def _pressure(words: int, budget: int) -> float:
+    """Over its budget a part gives words up cheaply; under it, at a premium."""
+    budget = max(budget, 1)
+    if words > budget:
+        return float((budget / words) ** 0.75)
+    return 1.0 + 2.0 * (budget - words) / budget
+
+
+def fit_values(
+    values: dict[str, Value], *, available: int, machine: frozenset[str] = frozenset()
+) -> Fit:
+    """The values, each at the rung that makes them fit ``available`` words together.
+
+    Values of ids outside the catalogue are passed through untouched. When everything is at its
+    floor and still does not fit, the floors are returned (the caller decides what then).
+    """
+    ladders: dict[str, list[Step]] = {}
+    for slot_id, value in values.items():
+        slot_def = SLOT_BY_ID.get(slot_id)
+        if slot_def is not None:
+            ladders[slot_id] = ladder(slot_def, value)
+    position = dict.fromkeys(ladders, 0)
+    total = sum(steps[0].words for steps in ladders.values())
+    heap: list[tuple[float, int, str]] = []
+    order = {slot_id: index for index, slot_id in enumerate(SLOT_BY_ID)}
+
+    def push(slot_id: str) -> None:
+        steps, at = ladders[slot_id], position[slot_id]
+        if at + 1 >= len(steps):
+            return
+        saved = steps[at].words - steps[at + 1].words
+        lost = max(steps[at].score - steps[at + 1].score, 0.05)
+        slot_def = SLOT_BY_ID[slot_id]
+        cost = (
+            lost
+            * _weight(slot_def, slot_id in machine)
+            * _pressure(steps[at].words, slot_def.budget)
+        )
+        heapq.heappush(heap, (cost / max(saved, 1), order[slot_id], slot_id))
+
+    for slot_id in ladders:
+        push(slot_id)
+    while total > available and heap:
+        _, _, slot_id = heapq.heappop(heap)
+        steps, at = ladders[slot_id], position[slot_id]
+        total -= steps[at].words - steps[at + 1].words
+        position[slot_id] = at + 1
+        push(slot_id)
+    out = dict(values)
+    for slot_id, steps in ladders.items():
+        out[slot_id] = steps[position[slot_id]].value
+    shortened = tuple(s for s in SLOT_BY_ID if s in ladders and position[s] > 0)
+    return Fit(out, total, shortened)
