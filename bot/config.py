@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     model: str = Field(default=DEFAULT_MODEL, validation_alias="OPSMANUAL_MODEL")
     llm_timeout: float = Field(default=60.0, validation_alias="OPSMANUAL_LLM_TIMEOUT", gt=0)
     llm_max_retries: int = Field(default=2, validation_alias="OPSMANUAL_LLM_MAX_RETRIES", ge=0)
+    llm_breaker_failures: int = Field(
+        default=3,
+        validation_alias="OPSMANUAL_LLM_BREAKER_FAILURES",
+        ge=1,
+        description="Consecutive unavailable Claude calls that open the circuit breaker.",
+    )
+    llm_breaker_cooldown: float = Field(
+        default=60.0,
+        validation_alias="OPSMANUAL_LLM_BREAKER_COOLDOWN",
+        ge=0,
+        description="Seconds the breaker stays open before one probe call.",
+    )
     log_level: str = Field(default="INFO", validation_alias="OPSMANUAL_LOG_LEVEL")
 
     @field_validator("database_url")

@@ -3,9 +3,13 @@
 Counters live in prometheus_client's default registry, so the process collectors (RSS, CPU,
 open files) come for free and any layer can count without being handed an object:
 ``record_llm_call(...)`` is how the LLM adapter reports, ``record_slack_error(...)`` how the
-Slack publisher does. Figures that live in the database (jobs by state, the oldest pending
-job) are read when /metrics is scraped, through a collector the server registers in a
+Slack publisher does. Figures that describe a state rather than count events (jobs by state and
+the oldest pending job, from the database; the LLM's circuit breaker and configuration, from
+the process) are read when /metrics is scraped, through collectors the server registers in a
 registry of its own, so several servers in one test process never collide.
+
+:class:`LLMHealth` is how the LLM adapter describes its state to ``/health``, ``/metrics`` and
+the runtime without either side importing the other.
 
 It also guards the logs: ``install_log_guard()`` keeps reply text out of every log line, ours
 and the libraries' (see its docstring).
@@ -74,9 +78,40 @@ LLM_CALLS = Counter(
 )
 
 
+LLM_BREAKER_CHANGES = Counter(
+    "opsmanual_llm_breaker_transitions",
+    "Circuit breaker state changes in this process, by the state entered.",
+    ["state"],
+)
+LLM_EXTRACTIONS = Counter(
+    "opsmanual_llm_extractions",
+    "Replies Claude read, by result: facts, nothing (no usable update, offline rules found "
+    "none either), rescued (Claude found nothing, the offline rules did), fallback.",
+    ["result"],
+)
+LLM_DROPPED = Counter(
+    "opsmanual_llm_operations_dropped",
+    "Operations Claude proposed that code refused, by reason (unquoted, ungrounded, unusable).",
+    ["reason"],
+)
+
+
 def record_llm_call(*, model: str, outcome: str = "ok") -> None:
     """For the LLM adapter: one call made (``outcome``: ok, error, refused, invalid...)."""
     LLM_CALLS.labels(model=model, outcome=outcome).inc()
+
+
+def record_llm_breaker(*, state: str) -> None:
+    LLM_BREAKER_CHANGES.labels(state=state).inc()
+
+
+def record_llm_extraction(*, result: str) -> None:
+    LLM_EXTRACTIONS.labels(result=result).inc()
+
+
+def record_llm_dropped(*, reason: str, count: int = 1) -> None:
+    if count:
+        LLM_DROPPED.labels(reason=reason).inc(count)
 
 
 def record_slack_error(*, method: str, error: str) -> None:
@@ -86,6 +121,50 @@ def record_slack_error(*, method: str, error: str) -> None:
 def record_http(*, route: str, status: int, seconds: float) -> None:
     HTTP_REQUESTS.labels(route=route, status=str(status)).inc()
     HTTP_LATENCY.labels(route=route).observe(seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class LLMHealth:
+    """What the LLM adapter says about itself.
+
+    ``state``: ``ok``; ``misconfigured`` (the API rejected our requests: key, model id, schema;
+    ``reason`` has its message and request id); ``degraded`` (the circuit breaker is open or
+    half-open after repeated failures: replies use the offline rules). ``breaker`` is
+    ``closed``, ``open`` or ``half-open`` ("" without an LLM).
+    """
+
+    mode: str  # "Claude (claude-sonnet-5-5)" or "offline rules"
+    state: str = "ok"
+    reason: str = ""
+    breaker: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+
+_BREAKER_LEVELS = {"closed": 0, "half-open": 1, "open": 2}
+
+
+class LLMCollector(Collector):
+    """The breaker state and configuration, read when scraped (they change between scrapes)."""
+
+    def __init__(self, read: Callable[[], LLMHealth]) -> None:
+        self._read = read
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        health = self._read()
+        if health.breaker:
+            yield GaugeMetricFamily(
+                "opsmanual_llm_breaker_state",
+                "Claude circuit breaker in this process: 0 closed, 1 half-open, 2 open.",
+                value=_BREAKER_LEVELS.get(health.breaker, 0),
+            )
+        yield GaugeMetricFamily(
+            "opsmanual_llm_misconfigured",
+            "1 while the API rejects our requests (key, model id, schema): see /health.",
+            value=1 if health.state == "misconfigured" else 0,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +197,13 @@ class Metrics:
 
     content_type = CONTENT_TYPE_LATEST
 
-    def __init__(self, *, backlog: Callable[[], Backlog]) -> None:
+    def __init__(
+        self, *, backlog: Callable[[], Backlog], llm: Callable[[], LLMHealth] | None = None
+    ) -> None:
         self._local = CollectorRegistry(auto_describe=False)
         self._local.register(BacklogCollector(backlog))
+        if llm is not None:
+            self._local.register(LLMCollector(llm))
 
     def render(self) -> bytes:
         return generate_latest(REGISTRY) + generate_latest(self._local)

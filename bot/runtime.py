@@ -6,7 +6,8 @@ and tests can build as many independent runtimes as they like.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -18,10 +19,14 @@ from bot.db.usage import SqlUsageLog
 from bot.extraction.offline.extractor import OfflineExtractor
 from bot.interview.ports import Extractor
 from bot.interview.service import Interview
-from bot.observability import install_log_guard
+from bot.observability import LLMHealth, install_log_guard
 from bot.rendering.builder import ManualBuilder
 
 OFFLINE_MODE = "offline rules"
+
+
+def _offline_health() -> LLMHealth:
+    return LLMHealth(OFFLINE_MODE)
 
 
 @dataclass(slots=True)
@@ -31,7 +36,9 @@ class Runtime:
     store: SqlStore
     extractor: Extractor
     interview: Interview
-    llm_mode: str = OFFLINE_MODE  # what /health reports: "Claude (model)" or "offline rules"
+    llm_mode: str = OFFLINE_MODE  # "Claude (model)" or "offline rules"
+    # Claude's state right now (ok / misconfigured / degraded), for /health and /metrics
+    llm_health: Callable[[], LLMHealth] = field(default=_offline_health)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -70,4 +77,5 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
         extractor=parts.extractor,
         interview=interview,
         llm_mode=parts.mode,
+        llm_health=parts.health,
     )

@@ -3,17 +3,22 @@
 Every feature (extract, phrase, condense, infer) goes through :meth:`ClaudeClient.structured`,
 so the recipe lives in one place:
 
-- the stable prefix (shared rules, the slot catalogue for extraction, task instructions) is
-  sent as system blocks with ``cache_control`` on the last one, and only the per-turn text
-  follows it (each task has its own output schema, which the API treats as part of the prefix,
-  so each task caches its own); calls whose prefix could not be cached, or would never be read
-  again, are sent without a breakpoint;
+- the request follows the model and the call kind (``bot.llm.plans``): thinking and effort
+  set per model (Sonnet 5.5 thinks at effort ``high`` unless told otherwise, and thinking
+  tokens count toward ``max_tokens``), and ``max_tokens`` sized to hold thinking and answer;
+- the stable prefix (shared rules, the slot catalogue and routing help for extraction, task
+  instructions) is sent as system blocks with ``cache_control`` on the last one when the plan
+  caches, and only the per-turn text follows it (each task has its own output schema, which
+  the API treats as part of the prefix, so each task caches its own);
 - the answer is constrained with ``output_config`` (a JSON schema from a pydantic model);
   forced ``tool_choice`` is not used, since the newest models reject it;
 - ``stop_reason`` is checked *before* parsing: truncated or refused output is never parsed;
 - pydantic validates; one re-ask carries the validation error; a second failure gives up;
 - the SDK retries 408/409/429/5xx, timeouts and dropped connections itself (``max_retries``),
-  so whatever still fails here is final for this call and becomes an :class:`LLMError`;
+  so whatever still fails here is final for this call and becomes an :class:`LLMError`; a
+  circuit breaker stops sending after repeated unavailability (``bot.llm.breaker``), and a
+  request the API rejects (bad key, unknown model, refused schema) is logged with the API's
+  message and request id and marks the client misconfigured (``bot.llm.health``);
 - every request that reaches (or tries to reach) the API is counted for /metrics with
   ``record_llm_call(model=, outcome=)``: ``ok``, or what went wrong (:func:`outcome_of`).
 """
@@ -21,21 +26,27 @@ so the recipe lives in one place:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anthropic
 import pydantic
 from anthropic import transform_schema
 
+from bot.llm.breaker import CircuitBreaker, Permit
 from bot.llm.errors import (
+    LLMCircuitOpen,
     LLMError,
     LLMInvalidOutput,
     LLMRefused,
     LLMRequestError,
     LLMTruncated,
     LLMUnavailable,
+    scrub,
 )
+from bot.llm.health import ClaudeHealth
+from bot.llm.plans import PLANS, CallPlan, RequestOptions, request_options
 from bot.llm.prompts import PromptLibrary
 from bot.llm.usage import CallKind, TokenUsage, UsageRecorder, record_usage
 from bot.observability import record_llm_call
@@ -98,6 +109,8 @@ def outcome_of(exc: BaseException) -> str:
         return "timeout"
     if isinstance(exc, anthropic.APIConnectionError):
         return "connection_error"
+    if isinstance(exc, LLMCircuitOpen):
+        return "breaker_open"
     if isinstance(exc, LLMTruncated):
         return "truncated"
     if isinstance(exc, LLMRefused):
@@ -108,6 +121,7 @@ def outcome_of(exc: BaseException) -> str:
 
 
 def _text(message: anthropic.types.Message) -> str:
+    """The answer's text blocks; thinking blocks (when the model thought) are not the answer."""
     return "".join(block.text for block in message.content if block.type == "text")
 
 
@@ -120,8 +134,19 @@ def _short_errors(exc: pydantic.ValidationError) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """The last answered call, for logs, the live test and benchmarks."""
+
+    kind: CallKind
+    stop_reason: str | None
+    usage: TokenUsage
+    request_id: str | None
+    options: RequestOptions
+
+
 class ClaudeClient:
-    """The model, the SDK client and the usage recorder, shared by every Claude feature."""
+    """The model, the SDK client, the breaker and the usage recorder, shared by every feature."""
 
     def __init__(
         self,
@@ -130,11 +155,19 @@ class ClaudeClient:
         model: str,
         prompts: PromptLibrary | None = None,
         recorder: UsageRecorder | None = None,
+        breaker: CircuitBreaker | None = None,
+        plans: Mapping[CallKind, CallPlan] | None = None,
     ) -> None:
         self._client = client
         self.model = model
         self.prompts = prompts or PromptLibrary()
         self._recorder = recorder
+        self.health = ClaudeHealth(model=model, breaker=breaker or CircuitBreaker())
+        self._plans = dict(plans or PLANS)
+        self.last_call: CallRecord | None = None
+
+    def options(self, kind: CallKind) -> RequestOptions:
+        return request_options(self.model, self._plans[kind])
 
     def structured(
         self,
@@ -144,19 +177,11 @@ class ClaudeClient:
         system: Sequence[str],
         user: str,
         output: type[M],
-        max_tokens: int,
-        cache: bool = True,
     ) -> M:
-        """Ask once, validate, re-ask once with the error; raises LLMError when that fails.
-
-        ``cache=False`` for calls made once per manual (infer, condense), where a cache write
-        costs 1.25 times the input price and would never be read, and for prefixes below the
-        API's minimum cacheable size (1,024 tokens for Sonnet: phrase), which it never caches.
-        """
+        """Ask once, validate, re-ask once with the error; raises LLMError when that fails."""
         schema = output_schema(output)
         messages: list[anthropic.types.MessageParam] = [{"role": "user", "content": user}]
-        call = (kind, draft_id, system, schema, max_tokens, cache)
-        text = self._complete(*call, messages)
+        text = self._complete(kind, draft_id, system, schema, messages)
         try:
             return self._validated(output, text)
         except pydantic.ValidationError as exc:
@@ -166,7 +191,7 @@ class ClaudeClient:
             {"role": "assistant", "content": text.strip() or "(empty answer)"},
             {"role": "user", "content": self.prompts.reask(problem=problem)},
         ]
-        text = self._complete(*call, messages)
+        text = self._complete(kind, draft_id, system, schema, messages)
         try:
             return self._validated(output, text)
         except pydantic.ValidationError as exc:
@@ -180,21 +205,13 @@ class ClaudeClient:
         system: Sequence[str],
         user: str,
         output: type[M],
-        max_tokens: int,
-        cache: bool = True,
     ) -> M | None:
         """``structured`` for features the interview can do without (phrasing, condensing,
         inferring): any failure is logged and answered with None, so the deterministic path
         takes over and an optional feature never breaks the interview."""
         try:
             return self.structured(
-                kind=kind,
-                draft_id=draft_id,
-                system=system,
-                user=user,
-                output=output,
-                max_tokens=max_tokens,
-                cache=cache,
+                kind=kind, draft_id=draft_id, system=system, user=user, output=output
             )
         except LLMError as exc:
             log.info("%s for draft %s fell back to the deterministic path: %s", kind, draft_id, exc)
@@ -212,35 +229,61 @@ class ClaudeClient:
         record_llm_call(model=self.model, outcome="ok")
         return parsed
 
+    def _request(
+        self,
+        options: RequestOptions,
+        system: Sequence[str],
+        schema: dict[str, Any],
+        messages: list[anthropic.types.MessageParam],
+    ) -> dict[str, Any]:
+        blocks: list[dict[str, Any]] = [{"type": "text", "text": text} for text in system]
+        if options.cache_ttl:  # one breakpoint, after the task instructions: the whole prefix
+            control = {"type": "ephemeral"}
+            blocks[-1]["cache_control"] = control | (
+                {"ttl": options.cache_ttl} if options.cache_ttl != "5m" else {}
+            )
+        output_config: dict[str, Any] = {"format": {"type": "json_schema", "schema": schema}}
+        if options.effort:
+            output_config["effort"] = options.effort
+        return {
+            "model": self.model,
+            "system": blocks,
+            "messages": messages,
+            "output_config": output_config,
+            **options.params(),
+        }
+
     def _complete(
         self,
         kind: CallKind,
         draft_id: int | None,
         system: Sequence[str],
         schema: dict[str, Any],
-        max_tokens: int,
-        cache: bool,
         messages: list[anthropic.types.MessageParam],
     ) -> str:
-        blocks: list[anthropic.types.TextBlockParam] = [
-            {"type": "text", "text": text} for text in system
-        ]
-        if cache:  # one breakpoint, after the task instructions: the whole stable prefix
-            blocks[-1]["cache_control"] = {"type": "ephemeral"}
+        breaker = self.health.breaker
+        permit = breaker.acquire()
+        if permit is None:
+            record_llm_call(model=self.model, outcome="breaker_open")
+            raise LLMCircuitOpen(f"{kind.value}: not sent, the circuit breaker is open")
+        options = self.options(kind)
+        client = self._client.with_options(max_retries=0) if permit.probe else self._client
         try:
-            message = self._client.messages.create(
-                model=self.model,
-                max_tokens=max_tokens,
-                system=blocks,
-                messages=messages,
-                output_config={"format": {"type": "json_schema", "schema": schema}},
-            )
+            message = client.messages.create(**self._request(options, system, schema, messages))
         except anthropic.AnthropicError as exc:
             record_llm_call(model=self.model, outcome=outcome_of(exc))
-            raise _as_llm_error(kind, exc) from exc
+            raise self._failed(kind, exc, permit) from exc
+        except BaseException:
+            breaker.release(permit)
+            raise
+        breaker.success(permit)
+        self.health.answered(kind.value)
         usage = _usage(message)
         record_usage(self._recorder, draft_id=draft_id, kind=kind, model=self.model, usage=usage)
+        request_id = getattr(message, "_request_id", None)
         stop = message.stop_reason
+        self.last_call = CallRecord(kind, stop, usage, request_id, options)
+        log.debug("%s: %s, %s (request %s)", kind.value, stop, usage, request_id)
         failure: LLMError | None = None
         if stop in _TRUNCATED_STOPS:
             failure = LLMTruncated(f"{kind.value}: output stopped at {stop}")
@@ -253,14 +296,34 @@ class ClaudeClient:
             raise failure
         return _text(message)
 
+    def _failed(self, kind: CallKind, exc: anthropic.AnthropicError, permit: Permit) -> LLMError:
+        """What the SDK raised, once its own retries are spent, as one of our typed errors;
+        told to the breaker (an outage) or to the health record (a rejection)."""
+        error = _as_llm_error(kind, exc, key=self._client.api_key)
+        breaker = self.health.breaker
+        if isinstance(error, LLMRequestError):
+            breaker.success(permit)  # the API answered: not an outage
+            self.health.rejected(kind.value, error)
+            log.warning("Claude rejected the %s request: %s", kind.value, error.detail)
+        elif isinstance(error, LLMUnavailable):
+            breaker.failure(permit, reason=str(error).split(": ", 1)[-1])
+        else:
+            breaker.release(permit)
+        return error
 
-def _as_llm_error(kind: CallKind, exc: anthropic.AnthropicError) -> LLMError:
-    """What the SDK raised, once its own retries are spent, as one of our typed errors."""
+
+def _as_llm_error(kind: CallKind, exc: anthropic.AnthropicError, *, key: str | None) -> LLMError:
     if isinstance(exc, anthropic.APIStatusError):
         status = exc.status_code
         if status in (408, 409, 429) or status >= 500:
-            return LLMUnavailable(f"{kind.value}: HTTP {status} after retries")
-        return LLMRequestError(f"{kind.value}: HTTP {status}", status=status)
+            return LLMUnavailable(f"{kind.value}: HTTP {status} {exc.type or ''} after retries")
+        return LLMRequestError(
+            f"{kind.value}: HTTP {status}",
+            status=status,
+            error_type=exc.type,
+            api_message=scrub(str(exc.api_message or ""), key or "") or None,
+            request_id=exc.request_id,
+        )
     if isinstance(exc, anthropic.APITimeoutError):
         return LLMUnavailable(f"{kind.value}: timed out after retries")
     if isinstance(exc, anthropic.APIConnectionError):

@@ -2,8 +2,9 @@
 
 Claude rewrites whole sentences better than the deterministic condenser, which can only drop
 units of text. But a rewrite can also silently lose "15 minutes" or `pg_ctl promote`, so code
-checks every rewritten field against its original: every number, backticked command, path,
-URL, identifier and mid-sentence name must still be there, and the field must be shorter.
+checks every rewritten field against its original (``bot.llm.grounding.keeps_facts``): every
+number, backticked command, path, URL, identifier and mid-sentence name must still be there, and
+the field must be shorter.
 A field that fails is kept as it was; if no field passes, the answer is None and the
 deterministic condenser (``bot.rendering.condense``), which never drops protected text, does the
 work. It also runs after this one whenever the manual is still too long.
@@ -12,42 +13,18 @@ work. It also runs after this one whenever the manual is still too long.
 from __future__ import annotations
 
 import logging
-import re
 
 from bot.contract.lint import find_placeholders
 from bot.core.slots import SLOT_BY_ID, SLOTS, SlotKind, Value
 from bot.llm.client import ClaudeClient
+from bot.llm.grounding import keeps_facts
 from bot.llm.models import Condensed
 from bot.llm.usage import CallKind
 from bot.rendering.condense import known_names, value_words
 
 log = logging.getLogger(__name__)
 
-MAX_TOKENS = 4096
 MAX_FIELDS = 12
-_BACKTICKED = re.compile(r"`[^`\n]+`")
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-_IDENTIFIER = re.compile(r"[/\\@_=$~]|\w\.\w|^[^\W\d_]+[A-Z]|[a-z][A-Z]")
-_PUNCT = "\"'()[]{}.,;:!?*-–—“”‘’"
-
-
-def protected_tokens(text: str, *, names: frozenset[str]) -> tuple[set[str], set[str]]:
-    """(verbatim pieces, numbers) that a faithful shortening of ``text`` must keep."""
-    verbatim = set(_BACKTICKED.findall(text))
-    rest = _BACKTICKED.sub(" ", text)
-    for token in rest.split():
-        word = token.strip(_PUNCT)
-        if word and (_IDENTIFIER.search(word) or word in names):
-            verbatim.add(word)
-    return verbatim, set(_NUMBER.findall(text))
-
-
-def lossless(original: str, shorter: str, *, names: frozenset[str]) -> bool:
-    """Whether ``shorter`` keeps every protected token of ``original`` (see the module doc)."""
-    verbatim, numbers = protected_tokens(original, names=names)
-    if not all(piece in shorter for piece in verbatim):
-        return False
-    return numbers <= set(_NUMBER.findall(shorter))
 
 
 def _candidates(values: dict[str, Value], over_by: int) -> list[str]:
@@ -98,8 +75,6 @@ class ClaudeCondenser:
             system=prompts.system(CallKind.CONDENSE),
             user=prompts.turn(CallKind.CONDENSE, over_by=over_by, fields=fields),
             output=Condensed,
-            max_tokens=MAX_TOKENS,
-            cache=False,  # once per manual: a cache write would never be read
         )
         if out is None:
             return None
@@ -116,7 +91,7 @@ class ClaudeCondenser:
                 bool(shorter)
                 and value_words(shorter) < value_words(original)
                 and not find_placeholders(shorter)
-                and lossless(original, shorter, names=names)
+                and keeps_facts(original, shorter, names=names)
             )
             (accepted if ok else rejected).append(field.slot_id)
             if ok:

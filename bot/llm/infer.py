@@ -24,7 +24,6 @@ from bot.rendering.condense import value_words
 
 log = logging.getLogger(__name__)
 
-MAX_TOKENS = 4096
 # Slot budgets add up to the 800-word manual, and inferred text is the least valuable in it, so
 # a proposal must fit its slot's budget (the deterministic default for that slot always does).
 
@@ -50,8 +49,6 @@ class ClaudeInferrer:
                 slot_ids=wanted,
             ),
             output=Proposals,
-            max_tokens=MAX_TOKENS,
-            cache=False,  # once per manual: a cache write would never be read
         )
         if out is None:
             return {}

@@ -8,7 +8,7 @@ template wording, so a phrasing problem can never stall an interview.
 The prompt is small on purpose: the shared rules, the task, the questions and a few known facts
 to refer to (what the asked sections already hold, and the system's stack), never the slot
 catalogue or the whole draft. Its prefix is far below the API's minimum cacheable size, so it
-is sent without a cache breakpoint.
+is sent without a cache breakpoint (``bot.llm.plans``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from bot.llm.views import FACT_CHARS, FilledSlot, asked_sections, filled_slots
 
 log = logging.getLogger(__name__)
 
-MAX_TOKENS = 600
 MAX_CHARS = 900
 MAX_FACTS = 6
 STACK_SLOTS = ("infrastructure", "architecture")
@@ -80,8 +79,6 @@ class ClaudePhraser:
                 questions=list(questions),
             ),
             output=PhrasedQuestions,
-            max_tokens=MAX_TOKENS,
-            cache=False,  # a few hundred tokens: below the minimum cacheable prefix
         )
         if out is None:
             return None

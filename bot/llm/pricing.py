@@ -1,38 +1,24 @@
-"""Estimated prices per model family, for the ``status`` line: an estimate, not an invoice.
+"""Estimated cost of Claude calls, and the ``status`` line that shows it: not an invoice.
 
-Prices are list prices in US dollars per million tokens as published when this table was
-written; they change, discounts and batch pricing are ignored, and an unknown family is priced
-as Sonnet. The figure helps an engineer notice a runaway interview, nothing more: check the
-Anthropic console for what was actually billed.
+Prices and cache multipliers come from the per-model table (``bot.llm.profiles``): list prices
+in US dollars per million tokens; a cache read costs ``cache_read_x`` times the input price, a
+cache write 1.25 times (5-minute TTL) or 2 times (1-hour TTL). Discounts and batch pricing are
+ignored. Token counts are the API's own ``usage`` fields, never estimated from characters. The
+usage log keeps one cache-write figure per call, so writes are priced at the TTL the cached
+calls use (``CACHED_TTL``, one value for every cached call in this version).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
 
-# Cache reads cost a tenth of the input price; 5-minute cache writes cost 1.25 times it.
-CACHE_READ_FACTOR = 0.1
-CACHE_WRITE_FACTOR = 1.25
+from bot.llm.plans import PLANS
+from bot.llm.profiles import profile
+from bot.llm.usage import TokenUsage, UsageSource
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True, slots=True)
-class Price:
-    input_per_mtok: float
-    output_per_mtok: float
-
-
-PRICES: dict[str, Price] = {
-    "haiku": Price(1.0, 5.0),
-    "sonnet": Price(3.0, 15.0),
-    "opus": Price(5.0, 25.0),
-}
-FALLBACK_FAMILY = "sonnet"
-
-
-def family(model: str) -> str:
-    """ "claude-sonnet-5-5" -> "sonnet"; anything unrecognised is priced as Sonnet."""
-    lowered = model.lower()
-    return next((name for name in PRICES if name in lowered), FALLBACK_FAMILY)
+CACHED_TTL = next((p.cache_ttl for p in PLANS.values() if p.cache_ttl), "5m")
 
 
 def estimate_cost(
@@ -42,13 +28,45 @@ def estimate_cost(
     output_tokens: int,
     cache_read_tokens: int = 0,
     cache_write_tokens: int = 0,
+    write_ttl: str = CACHED_TTL,
 ) -> float:
     """Estimated US dollars for one model's token counts (see the module docstring)."""
-    price = PRICES[family(model)]
-    per_input = price.input_per_mtok / 1_000_000
+    p = profile(model)
+    per_input = p.input_usd / 1_000_000
     return (
         input_tokens * per_input
-        + cache_read_tokens * per_input * CACHE_READ_FACTOR
-        + cache_write_tokens * per_input * CACHE_WRITE_FACTOR
-        + output_tokens * price.output_per_mtok / 1_000_000
+        + cache_read_tokens * per_input * p.cache_read_x
+        + cache_write_tokens * per_input * p.cache_write_x(write_ttl)
+        + output_tokens * p.output_usd / 1_000_000
     )
+
+
+class UsageReporter:
+    """The ``status`` line: "Claude tokens: 12,345 in (80% from cache), 1,234 out, ≈ $0.03"."""
+
+    def __init__(self, *, source: UsageSource) -> None:
+        self._source = source
+
+    def usage_line(self, *, draft_id: int) -> str | None:
+        try:
+            rows = list(self._source.totals(draft_id=draft_id))
+        except Exception:
+            log.exception("could not read LLM token usage for draft %s", draft_id)
+            return None
+        if not rows:
+            return "Claude tokens: none used yet for this draft."
+        total, cost = TokenUsage(), 0.0
+        for model, inp, out, read, write in rows:
+            total += TokenUsage(inp, out, read, write)
+            cost += estimate_cost(
+                model=model,
+                input_tokens=inp,
+                output_tokens=out,
+                cache_read_tokens=read,
+                cache_write_tokens=write,
+            )
+        share = round(100 * total.cache_read_share)
+        return (
+            f"Claude tokens: {total.prompt_tokens:,} in ({share}% from cache), "
+            f"{total.output_tokens:,} out, estimated cost ${cost:.2f} (list prices, an estimate)."
+        )

@@ -7,9 +7,11 @@ stable task description that joins the system prefix, ``part="turn"`` is the per
 a prompt.
 
 Each task gets only what it needs (see :meth:`PromptLibrary.system`): the shared rules
-(``system.j2``), then for extraction the slot catalogue (``catalogue.j2``), then the task. The
-extraction prefix is the one worth caching (it is sent on every reply and is above the API's
-minimum cacheable size); the others are short or sent once per manual.
+(``system.j2``), then for extraction the slot catalogue with a definition per slot
+(``definitions.txt``) and notes that tell look-alike slots apart (``catalogue.j2``), then the
+task with one worked multi-topic example. The extraction prefix is the one worth caching (it is
+sent on every reply and is well above the API's minimum cacheable size); the others are short
+or sent once per manual.
 
 Everything a person wrote goes through the ``fence`` filter: it is wrapped in a named tag, and
 any copy of our own fence tags inside it is defanged, so a reply cannot close its fence early
@@ -58,6 +60,7 @@ class PromptLibrary:
     def __init__(self, *, directory: Path = PROMPTS_DIR) -> None:
         if not (directory / "system.j2").is_file():
             raise FileNotFoundError(f"no prompt templates in {directory}")
+        self._directory = directory
         self._env = Environment(
             loader=FileSystemLoader(directory),
             autoescape=False,  # noqa: S701 - prompts are plain text, not HTML
@@ -75,8 +78,18 @@ class PromptLibrary:
         return self._render("system.j2")
 
     @cached_property
+    def definitions(self) -> dict[str, str]:
+        """``prompts/definitions.txt``: one line per slot, ``id: definition``."""
+        found: dict[str, str] = {}
+        for line in (self._directory / "definitions.txt").read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                slot_id, _, text = line.partition(":")
+                found[slot_id.strip()] = text.strip()
+        return found
+
+    @cached_property
     def _catalogue(self) -> str:
-        return self._render("catalogue.j2", sections=catalogue())
+        return self._render("catalogue.j2", sections=catalogue(), definitions=self.definitions)
 
     def system(self, kind: CallKind) -> list[str]:
         """The system blocks of one task: the shared rules, the slot catalogue for extraction

@@ -1,7 +1,8 @@
-"""Token usage per Claude call, where it is recorded, and the one-line summary for ``status``.
+"""Token usage per Claude call, and where it is recorded.
 
 The recorder is a Protocol so this package never imports ``bot.db``: the runtime passes the
-SQL usage log (``bot.db.usage.SqlUsageLog``), tests pass :class:`MemoryUsageLog`. Recording
+SQL usage log (``bot.db.usage.SqlUsageLog``), tests pass :class:`MemoryUsageLog`. The
+``status`` line that sums it is ``bot.llm.pricing.UsageReporter``. Recording
 failures are logged and swallowed: losing a usage row must never lose the engineer's reply.
 """
 
@@ -12,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
-
-from bot.llm.pricing import estimate_cost
 
 log = logging.getLogger(__name__)
 
@@ -137,34 +136,3 @@ def record_usage(
         )
     except Exception:  # a usage row is bookkeeping; the reply matters more
         log.exception("could not record LLM token usage for draft %s", draft_id)
-
-
-class UsageReporter:
-    """The ``status`` line: "Claude tokens: 12,345 in (80% from cache), 1,234 out, ≈ $0.03"."""
-
-    def __init__(self, *, source: UsageSource) -> None:
-        self._source = source
-
-    def usage_line(self, *, draft_id: int) -> str | None:
-        try:
-            rows = list(self._source.totals(draft_id=draft_id))
-        except Exception:
-            log.exception("could not read LLM token usage for draft %s", draft_id)
-            return None
-        if not rows:
-            return "Claude tokens: none used yet for this draft."
-        total, cost = TokenUsage(), 0.0
-        for model, inp, out, read, write in rows:
-            total += TokenUsage(inp, out, read, write)
-            cost += estimate_cost(
-                model=model,
-                input_tokens=inp,
-                output_tokens=out,
-                cache_read_tokens=read,
-                cache_write_tokens=write,
-            )
-        share = round(100 * total.cache_read_share)
-        return (
-            f"Claude tokens: {total.prompt_tokens:,} in ({share}% from cache), "
-            f"{total.output_tokens:,} out, estimated cost ${cost:.2f} (list prices, an estimate)."
-        )

@@ -2,12 +2,13 @@
 
 Cost is the point of every choice here. The catalogue is one short line per slot (id, shape,
 word budget, label unless the id says it, a keyword people use), under the manual's section
-titles: the shapes come from the schema, the meaning from the label and the section. The
-per-turn draft is the compact draft *narrowed to the conversation*: full previews for the
-slots in the sections being asked about, and only the ids of the other filled slots, so a
-turn's prompt grows with the facts of one section, not with the whole interview (and never
-with the transcript). Code compares full values wherever it matters (``merge`` decides
-conflicts on the stored values).
+titles, followed in the prompt by a one-line definition (``prompts/definitions.txt``): the
+shapes come from the schema, the meaning from the definition. The per-turn draft is a compact
+view of every current value: previews of up to ``PREVIEW_CHARS`` for the slots in the sections
+being asked about, and of ``OTHER_CHARS`` elsewhere, so the model can tell a restatement from a
+correction anywhere in the draft while a turn's prompt grows by a few words per filled slot,
+never with the transcript. Code compares full values wherever it matters (``merge`` decides
+conflicts on the stored values; ``bot.llm.grounding`` reads the full current value).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.core.outline import OUTLINE
 from bot.core.slots import SLOT_BY_ID, SLOTS, Slot, SlotKind, Value
 
 PREVIEW_CHARS = 90  # enough to tell set from correct; code compares full values
+OTHER_CHARS = 40  # outside the asked sections: enough to recognise a restatement
 FACT_CHARS = 70  # a known fact a follow-up question may refer to
 MAX_KEYWORDS = 1
 SECTION_TITLES = {section.number: section.title for section in OUTLINE}
@@ -62,10 +64,10 @@ class FilledSlot:
 
 @dataclass(frozen=True, slots=True)
 class DraftView:
-    """The draft as one turn shows it: previews where the conversation is, ids elsewhere."""
+    """The draft as one turn shows it: longer previews where the conversation is."""
 
-    shown: tuple[FilledSlot, ...]
-    others: tuple[str, ...]  # filled, value not shown
+    shown: tuple[FilledSlot, ...]  # in the asked sections (or everything, with nothing asked)
+    others: tuple[FilledSlot, ...]  # elsewhere, shorter
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,17 +174,16 @@ def asked_sections(asked: Iterable[str]) -> set[int]:
 
 
 def draft_view(draft: Draft, asked: Sequence[str]) -> DraftView:
-    """For extraction: previews of the filled slots in the asked sections (what the reply is
-    most likely to add to or restate), ids of the other filled slots (so the model knows they
-    hold a value: "correct" or "append" rather than a blind "set"). With nothing asked (a
-    correction after the manual is finished) every filled slot is shown."""
-    sections = asked_sections(asked) if asked else None
-    everything = filled_slots(draft)
-    if sections is None:
-        return DraftView(tuple(everything), ())
-    shown = tuple(f for f in everything if SLOT_BY_ID[f.id].section in sections)
-    others = tuple(f.id for f in everything if SLOT_BY_ID[f.id].section not in sections)
-    return DraftView(shown, others)
+    """For extraction: every filled slot, previewed at ``PREVIEW_CHARS`` in the asked sections
+    (what the reply most likely adds to or restates) and at ``OTHER_CHARS`` elsewhere (enough
+    to tell "correct" from a blind "set"). With nothing asked (a correction after the manual is
+    finished) every filled slot gets the longer preview."""
+    if not asked:
+        return DraftView(tuple(filled_slots(draft)), ())
+    sections = asked_sections(asked)
+    shown = filled_slots(draft, where=lambda s: s.section in sections)
+    others = filled_slots(draft, where=lambda s: s.section not in sections, limit=OTHER_CHARS)
+    return DraftView(tuple(shown), tuple(others))
 
 
 def asked_questions(draft: Draft, asked: Sequence[str]) -> list[AskedQuestion]:

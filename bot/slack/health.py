@@ -2,8 +2,11 @@
 
 ``unhealthy`` (HTTP 503) when the database is unreachable or not migrated to the code's
 head: a load balancer should stop sending Slack events to such a replica. ``degraded`` (200)
-when jobs wait longer than they should: events are still accepted and nothing is lost, but a
-human should look (too few workers, Slack or the LLM slow).
+when jobs wait longer than they should, when Claude's circuit breaker is open (replies use the
+offline rules), or when the API rejects our requests (``llm: misconfigured``, with the API's
+message and request id in ``llm_reason``): events are still accepted and nothing is lost, but a
+human should look. Neither LLM state makes a replica unhealthy: every replica shares the key and
+the model id, and the offline rules keep the interviews going.
 
 The checks are injected as callables so this module needs nothing from the database layer.
 """
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.observability import LLMHealth
 from bot.slack.ports import BacklogLike
 
 log = logging.getLogger(__name__)
@@ -28,17 +32,13 @@ class HealthCheck:
     database_ok: Callable[[], bool]
     migrated: Callable[[], bool]
     backlog: Callable[[], BacklogLike]
-    llm_mode: str
+    llm: Callable[[], LLMHealth]
     backlog_warn_seconds: float = BACKLOG_WARN_SECONDS
 
     def run(self) -> tuple[int, dict[str, Any]]:
-        checks: dict[str, str] = {
-            "database": "error",
-            "migrations": "unknown",
-            "llm": self.llm_mode,
-        }
+        checks: dict[str, str] = {"database": "error", "migrations": "unknown"}
+        degraded = self._llm(checks)
         healthy = True
-        degraded = False
         if _safely(self.database_ok):
             checks["database"] = "ok"
             checks["migrations"] = "ok" if _safely(self.migrated) else "behind"
@@ -63,6 +63,20 @@ class HealthCheck:
             "checks": checks,
         }
         return (503 if status == "unhealthy" else 200), body
+
+    def _llm(self, checks: dict[str, str]) -> bool:
+        """``llm``: the mode when all is well, else ``misconfigured`` or ``degraded`` with the
+        reason in ``llm_reason``; ``llm_breaker`` in Claude mode. True when degraded."""
+        health: LLMHealth | None = _safely(self.llm)
+        if health is None:
+            checks["llm"] = "error"
+            return True
+        checks["llm"] = health.mode if health.ok else health.state
+        if health.reason:
+            checks["llm_reason"] = health.reason
+        if health.breaker:
+            checks["llm_breaker"] = health.breaker
+        return not health.ok
 
 
 def _safely(check: Callable[[], Any]) -> Any:

@@ -128,9 +128,9 @@ class Service:
             database_ok=database_ok,
             migrated=lambda: is_at_head(engine),
             backlog=self.inbox.backlog_stats,
-            llm_mode=self.runtime.llm_mode,
+            llm=self.runtime.llm_health,
         )
-        self.metrics = Metrics(backlog=self._backlog)
+        self.metrics = Metrics(backlog=self._backlog, llm=self.runtime.llm_health)
 
     def _backlog(self) -> Backlog:
         stats = self.inbox.backlog_stats()

@@ -4,14 +4,21 @@ Why a server and not a mock: the bot talks to Claude through the real `anthropic
 retry policy, timeouts, error classes and response parsing are part of what we test. Pointing
 a real `anthropic.Anthropic(base_url=fake.base_url)` here exercises all of that, and lets a
 test script the failures (429, 529, timeouts, dropped connections) the real API produces only
-now and then. Bodies follow what anthropic 2.14 parses (`types/message.py`, `types/usage.py`,
-the `{"type": "error", "error": {...}}` error shape).
+now and then. Bodies follow what the SDK parses (`types/message.py`, `types/usage.py`, the
+`{"type": "error", "error": {...}, "request_id": ...}` error shape, the `request-id` header).
+
+It is strict where the real API is (`anthropic_rules`): a model id the SDK does not list is a
+404; thinking and effort are checked per model; output schemas must follow every
+structured-output rule. A model that thinks (the 5.x models do by default) answers with a
+thinking block first, and its thinking tokens count toward `max_tokens`: a request that leaves
+no room for them ends at `max_tokens` with the answer cut, as it would for real. Prompt caching
+is accounted per prefix, with `output_config` in the cache key and entries that expire after
+their TTL (5 minutes or an hour, on the fake's own clock: `advance()` moves it).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import socket
 import threading
@@ -24,12 +31,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from tests.fakes.anthropic_cache import PromptCache, cache_control_problem, segments, tokens
+from tests.fakes.anthropic_rules import (
+    Rejection,
+    ThinkingPlan,
+    check_model,
+    schema_problem,
+    thinking_plan,
+)
+
 JSON = dict[str, Any]
+# Thinking tokens the fake model spends at each effort (real models vary; these are typical).
+THINKING_TOKENS = {"low": 300, "medium": 1_500, "high": 6_000, "xhigh": 12_000, "max": 24_000}
 
 
 @dataclass(frozen=True)
 class Reply:
-    """A 200 message. Usage figures left as None are computed from the request."""
+    """A 200 message. Usage figures left as None are computed from the request; so are the
+    thinking tokens (from the model's rules and the request's thinking and effort)."""
 
     content: tuple[JSON, ...]
     stop_reason: str = "end_turn"
@@ -38,6 +57,7 @@ class Reply:
     output_tokens: int | None = None
     cache_read: int | None = None
     cache_write: int | None = None
+    thinking_tokens: int | None = None
 
 
 @dataclass(frozen=True)
@@ -132,40 +152,6 @@ def _text_of(content: object) -> str:
     return "\n".join(b["text"] for b in blocks if isinstance(b, dict) and b.get("type") == "text")
 
 
-def _tokens(chars: int) -> int:
-    return max(1, chars // 4) if chars else 0
-
-
-def _segments(body: JSON) -> list[tuple[str, int, Any]]:
-    """The prompt in cache order (tools, system, messages) as (identity, chars, cache_control)."""
-    out: list[tuple[str, int, Any]] = []
-    system, blocks = body.get("system"), [("tool", t) for t in body.get("tools") or []]
-    blocks += [("system", b) for b in ([system] if isinstance(system, str) else system or [])]
-    for msg in body.get("messages") or []:
-        content = msg.get("content") if isinstance(msg, dict) else None
-        items = [content] if isinstance(content, str) else content or []
-        blocks += [(str(msg.get("role")), b) for b in items]
-    for where, raw in blocks:
-        block = raw if isinstance(raw, dict) else {"type": "text", "text": str(raw)}
-        rest = {k: v for k, v in block.items() if k != "cache_control"}
-        ident = json.dumps([where, rest], sort_keys=True)
-        size = len(rest["text"]) if isinstance(rest.get("text"), str) else len(ident)
-        out.append((ident, size, block.get("cache_control")))
-    return out
-
-
-def _schema_problem(schema: object, where: str = "schema") -> str | None:
-    """Strict structured outputs reject objects that allow extra keys, which is why the SDK's
-    `transform_schema` always sets `additionalProperties: false`."""
-    if isinstance(schema, list):
-        return next((p for s in schema if (p := _schema_problem(s, where))), None)
-    if not isinstance(schema, dict):
-        return None
-    if schema.get("type") == "object" and schema.get("additionalProperties") is not False:
-        return f"{where}: 'additionalProperties' must be explicitly set to false for objects"
-    return next((p for k, v in schema.items() if (p := _schema_problem(v, f"{where}.{k}"))), None)
-
-
 @dataclass(frozen=True)
 class RecordedRequest:
     """One request as received; `status` is what the fake answered (None: it hung up)."""
@@ -195,7 +181,7 @@ class RecordedRequest:
 
     @property
     def has_cache_control(self) -> bool:
-        return "cache_control" in self.body or any(s[2] for s in _segments(self.body))
+        return "cache_control" in self.body or any(s[2] for s in segments(self.body))
 
     @property
     def output_schema(self) -> JSON | None:
@@ -203,9 +189,13 @@ class RecordedRequest:
         return fmt.get("schema") if fmt.get("type") == "json_schema" else None
 
 
-def _error_body(error_type: str, message: str) -> JSON:
+def _request_id() -> str:
+    return f"req_fake_{uuid.uuid4().hex[:20]}"
+
+
+def _error_body(error_type: str, message: str, request_id: str) -> JSON:
     error = {"type": error_type, "message": message}
-    return {"type": "error", "error": error, "request_id": f"req_fake_{uuid.uuid4().hex[:20]}"}
+    return {"type": "error", "error": error, "request_id": request_id}
 
 
 class _Server(ThreadingHTTPServer):
@@ -234,7 +224,8 @@ class _Handler(BaseHTTPRequestHandler):
     def send_json(self, status: int, obj: JSON, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(obj).encode()
         self.send_response(status)
-        extra = {"request-id": f"req_fake_{uuid.uuid4().hex[:20]}", **(headers or {})}
+        request_id = str(obj.get("request_id") or _request_id())
+        extra = {"request-id": request_id, **(headers or {})}
         for name, value in {"content-type": "application/json", **extra}.items():
             self.send_header(name, value)
         self.send_header("content-length", str(len(data)))
@@ -252,19 +243,21 @@ class FakeAnthropic:
     """The fake API server; use as a context manager and point the SDK at `base_url`.
 
     `min_cacheable_tokens` mimics the API's minimum cacheable prefix (0 by default, so small
-    test prompts cache); `strict_schemas` rejects output schemas the real API rejects.
+    test prompts cache); `strict_schemas` rejects output schemas the real API rejects;
+    `thinking_tokens` is what the model thinks at each effort when it thinks.
     """
 
     def __init__(self, *, api_key: str = "sk-ant-test-key") -> None:
         self.api_key = api_key
         self.base_url = ""
         self.default_responder: Callable[[JSON], Step] | None = None
-        self.min_cacheable_tokens = 0
         self.strict_schemas = True
+        self.thinking_tokens = dict(THINKING_TOKENS)
         self.requests: list[RecordedRequest] = []  # POST /v1/messages, valid or not
         self.count_token_requests: list[RecordedRequest] = []
         self._queue: deque[Step] = deque()
-        self._seen_prefixes: set[str] = set()
+        self._clock_offset = 0.0
+        self.cache = PromptCache(clock=self.now)
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -307,6 +300,24 @@ class FakeAnthropic:
         with self._cond:
             return len(self._queue)
 
+    @property
+    def min_cacheable_tokens(self) -> int:
+        """The API's minimum cacheable prefix (0 by default, so small test prompts cache)."""
+        return self.cache.min_cacheable_tokens
+
+    @min_cacheable_tokens.setter
+    def min_cacheable_tokens(self, value: int) -> None:
+        self.cache.min_cacheable_tokens = value
+
+    def now(self) -> float:
+        """The fake's clock: monotonic time plus whatever `advance` added."""
+        return time.monotonic() + self._clock_offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the fake's clock on, so cached prefixes can expire without waiting."""
+        with self._cond:
+            self._clock_offset += seconds
+
     def wait_for_requests(self, n: int, *, timeout: float = 10.0) -> None:
         with self._cond:
             if not self._cond.wait_for(lambda: len(self.requests) >= n, timeout):
@@ -316,7 +327,8 @@ class FakeAnthropic:
 
     def _handle(self, handler: _Handler, path: str, body: object) -> None:
         if path not in ("/v1/messages", "/v1/messages/count_tokens"):
-            return handler.send_json(404, _error_body("not_found_error", f"{path}: not found"))
+            error = _error_body("not_found_error", f"{path}: not found", _request_id())
+            return handler.send_json(404, error)
         headers = {k.lower(): v for k, v in handler.headers.items()}
         data: JSON = body if isinstance(body, dict) else {}
         # invalid requests are answered here and don't use up the script
@@ -332,7 +344,7 @@ class FakeAnthropic:
             log.append(RecordedRequest(path, data, headers, time.time(), status))
             self._cond.notify_all()
         if step is None:  # a valid count_tokens request
-            count = _tokens(sum(s[1] for s in _segments(data)))
+            count = tokens(sum(s[1] for s in segments(data)))
             return handler.send_json(200, {"input_tokens": count})
         return self._answer(handler, step, data)
 
@@ -363,9 +375,12 @@ class FakeAnthropic:
         fmt = (body.get("output_config") or {}).get("format")
         if fmt is not None and (fmt.get("type") != "json_schema" or "schema" not in fmt):
             return http_error(400, message="output_config.format: expected a json_schema format")
-        if fmt is not None and self.strict_schemas and (bad := _schema_problem(fmt["schema"])):
+        if fmt is not None and self.strict_schemas and (bad := schema_problem(fmt["schema"])):
             return http_error(400, message=f"output_config.format.{bad}")
-        return None
+        if (rejected := check_model(body)) is not None:
+            return _as_error(rejected)
+        problem = cache_control_problem(body)
+        return http_error(400, message=problem) if problem else None
 
     def _next_step(self, body: JSON) -> Step:
         with self._cond:
@@ -394,12 +409,12 @@ class FakeAnthropic:
             headers["retry-after-ms"] = str(round(step.retry_after * 1000))
         if step.should_retry is not None:
             headers["x-should-retry"] = str(step.should_retry).lower()
-        return handler.send_json(step.status, _error_body(step.error_type, step.message), headers)
+        body_out = _error_body(step.error_type, step.message, _request_id())
+        return handler.send_json(step.status, body_out, headers)
 
     def _message(self, reply: Reply, body: JSON) -> JSON:
-        tokens_in, read, write, ttl = self._cache_usage(body)
-        out = _tokens(sum(len(str(b.get("text", ""))) for b in reply.content)) or 1
-        out = int(body["max_tokens"]) if reply.stop_reason == "max_tokens" else out
+        tokens_in, read, write, ttl = self.cache.usage(body)
+        content, stop, out = self._think(reply, body, thinking_plan(body))
         write = write if reply.cache_write is None else reply.cache_write
         usage = {
             "input_tokens": tokens_in if reply.input_tokens is None else reply.input_tokens,
@@ -417,42 +432,36 @@ class FakeAnthropic:
             "type": "message",
             "role": "assistant",
             "model": body.get("model"),
-            "content": list(reply.content),
-            "stop_reason": reply.stop_reason,
+            "content": content,
+            "stop_reason": stop,
             "stop_sequence": None,
             "stop_details": reply.stop_details,
             "usage": usage,
         }
 
-    def _cache_usage(self, body: JSON) -> tuple[int, int, int, str]:
-        """(input, cache_read, cache_write, ttl), accounted the way the API does it.
+    def _think(self, reply: Reply, body: JSON, plan: ThinkingPlan) -> tuple[list[JSON], str, int]:
+        """(content, stop_reason, output tokens): thinking first, and within `max_tokens`."""
+        content, stop = list(reply.content), reply.stop_reason
+        limit = int(body["max_tokens"])
+        answer = tokens(sum(len(str(b.get("text", ""))) for b in content)) or 1
+        if stop == "max_tokens":  # a scripted truncation: the answer used up the whole budget
+            return content, stop, limit
+        thinking = reply.thinking_tokens
+        if thinking is None:
+            thinking = self.thinking_tokens.get(plan.effort, 0) if plan.thinks else 0
+            thinking = min(thinking, plan.budget) if plan.budget else thinking
+        if not thinking:
+            return content, stop, answer
+        summary = "" if plan.display == "omitted" else "(the fake model thought about it)"
+        block = {"type": "thinking", "thinking": summary, "signature": f"sig_{uuid.uuid4().hex}"}
+        if thinking >= limit:
+            return [block], "max_tokens", limit
+        if thinking + answer > limit:
+            room = (limit - thinking) * 4
+            cut = [{**b, "text": str(b.get("text", ""))[:room]} for b in content[:1]]
+            return [block, *cut], "max_tokens", limit
+        return [block, *content], stop, thinking + answer
 
-        A breakpoint stores the prefix ending at its block; a request reads the longest stored
-        prefix ending at, or up to 20 blocks before, one of its breakpoints. A top-level
-        `cache_control` (automatic caching) is a breakpoint on the last block.
-        """
-        segs = _segments(body)
-        points = [i for i, s in enumerate(segs) if s[2]]
-        if isinstance(body.get("cache_control"), dict) and segs:
-            points.append(len(segs) - 1)
-        total_chars = sum(s[1] for s in segs)
-        if not points:
-            return _tokens(total_chars), 0, 0, "5m"
-        running, chars, hashes, ends = hashlib.sha256(str(body.get("model")).encode()), 0, [], []
-        for ident, size, _ in segs:
-            running.update(ident.encode())
-            chars += size
-            hashes.append(running.hexdigest())
-            ends.append(chars)  # prompt chars up to and including this block
-        last, floor = max(points), self.min_cacheable_tokens
-        ttl = str((segs[last][2] or body.get("cache_control") or {}).get("ttl", "5m"))
-        lookback = {i for p in points for i in range(max(0, p - 19), p + 1)}
-        with self._cond:
-            hits = [i for i in lookback if hashes[i] in self._seen_prefixes]
-            read_chars = ends[max(hits)] if hits else 0
-            cached_chars = read_chars
-            if hashes[last] not in self._seen_prefixes and _tokens(ends[last]) >= floor:
-                cached_chars = ends[last]
-            self._seen_prefixes |= {hashes[p] for p in points if _tokens(ends[p]) >= floor}
-        read, cached = _tokens(read_chars), _tokens(cached_chars)
-        return _tokens(total_chars - cached_chars), read, cached - read, ttl
+
+def _as_error(rejection: Rejection) -> HttpError:
+    return HttpError(rejection.status, rejection.error_type, rejection.message)

@@ -30,7 +30,8 @@ from tests.fakes.anthropic_api import (
     truncated,
 )
 
-MODEL = "claude-sonnet-5-5"  # newest Sonnet id in anthropic 2.14's ModelParam
+MODEL = "claude-sonnet-5-5"  # the newest Sonnet id in the SDK's ModelParam
+NO_THINKING = {"type": "between_tools"}  # how Sonnet 5.5 answers without thinking first
 USER_SAYS = "We page the on-call via PagerDuty."
 USER: list[anthropic.types.MessageParam] = [{"role": "user", "content": USER_SAYS}]
 SCHEMA = {
@@ -77,7 +78,9 @@ def make_client(fake: FakeAnthropic) -> Iterator[MakeClient]:
 
 
 def create(client: anthropic.Anthropic, **kwargs: Any) -> anthropic.types.Message:
-    options = {"model": MODEL, "max_tokens": 512, "messages": USER, **kwargs}
+    """A request like the bot's: without thinking unless a test asks for it."""
+    options = {"model": MODEL, "max_tokens": 512, "messages": USER, "thinking": NO_THINKING}
+    options |= kwargs
     message: anthropic.types.Message = client.messages.create(**options)
     return message
 
@@ -129,7 +132,9 @@ def test_messages_parse_sends_output_config_and_parses(
 ) -> None:
     fake.script(reply_json({"facts": ["b"]}))
     client = make_client()
-    parsed = client.messages.parse(model=MODEL, max_tokens=512, messages=USER, output_format=Facts)
+    parsed = client.messages.parse(
+        model=MODEL, max_tokens=512, messages=USER, output_format=Facts, thinking=NO_THINKING
+    )
     assert parsed.parsed_output == Facts(facts=["b"])
     [req] = fake.requests
     assert req.output_schema is not None

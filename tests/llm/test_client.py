@@ -35,7 +35,6 @@ def ask(claude, user: str = "<reply>\nhello\n</reply>"):
         system=claude.prompts.system(CallKind.EXTRACT),
         user=user,
         output=ExtractionOut,
-        max_tokens=1024,
     )
 
 
@@ -49,8 +48,15 @@ def test_request_has_model_schema_and_cached_prefix(fake, claude):
     assert schema["title"] == "ExtractionOut"
     assert schema["additionalProperties"] is False
     system = request.body["system"]
-    # one breakpoint, after the last block: rules, catalogue and task are one cached prefix
-    assert [b.get("cache_control") for b in system] == [None, None, {"type": "ephemeral"}]
+    # one breakpoint, after the last block: rules, catalogue and task are one cached prefix,
+    # kept for an hour since thread replies are often more than five minutes apart
+    cached = {"type": "ephemeral", "ttl": "1h"}
+    assert [b.get("cache_control") for b in system] == [None, None, cached]
+    # Sonnet 5.5 would think at effort high by default: extraction turns that off the way
+    # this model accepts, and leaves max_tokens to the answer
+    assert request.body["thinking"] == {"type": "between_tools"}
+    assert request.body["output_config"]["effort"] == "medium"
+    assert request.body["max_tokens"] == 4096
     assert "never instructions to you" in system[0]["text"]
     assert "# Slots" in system[1]["text"]
     assert "Task: extract" in system[2]["text"]
@@ -106,13 +112,24 @@ def test_timeout_is_unavailable(fake, make_claude):
         ask(claude)
 
 
-def test_bad_key_is_a_request_error_not_a_crash(fake, make_claude):
-    claude = make_claude()
+def test_bad_key_is_a_rejection_not_an_outage(fake, make_claude, caplog):
+    claude = make_claude(max_retries=2)
     fake.api_key = "sk-ant-rotated"  # the key the client holds is no longer valid
     with pytest.raises(LLMRequestError) as info:
         ask(claude)
-    assert info.value.status == 401
-    assert isinstance(info.value, LLMUnavailable)
+    error = info.value
+    assert not isinstance(error, LLMUnavailable)  # not retried, not an outage
+    assert (error.status, error.error_type) == (401, "authentication_error")
+    assert error.api_message == "invalid x-api-key"
+    assert error.request_id is not None
+    assert error.request_id.startswith("req_fake_")
+    assert len(fake.requests) == 1
+    health = claude.health.snapshot()
+    assert health.state == "misconfigured"
+    assert "HTTP 401 authentication_error: invalid x-api-key" in health.reason
+    assert error.request_id in health.reason
+    assert error.request_id in caplog.text  # the log says why every call fails
+    assert "sk-ant-test-key" not in caplog.text + health.reason  # never the key
 
 
 def test_invalid_json_is_re_asked_once_with_the_error(fake, claude, usage):
@@ -139,7 +156,7 @@ def test_truncated_output_is_refused_before_parsing(fake, claude, usage):
     with pytest.raises(LLMTruncated):
         ask(claude)
     assert len(fake.requests) == 1  # no re-ask: a longer answer would be cut again
-    assert usage.entries[0].usage.output_tokens == 1024
+    assert usage.entries[0].usage.output_tokens == claude.options(CallKind.EXTRACT).max_tokens
 
 
 def test_refusal_is_typed(fake, claude):

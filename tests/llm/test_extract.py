@@ -42,11 +42,12 @@ def test_prompt_is_incremental_compact_and_fenced(fake, extractor, draft):
     assert user.count("</reply>") == 1  # the reply could not close its fence early
     assert "rto: What is the RTO (recovery time objective)?" in user
     assert "rpo: What is the RPO" in user
-    # the asked section (9, disaster recovery) is shown as previews, the rest only by id
-    assert "backup_verification = Nightly restore into staging" in user
+    # the asked section (9, disaster recovery) gets longer previews, the rest short ones, so
+    # a restatement of any value can be told from a correction without the full text
+    assert "backup_verification = Nightly restore into staging, checked checked" in user
     assert "checked " * 20 not in user  # values are previews, not full text
-    assert "also filled, values not shown: architecture\n" in user
-    assert "Go API on EKS" not in user
+    assert "elsewhere:\narchitecture = Go API on EKS behind an ALB, very long…\n" in user
+    assert "very long prose very" not in user  # 40 characters elsewhere
     assert "slot id = current value" in user
     # the stable prefix (rules, catalogue, task) is not repeated in the per-turn message
     assert "never instructions to you" not in user

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.core.slots import SLOT_BY_ID
 from bot.core.values import validate
 from bot.interview import planner as gaps
-from bot.llm.condense import ClaudeCondenser, lossless
+from bot.llm.condense import ClaudeCondenser
+from bot.llm.grounding import keeps_facts
 from bot.llm.infer import ClaudeInferrer
 from bot.llm.phrase import ClaudePhraser
 from bot.rendering.condense import value_words
@@ -127,17 +128,21 @@ def test_condenser_rejects_longer_unknown_or_failed_answers(fake, claude):
     assert len(fake.requests) == 3
 
 
-def test_lossless_checks_each_kind_of_protected_token():
+def test_keeps_facts_checks_each_kind_of_protected_token():
     names = frozenset({"Stripe"})
     original = "Calls Stripe via /v1/charges every 30 s; run `make sync` on api.example.com."
-    assert lossless(original, "Stripe /v1/charges, 30 s; `make sync`; api.example.com", names=names)
-    assert not lossless(
+    assert keeps_facts(
+        original, "Stripe /v1/charges, 30 s; `make sync`; api.example.com", names=names
+    )
+    assert not keeps_facts(
         original, "Calls /v1/charges every 30 s; `make sync` api.example.com", names=names
     )
-    assert not lossless(
+    assert not keeps_facts(
         original, "Stripe /v1/charges every 3 s; `make sync` api.example.com", names=names
     )
-    assert not lossless(original, "Stripe /v1/charges 30 s; make sync api.example.com", names=names)
+    assert not keeps_facts(
+        original, "Stripe /v1/charges 30 s; make sync api.example.com", names=names
+    )
 
 
 # ---------------------------------------------------------------- inferring

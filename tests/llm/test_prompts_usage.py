@@ -10,9 +10,10 @@ from jinja2 import UndefinedError
 
 import bot
 from bot.core.slots import SLOTS
-from bot.llm.pricing import estimate_cost, family
+from bot.llm.pricing import UsageReporter, estimate_cost
+from bot.llm.profiles import PROFILES, profile
 from bot.llm.prompts import PROMPTS_DIR, PromptLibrary, defang, fence
-from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage, UsageReporter, record_usage
+from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage, record_usage
 from bot.llm.views import catalogue, preview
 
 
@@ -84,19 +85,25 @@ def test_usage_adds_up_and_reports_the_cache_share():
     assert TokenUsage().cache_read_share == 0.0
 
 
-def test_prices_are_per_family_with_sonnet_as_the_fallback():
-    assert family("claude-sonnet-5-5") == "sonnet"
-    assert family("claude-opus-4-8") == "opus"
-    assert family("claude-haiku-4-5-20251001") == "haiku"
-    assert family("claude-mythos-5") == "sonnet"
+def test_prices_and_cache_multipliers_are_per_model():
     cost = estimate_cost(
         model="claude-sonnet-5-5",
         input_tokens=1_000_000,
         output_tokens=1_000_000,
         cache_read_tokens=1_000_000,
         cache_write_tokens=1_000_000,
+        write_ttl="5m",
     )
-    assert cost == pytest.approx(3 + 15 + 0.3 + 3.75)
+    assert cost == pytest.approx(2 + 10 + 0.2 + 2.5)  # Sonnet 5.5's page: $2 / $10
+    one_hour = estimate_cost(
+        model="claude-sonnet-5-5", input_tokens=0, output_tokens=0, cache_write_tokens=1_000_000
+    )
+    assert one_hour == pytest.approx(4.0)  # 1-hour writes: twice the input price
+    haiku = estimate_cost(model="claude-haiku-5-5", input_tokens=1_000_000, output_tokens=0)
+    assert haiku == pytest.approx(0.10)
+    # an id the table does not know is priced high rather than low, and thinks
+    assert profile("claude-mythos-5").input_usd >= max(p.input_usd for p in PROFILES.values()) / 2
+    assert profile("claude-mythos-5").id == "claude-mythos-5"
 
 
 def test_status_line_sums_per_model_and_says_it_is_an_estimate():
@@ -149,3 +156,65 @@ def test_llm_and_db_never_import_each_other():
         assert not {m for m in _imports(path) if m.startswith("bot.llm")}, path.name
     for path in (root / "manual").glob("*.py"):
         assert not {m for m in _imports(path) if m.startswith("bot.llm")}, path.name
+
+
+def test_every_slot_has_one_definition_in_the_cached_prefix(prompts):
+    definitions = prompts.definitions
+    assert set(definitions) == {s.id for s in SLOTS}
+    lines = [
+        line
+        for line in (PROMPTS_DIR / "definitions.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert len(lines) == len(SLOTS)  # no slot defined twice
+    _, slots, _ = prompts.system(CallKind.EXTRACT)
+    for slot_id, text in definitions.items():
+        assert f"{slot_id}: " in slots
+        assert f" = {text}\n" in slots
+        assert 3 <= len(text.split()) <= 20, slot_id
+
+
+def test_look_alike_slots_are_told_apart_in_the_prefix(prompts):
+    slots = prompts.system(CallKind.EXTRACT)[1]
+    look_alikes = slots.split("# Look-alike slots", 1)[1]
+    for group in (
+        ("metrics", "alerting", "perf_alerts"),
+        ("log_management", "log_errors", "log_security", "security_events"),
+        ("backups", "backup_verification", "restore_testing"),
+    ):
+        line = next(x for x in look_alikes.splitlines() if group[0] in x)
+        assert all(slot_id in line for slot_id in group), group
+
+
+def test_the_worked_example_obeys_the_rules_it_teaches(prompts):
+    """The example's answer is a valid ExtractionOut whose every operation survives our own
+    checks (quoted, every number and identifier in the reply or the draft)."""
+    import json
+    import re
+
+    from bot.llm.extract import to_extraction
+    from bot.llm.models import ExtractionOut
+    from tests.llm.conftest import given, new_draft
+
+    task = prompts.system(CallKind.EXTRACT)[2]
+    example = task.split("# Example", 1)[1]
+    reply = re.search(r'Reply: "(.*?)"\nAnswer:', example, re.S)
+    assert reply is not None
+    answer = ExtractionOut.model_validate(json.loads(example.split("Answer:\n", 1)[1]))
+    assert len({o.slot_id for o in answer.operations}) >= 5  # a multi-topic reply
+    draft = given(new_draft(), "rto", "4 hours")
+    extraction, dropped = to_extraction(answer, reply=reply[1], asked=["backups"], draft=draft)
+    assert not dropped
+    assert len(extraction.updates) == len(answer.operations)
+    assert {u.op.value for u in extraction.updates} == {"set", "correct"}
+
+
+def test_the_extraction_prefix_is_cacheable_on_every_profiled_model(prompts):
+    """Below a model's minimum cacheable prefix the cache_control mark is silently ignored."""
+    from bot.llm.profiles import PROFILES
+
+    chars = sum(len(block) for block in prompts.system(CallKind.EXTRACT))
+    sonnet_ratio = 4  # the fake's count; real tokenizers give more tokens, not fewer
+    fits = [p.id for p in PROFILES.values() if chars // sonnet_ratio >= p.min_cache_tokens]
+    assert "claude-sonnet-5-5" in fits
+    assert "claude-haiku-5-5" in fits

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from bot.core.draft import Scope
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.usage import SqlUsageLog
-from bot.llm.usage import CallKind, TokenUsage, UsageReporter, record_usage
+from bot.llm.pricing import UsageReporter
+from bot.llm.usage import CallKind, TokenUsage, record_usage
 
 
 def test_usage_rows_are_totalled_per_draft_and_model(db_url, store):

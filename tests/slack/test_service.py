@@ -17,6 +17,7 @@ from bot.cli import main
 from bot.db.engine import make_engine
 from bot.db.inbox import SqlInbox
 from bot.db.migrate import upgrade_to_head
+from bot.observability import LLMHealth
 from bot.slack.health import HealthCheck
 from bot.slack.publisher import Pacer
 from bot.slack.worker import WorkerPool
@@ -57,21 +58,40 @@ def test_health_reports_database_migrations_llm_and_backlog(bot):
 
 def test_health_states():
     backlog = SimpleNamespace(pending=7, oldest_pending_age=95.0, counts={"pending": 7})
+    quiet = SimpleNamespace(pending=0, oldest_pending_age=0.0, counts={})
+    claude = LLMHealth("Claude (m)", breaker="closed")
     slow = HealthCheck(
-        database_ok=lambda: True, migrated=lambda: True, backlog=lambda: backlog, llm_mode="claude"
+        database_ok=lambda: True, migrated=lambda: True, backlog=lambda: backlog, llm=lambda: claude
     )
     code, report = slow.run()
     assert (code, report["status"]) == (200, "degraded")
     assert report["checks"]["backlog"] == "7 pending, oldest 95s"
+    assert report["checks"]["llm"] == "Claude (m)"
+    assert report["checks"]["llm_breaker"] == "closed"
 
     def down() -> bool:
         raise OSError("connection refused")
 
     dead = HealthCheck(
-        database_ok=down, migrated=lambda: True, backlog=lambda: backlog, llm_mode="offline"
+        database_ok=down, migrated=lambda: True, backlog=lambda: backlog, llm=lambda: claude
     )
     code, report = dead.run()
     assert (code, report["status"], report["checks"]["database"]) == (503, "unhealthy", "error")
+
+    # Claude's own trouble degrades a replica, never makes it unhealthy: the offline rules
+    # keep the interviews going, and every replica shares the key and the model id
+    for state, reason in (("misconfigured", "HTTP 401 ..."), ("degraded", "breaker open ...")):
+        llm = LLMHealth("Claude (m)", state, reason, "open")
+        check = HealthCheck(
+            database_ok=lambda: True,
+            migrated=lambda: True,
+            backlog=lambda: quiet,
+            llm=lambda llm=llm: llm,
+        )
+        code, report = check.run()
+        assert (code, report["status"]) == (200, "degraded")
+        assert report["checks"]["llm"] == state
+        assert report["checks"]["llm_reason"] == reason
 
 
 @pytest.mark.slow
