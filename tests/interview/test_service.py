@@ -274,3 +274,19 @@ def test_status_names_skipped_questions_by_label(interview: Interview) -> None:
     say(interview, outcome, "skip")
     status = say(interview, outcome, "status")
     assert "Skipped (proposed at the end): Architecture, Key components" in status.text
+
+
+def test_a_real_answer_nothing_could_place_never_gets_the_same_questions_again(
+    interview: Interview,
+) -> None:
+    """The bot must never get stuck: a substantive reply that fills none of the asked
+    questions is kept, the open questions are proposed at the end, and the interview moves on."""
+    outcome = start(interview)
+    text = "It is a Go API on EKS behind an ALB; requests go through the pods to PostgreSQL."
+    first = say(interview, outcome, text)
+    asked = [q.slot_id for q in first.questions]
+    again = say(interview, outcome, text)  # the same words again: nothing new to place
+    assert set(asked) <= again.draft.skipped
+    assert not set(asked) & {q.slot_id for q in again.questions}
+    assert "I'll propose" in again.text
+    assert "actually" in again.text
