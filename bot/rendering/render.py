@@ -74,9 +74,13 @@ def team(text: str) -> str:
     return label(text).replace("·", "-") or "Operations Team"
 
 
+EMPTY_CELL = "—"
+
+
 def cell(text: str) -> str:
-    """A table cell: one line, pipes escaped (the same escaping the linter splits on)."""
-    return escape_cell(_clean(text))
+    """A table cell: one line, pipes escaped (the same escaping the linter splits on); a cell
+    nobody filled shows a dash, so a reader sees "not given", not a broken row."""
+    return escape_cell(_clean(text)) or EMPTY_CELL
 
 
 def code(text: str) -> str:

@@ -516,3 +516,16 @@ def test_health_json_keys_are_unique_and_never_empty():
 def test_all_slots_known_to_the_test_data():
     assert set(payments_values()) == {s.id for s in SLOTS}
     assert count_words(inline("one two")) == 2
+
+
+def test_a_cell_nobody_filled_shows_a_dash_not_a_gap() -> None:
+    """Prose rows often lack a column ("Twilio 429s → exceed the rate → lower the rate" has no
+    separate symptoms): the table shows a dash there, and still passes the contract."""
+    values = payments_values()
+    values["common_issues"] = [
+        {"issue": "Twilio 429s", "symptoms": "", "cause": "account rate", "resolution": "lower it"},
+        *values["common_issues"][1:],  # type: ignore[misc]
+    ]
+    markdown = Renderer().render(name=NAME, values=values, version=1, date=DATE, team=TEAM)
+    assert "| Twilio 429s | — | account rate | lower it |" in markdown
+    assert lint_manual(markdown).ok
