@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.draft import Draft, DraftStatus, Fact, Reply, Scope, name_key, slugify
+from bot.core.draft import Draft, DraftStatus, Fact, Reply, Scope
+from bot.core.names import name_key, slugify
 from bot.db.mapping import (
     draft_from_row,
     fact_from_row,

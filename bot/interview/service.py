@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
+from bot.core.clock import utcnow
 from bot.core.draft import Draft, DraftStatus, MergeResult, Scope
 from bot.core.merge import merge, record_leftovers
 from bot.core.slots import SLOT_BY_ID, SLOTS, Value
@@ -66,10 +67,6 @@ def _same_body(stored: str, manual: Manual) -> bool:
         return [line for line in markdown.splitlines() if not line.startswith("*Version ")]
 
     return body(stored) == body(manual.markdown)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _describe(value: Value | None) -> str:

@@ -14,12 +14,13 @@ from datetime import datetime
 from bot.contract.lint import lint_manual
 from bot.core.draft import MACHINE_OPS, Draft, Op, Reply
 from bot.core.merge import apply_machine_values
+from bot.core.names import manual_filename
 from bot.core.slots import SLOT_BY_ID, Value, subsection_title, value_texts
 from bot.core.values import normalise, text_problem, validate
 from bot.interview import planner as gaps
 from bot.interview.ports import Condenser, Inferrer, Sources
 from bot.proposals.defaults import propose_defaults, short_proposals
-from bot.rendering.details import DetailsInput, build_details, details_filename
+from bot.rendering.details import DetailsInput, build_details
 from bot.rendering.marks import mark_value
 from bot.rendering.render import CondenseHook, Renderer
 
@@ -152,7 +153,7 @@ class ManualBuilder:
             manual.version,
             manual.word_count,
             False,
-            f"{draft.slug}-operations-manual-draft.md",
+            manual_filename(draft.slug, "draft"),
             inferred,
             manual.violations,
         )
@@ -239,12 +240,12 @@ class ManualBuilder:
             version=version,
             word_count=report.word_count,
             final=final,
-            filename=f"{draft.slug}-operations-manual.md",
+            filename=manual_filename(draft.slug),
             inferred=inferred,
             violations=tuple(v.message for v in report.violations),
             shortened=_subsections(cut),
             shortened_slots=frozenset(cut),
-            details_filename=details_filename(draft.slug),
+            details_filename=manual_filename(draft.slug, "details"),
         )
 
 
