@@ -60,6 +60,9 @@ class Fact:
     quote: str | None = None
     id: int | None = None
     withdrawn: bool = False
+    # What the slot's rules say about ``value``, worked out once when the fact enters the
+    # draft (merge, machine values) or, for a fact read back from storage, on first use.
+    checked: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +157,14 @@ class Draft:
         return found
 
     def problems(self, slot_id: str) -> list[str]:
-        """Why a slot is not filled yet (empty list when it is)."""
-        value = self.value(slot_id)
+        """Why a slot is not filled yet (empty list when it is), from the fact's own check."""
+        fact = self.current(slot_id)
         slot_def = SLOT_BY_ID[slot_id]
-        if value is None:
+        if fact is None or fact.value is None:
             return [f"{slot_def.label} is missing"]
-        return validate(slot_def, value)
+        if fact.checked is None:
+            fact.checked = tuple(validate(slot_def, fact.value))
+        return list(fact.checked)
 
     def filled(self, slot_id: str) -> bool:
         return not self.problems(slot_id)
