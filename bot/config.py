@@ -12,6 +12,9 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
+# A running job renews its lease every heartbeat, so the lease only has to outlast a few
+# missed renewals (a GC pause, a database failover), not the slowest job.
+DEFAULT_LEASE_SECONDS = 15.0
 
 
 def default_data_dir() -> Path:
@@ -50,6 +53,19 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=60.0, validation_alias="OPSMANUAL_LLM_TIMEOUT", gt=0)
     llm_max_retries: int = Field(default=2, validation_alias="OPSMANUAL_LLM_MAX_RETRIES", ge=0)
     log_level: str = Field(default="INFO", validation_alias="OPSMANUAL_LOG_LEVEL")
+    lease_seconds: float = Field(
+        default=DEFAULT_LEASE_SECONDS,
+        validation_alias="OPSMANUAL_LEASE_SECONDS",
+        gt=0,
+        description="How long a claimed job stays its worker's without a renewal: a killed "
+        "replica's job is taken over once its lease runs out.",
+    )
+    heartbeat_seconds: float | None = Field(
+        default=None,
+        validation_alias="OPSMANUAL_HEARTBEAT_SECONDS",
+        gt=0,
+        description="How often a running job renews its lease; default a third of the lease.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -29,8 +29,7 @@ from sqlalchemy import text
 from waitress import wasyncore
 from waitress.server import create_server
 
-from bot.config import Settings
-from bot.db.engine import make_engine
+from bot.config import DEFAULT_LEASE_SECONDS, Settings
 from bot.db.inbox import SqlInbox
 from bot.db.migrate import is_at_head, upgrade_to_head
 from bot.observability import Backlog, Metrics, record_http
@@ -39,7 +38,7 @@ from bot.slack.app import build_bolt_app, require
 from bot.slack.handlers import JobHandlers
 from bot.slack.health import HealthCheck
 from bot.slack.publisher import Pacer, Publisher, make_web_client
-from bot.slack.worker import WorkerPool
+from bot.slack.worker import WorkerPool, check_lease
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +48,11 @@ StartResponse = Callable[..., Any]
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
+    """How one `opsmanual serve` process runs; refused at construction when inconsistent."""
+
     workers: int = 4
-    lease_seconds: float = 60.0
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    heartbeat_seconds: float | None = None  # None: a third of the lease
     poll_seconds: float = 0.5
     pace_seconds: float = 1.0  # Slack: about one message per second per channel
     http_threads: int = 8
@@ -59,26 +61,12 @@ class ServeOptions:
     token_verification: bool = True
     migrate: bool = True
 
+    def __post_init__(self) -> None:
+        check_lease(lease_seconds=self.lease_seconds, heartbeat_seconds=self.heartbeat)
 
-MIGRATION_LOCK = 0x6F70736D  # "opsm": the advisory lock replicas take around migrations
-
-
-def migrate_once(url: str) -> None:
-    """Upgrade to head; on PostgreSQL under an advisory lock, so replicas starting together
-    do not run the same DDL twice (the second waits, then finds nothing to do)."""
-    engine = make_engine(url)
-    try:
-        if engine.dialect.name != "postgresql":
-            upgrade_to_head(url)
-            return
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
-            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
-            try:
-                upgrade_to_head(url)
-            finally:
-                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
-    finally:
-        engine.dispose()
+    @property
+    def heartbeat(self) -> float:
+        return self.heartbeat_seconds or self.lease_seconds / 3
 
 
 class Service:
@@ -88,7 +76,7 @@ class Service:
         self.options = options = options or ServeOptions()
         token, _secret = require(settings, socket_mode=options.socket_mode)
         if options.migrate:
-            migrate_once(settings.effective_database_url)
+            upgrade_to_head(settings.effective_database_url)  # under a lock on PostgreSQL
         self.runtime = build_runtime(settings, migrate=False)
         engine = self.runtime.engine
         self.inbox = SqlInbox(engine)
@@ -107,6 +95,7 @@ class Service:
             handlers=self.handlers,
             threads=options.workers,
             lease_seconds=options.lease_seconds,
+            heartbeat_seconds=options.heartbeat,
             poll_seconds=options.poll_seconds,
         )
         self.bolt = build_bolt_app(

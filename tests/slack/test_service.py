@@ -13,10 +13,12 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import text
 
-from bot.cli import main
+from bot.cli import build_parser, main
+from bot.config import load_settings
 from bot.db.engine import make_engine
 from bot.db.inbox import SqlInbox
 from bot.db.migrate import upgrade_to_head
+from bot.slack.command import serve_options
 from bot.slack.health import HealthCheck
 from bot.slack.publisher import Pacer
 from bot.slack.worker import WorkerPool
@@ -108,6 +110,36 @@ def test_missing_settings_fail_with_one_line(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     assert main(["serve", "--socket-mode", "--db", db]) == 2
     assert capsys.readouterr().err == "error: missing required setting(s): SLACK_APP_TOKEN\n"
+
+
+def test_lease_and_heartbeat_come_from_flags_or_the_environment(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert main(["serve", "--lease-seconds", "6", "--heartbeat-seconds", "3", "--db", db]) == 2
+    assert capsys.readouterr().err == (
+        "error: the heartbeat (3 s) must be at most a third of the lease (6 s), so that one "
+        "missed renewal does not lose a running job\n"
+    )
+    monkeypatch.setenv("OPSMANUAL_LEASE_SECONDS", "6")
+    monkeypatch.setenv("OPSMANUAL_HEARTBEAT_SECONDS", "3")
+    assert main(["serve", "--db", db]) == 2
+    assert (
+        "the heartbeat (3 s) must be at most a third of the lease (6 s)" in capsys.readouterr().err
+    )
+
+    parser = build_parser()
+    settings = load_settings()
+    flags = parser.parse_args(["serve", "--lease-seconds", "9"])
+    options = serve_options(flags, settings)  # the environment's heartbeat was for its lease
+    assert (options.lease_seconds, options.heartbeat) == (9.0, 3.0)
+    monkeypatch.setenv("OPSMANUAL_HEARTBEAT_SECONDS", "1.5")
+    options = serve_options(parser.parse_args(["serve"]), load_settings())
+    assert (options.lease_seconds, options.heartbeat) == (6.0, 1.5)
+    monkeypatch.delenv("OPSMANUAL_LEASE_SECONDS")
+    monkeypatch.delenv("OPSMANUAL_HEARTBEAT_SECONDS")
+    defaults = serve_options(parser.parse_args(["serve"]), load_settings())
+    assert (defaults.lease_seconds, defaults.heartbeat) == (15.0, 5.0)
 
 
 def test_a_token_slack_refuses_fails_with_one_line(monkeypatch, capsys, tmp_path, fake_slack):
