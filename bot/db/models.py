@@ -43,6 +43,7 @@ NAMING_CONVENTION = {
 # Partial-index predicates, as SQL text: inside a class body a column is not yet a Column.
 _HAS_THREAD = sql_text("thread_ts IS NOT NULL")
 _HAS_SOURCE = sql_text("source_ref IS NOT NULL")
+_UNAPPLIED = sql_text("applied_at IS NULL")
 
 # Slack ids are short, but the terminal and the tests use free-form ones.
 ID_LEN = 255
@@ -130,6 +131,9 @@ class ReplyRow(Base):
     text: Mapped[str] = mapped_column(Text)
     source_ref: Mapped[str | None] = mapped_column(String(ID_LEN))
     created_at: Mapped[datetime]
+    # Set by the draft save that follows the reply, with its facts: None means a process died
+    # between storing the reply and saving what it said, so the reply is read again.
+    applied_at: Mapped[datetime | None]
 
     __table_args__ = (
         # A Slack retry of the same message must not become a second reply.
@@ -140,6 +144,13 @@ class ReplyRow(Base):
             unique=True,
             sqlite_where=_HAS_SOURCE,
             postgresql_where=_HAS_SOURCE,
+        ),
+        # Each draft save looks for its draft's unapplied replies: there are almost never any.
+        Index(
+            "ix_replies_unapplied_draft_id",
+            "draft_id",
+            sqlite_where=_UNAPPLIED,
+            postgresql_where=_UNAPPLIED,
         ),
     )
 

@@ -13,7 +13,7 @@ with "database is locked" instead of waiting out the busy timeout).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, case, func, select, update
@@ -98,6 +98,11 @@ class SqlStore:
         Facts are append-only, so two writers saving the same draft both keep their facts.
         A stale copy can neither un-withdraw a fact another writer withdrew nor move the
         version counter backwards; status and asked/skipped are last-writer-wins.
+
+        The same transaction marks the draft's unapplied replies applied: a reply is stored
+        before the extractor reads it, and this save, with its facts, is what completes it.
+        Replies of one draft are processed one at a time (one job per thread), so an
+        unapplied reply here is the one just read, or one whose job was given up for good.
         """
         draft_id = _require_id(draft)
         new_facts = draft.unsaved_facts()
@@ -122,6 +127,11 @@ class SqlStore:
             ).scalar_one_or_none()
             if found is None:
                 raise DraftNotFoundError(draft_id)
+            s.execute(
+                update(ReplyRow)
+                .where(ReplyRow.draft_id == draft_id, ReplyRow.applied_at.is_(None))
+                .values(applied_at=datetime.now(UTC))
+            )
             s.add_all(new_rows)
             if withdrawn:
                 s.execute(
@@ -143,7 +153,12 @@ class SqlStore:
     def add_reply(
         self, *, draft: Draft, author: str, text: str, now: datetime, source_ref: str | None = None
     ) -> Reply:
-        """Store a (redacted) reply; a Slack retry of the same message returns the first one."""
+        """Store a (redacted) reply; a Slack retry of the same message returns the first one.
+
+        The reply counts as applied only once a ``save_draft`` of its draft commits (see
+        there): until then ``reply_by_source`` does not find it, so a job that died before
+        saving the reply's facts reads the reply again instead of skipping it.
+        """
         draft_id = _require_id(draft)
         with self._sessions.begin() as s:
             _lock(s, draft_id, draft.scope)
@@ -163,12 +178,14 @@ class SqlStore:
             return reply_from_row(row)
 
     def reply_by_source(self, *, draft: Draft, source_ref: str) -> Reply | None:
+        """The reply stored from ``source_ref`` whose facts were saved; None until they were."""
         query = (
             select(ReplyRow)
             .join(DraftRow, DraftRow.id == ReplyRow.draft_id)
             .where(
                 ReplyRow.draft_id == _require_id(draft),
                 ReplyRow.source_ref == source_ref,
+                ReplyRow.applied_at.is_not(None),
                 *_in_scope(draft.scope),
             )
         )

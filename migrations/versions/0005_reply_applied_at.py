@@ -1,0 +1,45 @@
+"""A reply records when its facts were saved: a reply stored without them is read again.
+
+A reply is committed before the extractor reads it (no transaction stays open during an LLM
+call), and its facts are saved afterwards with the draft. A process that died in between
+left a reply that looked processed, so a re-run skipped it and its facts were lost.
+``applied_at`` is set in the transaction that saves the draft after the reply; a reply
+without it is extracted again. Replies stored before this revision were processed by the
+code of their day, so they count as applied when they were created.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-06
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+UNAPPLIED = sa.text("applied_at IS NULL")
+
+
+def upgrade() -> None:
+    op.add_column("replies", sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE replies SET applied_at = created_at")
+    # Every draft save looks up its draft's unapplied replies: almost always none.
+    op.create_index(
+        "ix_replies_unapplied_draft_id",
+        "replies",
+        ["draft_id"],
+        sqlite_where=UNAPPLIED,
+        postgresql_where=UNAPPLIED,
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_replies_unapplied_draft_id", table_name="replies")
+    with op.batch_alter_table("replies") as batch:
+        batch.drop_column("applied_at")
