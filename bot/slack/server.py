@@ -35,9 +35,10 @@ from bot.db.migrate import is_at_head, upgrade_to_head
 from bot.observability import Backlog, Metrics, record_http
 from bot.runtime import build_runtime
 from bot.slack.app import build_bolt_app, require
+from bot.slack.client import make_web_client
 from bot.slack.handlers import JobHandlers
 from bot.slack.health import HealthCheck
-from bot.slack.publisher import Pacer, Publisher, make_web_client
+from bot.slack.publisher import Pacer, Publisher
 from bot.slack.worker import WorkerPool, check_lease
 
 log = logging.getLogger(__name__)
