@@ -43,7 +43,6 @@ NAMING_CONVENTION = {
 # Partial-index predicates, as SQL text: inside a class body a column is not yet a Column.
 _HAS_THREAD = sql_text("thread_ts IS NOT NULL")
 _HAS_SOURCE = sql_text("source_ref IS NOT NULL")
-_UNAPPLIED = sql_text("applied_at IS NULL")
 
 # Slack ids are short, but the terminal and the tests use free-form ones.
 ID_LEN = 255
@@ -144,13 +143,6 @@ class ReplyRow(Base):
             unique=True,
             sqlite_where=_HAS_SOURCE,
             postgresql_where=_HAS_SOURCE,
-        ),
-        # Each draft save looks for its draft's unapplied replies: there are almost never any.
-        Index(
-            "ix_replies_unapplied_draft_id",
-            "draft_id",
-            sqlite_where=_UNAPPLIED,
-            postgresql_where=_UNAPPLIED,
         ),
     )
 

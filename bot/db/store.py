@@ -12,6 +12,7 @@ with "database is locked" instead of waiting out the busy timeout).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
     from bot.interview.ports import Store
 
 
+# Draft copies with a reply noted and not yet saved; more means saves that never came.
+REPLYING_MAX = 1024
+
+
 class DraftNotFoundError(LookupError):
     """The draft is not in the scope the caller named: deleted, never saved, or another tenant's."""
 
@@ -43,6 +48,10 @@ class SqlStore:
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._sessions = session_factory
+        # The reply each draft copy is being answered with: add_reply notes it, the next
+        # save_draft of that same copy marks it applied (see save_draft).
+        self._replying: dict[int, tuple[Draft, int]] = {}
+        self._replying_lock = threading.Lock()
 
     # --- drafts -------------------------------------------------------------------------------
 
@@ -99,13 +108,20 @@ class SqlStore:
         A stale copy can neither un-withdraw a fact another writer withdrew nor move the
         version counter backwards; status and asked/skipped are last-writer-wins.
 
-        The same transaction marks the draft's unapplied replies applied: a reply is stored
-        before the extractor reads it, and this save, with its facts, is what completes it.
-        Replies of one draft are processed one at a time (one job per thread), so an
-        unapplied reply here is the one just read, or one whose job was given up for good.
+        The same transaction marks applied the reply this copy of the draft was answered
+        with (``add_reply`` with this very object) and any reply its new facts come from: a
+        reply is stored before the extractor reads it, and this save is what completes it.
+        Not every unapplied reply of the draft: another job may save another copy meanwhile
+        (``new`` for the same name, a replayed ``new``), and must not settle a reply whose
+        facts it does not hold.
         """
         draft_id = _require_id(draft)
         new_facts = draft.unsaved_facts()
+        applying = {f.reply_id for f in new_facts if f.reply_id is not None}
+        with self._replying_lock:
+            noted = self._replying.pop(id(draft), None)
+        if noted is not None and noted[0] is draft:
+            applying.add(noted[1])
         new_rows = [fact_to_row(draft_id, fact) for fact in new_facts]
         withdrawn = [f.id for f in draft.facts if f.id is not None and f.withdrawn]
         with self._sessions.begin() as s:
@@ -127,11 +143,16 @@ class SqlStore:
             ).scalar_one_or_none()
             if found is None:
                 raise DraftNotFoundError(draft_id)
-            s.execute(
-                update(ReplyRow)
-                .where(ReplyRow.draft_id == draft_id, ReplyRow.applied_at.is_(None))
-                .values(applied_at=datetime.now(UTC))
-            )
+            if applying:
+                s.execute(
+                    update(ReplyRow)
+                    .where(
+                        ReplyRow.draft_id == draft_id,
+                        ReplyRow.id.in_(sorted(applying)),
+                        ReplyRow.applied_at.is_(None),
+                    )
+                    .values(applied_at=datetime.now(UTC))
+                )
             s.add_all(new_rows)
             if withdrawn:
                 s.execute(
@@ -155,27 +176,36 @@ class SqlStore:
     ) -> Reply:
         """Store a (redacted) reply; a Slack retry of the same message returns the first one.
 
-        The reply counts as applied only once a ``save_draft`` of its draft commits (see
-        there): until then ``reply_by_source`` does not find it, so a job that died before
-        saving the reply's facts reads the reply again instead of skipping it.
+        The reply counts as applied only once ``save_draft`` of this same ``draft`` object
+        commits (see there): until then ``reply_by_source`` does not find it, so a job that
+        died before saving the reply's facts reads the reply again instead of skipping it.
         """
         draft_id = _require_id(draft)
         with self._sessions.begin() as s:
             _lock(s, draft_id, draft.scope)
+            row = None
             if source_ref is not None:
-                existing = s.scalars(
+                row = s.scalars(
                     select(ReplyRow).where(
                         ReplyRow.draft_id == draft_id, ReplyRow.source_ref == source_ref
                     )
                 ).first()
-                if existing is not None:
-                    return reply_from_row(existing)
-            row = ReplyRow(
-                draft_id=draft_id, author=author, text=text, source_ref=source_ref, created_at=now
-            )
-            s.add(row)
-            s.flush()
-            return reply_from_row(row)
+            if row is None:
+                row = ReplyRow(
+                    draft_id=draft_id,
+                    author=author,
+                    text=text,
+                    source_ref=source_ref,
+                    created_at=now,
+                )
+                s.add(row)
+                s.flush()
+            reply = reply_from_row(row)
+        with self._replying_lock:
+            if len(self._replying) >= REPLYING_MAX:  # replies whose save never came
+                self._replying.pop(next(iter(self._replying)))
+            self._replying[id(draft)] = (draft, reply.id)
+        return reply
 
     def reply_by_source(self, *, draft: Draft, source_ref: str) -> Reply | None:
         """The reply stored from ``source_ref`` whose facts were saved; None until they were."""

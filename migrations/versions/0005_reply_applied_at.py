@@ -3,7 +3,7 @@
 A reply is committed before the extractor reads it (no transaction stays open during an LLM
 call), and its facts are saved afterwards with the draft. A process that died in between
 left a reply that looked processed, so a re-run skipped it and its facts were lost.
-``applied_at`` is set in the transaction that saves the draft after the reply; a reply
+``applied_at`` is set in the transaction that saves the reply's facts with the draft; a reply
 without it is extracted again. Replies stored before this revision were processed by the
 code of their day, so they count as applied when they were created.
 
@@ -23,23 +23,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-UNAPPLIED = sa.text("applied_at IS NULL")
-
-
 def upgrade() -> None:
     op.add_column("replies", sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE replies SET applied_at = created_at")
-    # Every draft save looks up its draft's unapplied replies: almost always none.
-    op.create_index(
-        "ix_replies_unapplied_draft_id",
-        "replies",
-        ["draft_id"],
-        sqlite_where=UNAPPLIED,
-        postgresql_where=UNAPPLIED,
-    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_replies_unapplied_draft_id", table_name="replies")
     with op.batch_alter_table("replies") as batch:
         batch.drop_column("applied_at")

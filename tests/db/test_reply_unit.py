@@ -165,14 +165,31 @@ def test_a_reply_whose_facts_were_saved_is_not_read_twice(store):
     _assert_applied_once(store, draft_id)
 
 
-def test_a_save_settles_the_replies_stored_before_it(store):
-    draft = store.create_draft(scope=SCOPE, name="x", owner="U1", now=Clock()())
-    given_up = store.add_reply(
-        draft=draft, author="U1", text="a", now=draft.created_at, source_ref="m1"
-    )
+def test_another_job_saving_the_draft_meanwhile_does_not_settle_the_reply(store):
+    """A `new` for the same name (or a replayed `new`) saves its own copy of the draft while
+    the reply's job is down: that save holds none of the reply's facts."""
+    extractor = FailingOnce()
+    interview = Interview(store=store, extractor=extractor, clock=Clock())
+    draft_id = _started(interview)
+    with pytest.raises(InjectedFault):
+        _answer(interview, draft_id)
+    existing = interview.start(scope=SCOPE, name="Payments API", owner="bob")  # saves a copy
+    assert existing.kind is Kind.EXISTING
+    assert _replies(store, SOURCE)[0].applied_at is None
+
+    again = _answer(interview, draft_id)
+
+    assert again.kind is Kind.QUESTIONS
+    _assert_applied_once(store, draft_id)
+
+
+def test_a_save_settles_the_reply_of_its_own_copy_only(store):
+    now = Clock()()
+    draft = store.create_draft(scope=SCOPE, name="x", owner="U1", now=now)
+    reply = store.add_reply(draft=draft, author="U1", text="a", now=now, source_ref="m1")
     assert store.reply_by_source(draft=draft, source_ref="m1") is None
-    other = store.create_draft(scope=SCOPE, name="y", owner="U1", now=draft.created_at)
-    store.save_draft(draft=other)  # another draft's save settles nothing here
+    copy = store.load_draft(scope=SCOPE, draft_id=draft.id)
+    store.save_draft(draft=copy)  # another job's copy of the same draft
     assert store.reply_by_source(draft=draft, source_ref="m1") is None
     store.save_draft(draft=draft)
-    assert store.reply_by_source(draft=draft, source_ref="m1") == given_up
+    assert store.reply_by_source(draft=draft, source_ref="m1") == reply
