@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         description="How long a claimed job stays its worker's without a renewal: a killed "
         "replica's job is taken over once its lease runs out.",
     )
+    drain_seconds: float = Field(
+        default=0.0,
+        validation_alias="OPSMANUAL_DRAIN_SECONDS",
+        ge=0,
+        description="After SIGTERM, how long `serve` still accepts events while /health "
+        "answers 503 stopping (time for a load balancer to take the replica out).",
+    )
     heartbeat_seconds: float | None = Field(
         default=None,
         validation_alias="OPSMANUAL_HEARTBEAT_SECONDS",

@@ -54,6 +54,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how often running jobs renew their lease, at most a third of the lease "
         "(default $OPSMANUAL_HEARTBEAT_SECONDS or a third of the lease)",
     )
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        metavar="S",
+        help="after SIGTERM, keep accepting events this long while /health answers 503 "
+        "stopping, so the load balancer can take the replica out "
+        "(default $OPSMANUAL_DRAIN_SECONDS or 0)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -99,9 +107,11 @@ def serve_options(args: argparse.Namespace, settings: Settings) -> ServeOptions:
     heartbeat = args.heartbeat_seconds or (
         None if args.lease_seconds else settings.heartbeat_seconds
     )
+    drain = args.drain_seconds if args.drain_seconds is not None else settings.drain_seconds
     return ServeOptions(
         workers=args.workers,
         lease_seconds=lease,
         heartbeat_seconds=heartbeat,
+        drain_seconds=drain,
         socket_mode=args.socket_mode,
     )

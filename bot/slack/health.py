@@ -1,9 +1,11 @@
 """GET /health: can this process do its job right now?
 
 ``unhealthy`` (HTTP 503) when the database is unreachable or not migrated to the code's
-head: a load balancer should stop sending Slack events to such a replica. ``degraded`` (200)
-when jobs wait longer than they should: events are still accepted and nothing is lost, but a
-human should look (too few workers, Slack or the LLM slow).
+head: a load balancer should stop sending Slack events to such a replica. ``stopping`` (503)
+once the replica got SIGTERM: it still accepts events for its drain period, but a load
+balancer should route new ones elsewhere. ``degraded`` (200) when jobs wait longer than they
+should: events are still accepted and nothing is lost, but a human should look (too few
+workers, Slack or the LLM slow).
 
 The checks are injected as callables so this module needs nothing from the database layer.
 """
@@ -30,6 +32,7 @@ class HealthCheck:
     backlog: Callable[[], BacklogLike]
     llm_mode: str
     backlog_warn_seconds: float = BACKLOG_WARN_SECONDS
+    stopping: Callable[[], bool] = lambda: False  # True once SIGTERM arrived
 
     def run(self) -> tuple[int, dict[str, Any]]:
         checks: dict[str, str] = {
@@ -57,12 +60,14 @@ class HealthCheck:
             healthy = False
             checks["backlog"] = "unknown"
         status = "unhealthy" if not healthy else "degraded" if degraded else "healthy"
+        if self.stopping():
+            status, healthy = "stopping", False
         body = {
             "status": status,
             "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
             "checks": checks,
         }
-        return (503 if status == "unhealthy" else 200), body
+        return (200 if healthy else 503), body
 
 
 def _safely(check: Callable[[], Any]) -> Any:

@@ -58,12 +58,15 @@ class ServeOptions:
     pace_seconds: float = 1.0  # Slack: about one message per second per channel
     http_threads: int = 8
     grace_seconds: float = 25.0  # Kubernetes' default SIGTERM grace is 30 s
+    drain_seconds: float = 0.0  # after SIGTERM, /health says "stopping" and events still come
     socket_mode: bool = False
     token_verification: bool = True
     migrate: bool = True
 
     def __post_init__(self) -> None:
         check_lease(lease_seconds=self.lease_seconds, heartbeat_seconds=self.heartbeat)
+        if self.drain_seconds < 0:
+            raise ValueError("the drain period cannot be negative")
 
     @property
     def heartbeat(self) -> float:
@@ -114,11 +117,13 @@ class Service:
                 conn.execute(text("SELECT 1"))
             return True
 
+        self.stopping = threading.Event()  # SIGTERM received: /health turns 503
         self.health = HealthCheck(
             database_ok=database_ok,
             migrated=lambda: is_at_head(engine),
             backlog=self.inbox.backlog_stats,
             llm_mode=self.runtime.llm_mode,
+            stopping=self.stopping.is_set,
         )
         self.metrics = Metrics(backlog=self._backlog)
 
@@ -225,14 +230,20 @@ class HttpServer:
 def serve_http(
     *, settings: Settings, host: str, port: int, options: ServeOptions | None = None
 ) -> int:
-    """Run until SIGTERM/SIGINT: migrations, workers, HTTP (and Socket Mode if asked)."""
+    """Run until SIGTERM/SIGINT: migrations, workers, HTTP (and Socket Mode if asked).
+
+    On the first signal /health turns 503 ``stopping`` and, for ``drain_seconds``, events
+    are still accepted while the load balancer takes the replica out; then the listener
+    closes and running jobs get ``grace_seconds``. A second signal cuts the drain short.
+    """
     options = options or ServeOptions()
     service = Service(settings=settings, options=options).start()
     stop = threading.Event()
+    hurry = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: stopping", signal.Signals(signum).name)
-        stop.set()
+        (hurry if stop.is_set() else stop).set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     http = HttpServer(service, host=host, port=port, threads=options.http_threads).start()
@@ -251,7 +262,12 @@ def serve_http(
         print(f"opsmanual: listening on {http.url} ({mode})", flush=True)
         while not stop.wait(0.5):
             pass
+        service.stopping.set()
+        if options.drain_seconds:
+            log.info("draining for %gs: /health says stopping", options.drain_seconds)
+            hurry.wait(options.drain_seconds)
     finally:
+        service.stopping.set()
         if socket_handler is not None:
             socket_handler.close()
         http.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
 import urllib.error
@@ -74,6 +75,15 @@ def test_health_states():
     )
     code, report = dead.run()
     assert (code, report["status"], report["checks"]["database"]) == (503, "unhealthy", "error")
+    stopping = HealthCheck(
+        database_ok=lambda: True,
+        migrated=lambda: True,
+        backlog=lambda: backlog,
+        llm_mode="offline",
+        stopping=lambda: True,
+    )
+    code, report = stopping.run()
+    assert (code, report["status"], report["checks"]["database"]) == (503, "stopping", "ok")
 
 
 @pytest.mark.slow
@@ -207,6 +217,31 @@ def test_sigterm_stops_serve_cleanly(sqlite_url, fake_slack):
         statuses = conn.execute(text("SELECT status FROM jobs")).scalars().all()
     engine.dispose()
     assert statuses == ["done"]
+
+
+def test_after_sigterm_health_says_stopping_while_events_are_still_taken(sqlite_url, fake_slack):
+    """The drain period: the load balancer sees 503 and moves on; nothing sent meanwhile is
+    refused."""
+    with ServeProcess(db_url=sqlite_url, fake=fake_slack, args=("--drain-seconds", "4")) as proc:
+        assert _get(f"{proc.url}/health")[0] == 200
+        assert proc.proc is not None
+        proc.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 3
+        while _get(f"{proc.url}/health")[0] != 503:
+            assert time.monotonic() < deadline, "health never turned 503"
+            time.sleep(0.05)
+        status, _, body = _get(f"{proc.url}/health")
+        assert (status, json.loads(body)["status"]) == (503, "stopping")
+        assert proc.command("new Payments API", channel=CHANNEL)[0] == 200  # still accepted
+        code = proc.proc.wait(timeout=30)  # the drain ends, then the jobs, then the process
+        output = proc.finish_output()
+    assert code == 0
+    assert "opsmanual: stopped" in output
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        jobs = conn.execute(text("SELECT kind, status FROM jobs")).all()
+    engine.dispose()
+    assert [tuple(j) for j in jobs] == [("new", "done")]  # taken during the drain, and done
 
 
 def test_a_long_job_keeps_its_lease_by_renewing_it(sqlite_url):
