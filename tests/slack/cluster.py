@@ -176,7 +176,10 @@ class Cluster:
 def kill_poster(
     engine: Engine, cluster: Cluster, on_kill: Callable[[int], None] | None = None
 ) -> Callable:
-    """A ``fail_after_accept`` hook: SIGKILL the replica running the job that just posted."""
+    """A ``fail_after_accept`` hook: SIGKILL the replica running the job that just posted.
+
+    ``on_kill(pid)`` runs just before the signal, while that replica's jobs still show it.
+    """
 
     def hook(call: RecordedCall, _answer: dict[str, Any]) -> None:
         channel = str(call.params.get("channel") or call.params.get("channel_id") or "")
@@ -192,9 +195,9 @@ def kill_poster(
         live = cluster.pids()
         for pid in pids:  # a dead replica's job may still look running until its lease ends
             if pid in live:
-                os.kill(pid, signal.SIGKILL)
                 if on_kill is not None:
                     on_kill(pid)
+                os.kill(pid, signal.SIGKILL)
                 return
 
     return hook
