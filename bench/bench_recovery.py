@@ -29,9 +29,7 @@ import statistics
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,34 +54,6 @@ class Phase:
     kills: int = 0
     posts_twice: int = 0
     seconds: float = 0.0
-
-
-@contextmanager
-def fresh_schema(base_url: str) -> Iterator[str]:
-    """A new schema first on the search_path, dropped afterwards (as the tests do)."""
-    from sqlalchemy import create_engine, make_url, text
-    from sqlalchemy.pool import NullPool
-
-    schema = f"opsmanual_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = make_url(base_url).update_query_dict(
-        {"options": f"-csearch_path={schema}", "application_name": schema}
-    )
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE application_name = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": schema},
-            )
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 class Interviews:
@@ -135,10 +105,12 @@ def run_phase(phase: Phase, base_url: str) -> Phase:
 
     from bot.db.engine import make_engine
     from tests.fakes.slack_api import FakeSlack
+    from tests.postgres_schema import fresh_schema
     from tests.slack.cluster import Cluster, kill_poster, wait_until
 
     started = time.monotonic()
-    with fresh_schema(base_url) as db_url, FakeSlack(team_id="T0001") as fake:
+    schema = fresh_schema(base_url, prefix="opsmanual_bench_")
+    with schema as db_url, FakeSlack(team_id="T0001") as fake:
         engine = make_engine(db_url)
         cluster = Cluster(db_url=db_url, fake=fake, workers=WORKERS, args=phase.args)
         crash: dict[str, object] = {}
