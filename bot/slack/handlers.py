@@ -51,7 +51,7 @@ class JobHandlers:
         self.publisher = publisher
 
     def run(self, job: JobLike) -> None:
-        pub = self.publisher.for_job(job.id)
+        pub = self.publisher.for_job(job)
         kind = JobKind(job.kind)
         scope = Scope(job.workspace, job.channel)
         if kind is JobKind.NEW:
@@ -285,7 +285,7 @@ class JobHandlers:
 
     def tell_thread(self, job: JobLike, text: str) -> None:
         """A user-facing problem (InterviewError) said in the job's thread or privately."""
-        pub = self.publisher.for_job(job.id)
+        pub = self.publisher.for_job(job)
         scope = Scope(job.workspace, job.channel)
         draft_id = None
         if job.thread_ts:
