@@ -49,6 +49,8 @@ SCOPE_FOR_METHOD = {
     # groups:history, which message.groups needs anyway)
     "conversations.replies": "channels:history",
     "conversations.history": "channels:history",
+    # the details file's author names, and mentions in replies (bot/slack/sources.py)
+    "users.info": "users:read",
 }
 # Manifest event subscription → (the Bolt event type it delivers, the scope it needs).
 EVENT_SUBSCRIPTIONS = {

@@ -20,6 +20,7 @@ from bot.interview.service import Interview, Kind, Outcome
 from bot.observability import REPLIES_PROCESSED
 from bot.slack.blocks import draft_list, escape, root_message
 from bot.slack.jobs import JobKind, message_key
+from bot.slack.markup import readable
 from bot.slack.outcomes import (
     Plan,
     plan_from_outcome,
@@ -130,7 +131,7 @@ class JobHandlers:
         draft = drafts[0]
         latest = self.store.latest_version(draft=draft)
         if draft.status is DraftStatus.COMPLETE and latest is not None:
-            upload = upload_of_version(draft, latest)
+            upload = upload_of_version(draft, latest, details=self._details(scope, draft))
             comment = f"Manual version {latest.version} of {draft.name}."
         else:
             outcome = self.interview.command(
@@ -142,10 +143,8 @@ class JobHandlers:
         pub.upload_manual(
             channel=scope.channel,
             thread_ts=None,
-            filename=upload.filename,
-            markdown=upload.markdown,
+            files=upload.attachments(),
             comment=escape(comment),
-            title=upload.title,
             kind="final" if upload.final else "draft",
         )
 
@@ -191,7 +190,7 @@ class JobHandlers:
                 scope=scope,
                 draft_id=draft_id,
                 author=author,
-                text=str(payload["text"]),
+                text=self._readable(payload),
                 source_ref=str(payload["ts"]),
             )
         if kind is JobKind.BUTTON:
@@ -207,7 +206,7 @@ class JobHandlers:
                 scope=scope,
                 draft_id=draft_id,
                 author=author,
-                text=str(payload["text"]),
+                text=self._readable(payload),
                 source_ref=f"{payload['ts']}:edit:{payload.get('edited_ts')}",
             )
         outcome = self.interview.resume(scope=scope, draft_id=draft_id)
@@ -264,7 +263,8 @@ class JobHandlers:
             bar = progress(draft).bar()
             if latest is not None:
                 text = f"Manual version {latest.version}: {latest.word_count} words."
-                return Plan(Kind.COMPLETE.value, text, bar, 0, upload_of_version(draft, latest))
+                upload = upload_of_version(draft, latest, details=self._details(scope, draft))
+                return Plan(Kind.COMPLETE.value, text, bar, 0, upload)
         if applied is None:
             return plan_from_outcome(self.interview.resume(scope=scope, draft_id=draft_id))
         if kind == Kind.DRAFT.value:
@@ -276,6 +276,15 @@ class JobHandlers:
             str(applied.get("progress_bar") or progress(draft).bar()),
             int(applied.get("questions") or 0),
         )
+
+    def _readable(self, payload: dict[str, Any]) -> str:
+        """Slack's markup as Markdown, mentions named (one users.info per person, cached)."""
+        sources = self.interview.sources
+        person = sources.person if sources is not None else None
+        return readable(str(payload["text"]), rebuilt=bool(payload.get("rebuilt")), person=person)
+
+    def _details(self, scope: Scope, draft: Draft) -> tuple[str, str]:
+        return self.interview.details(scope=scope, draft_id=draft.id or 0)
 
     def _load(self, scope: Scope, draft_id: int) -> Draft:
         draft = self.store.load_draft(scope=scope, draft_id=draft_id)

@@ -28,6 +28,7 @@ from bot.slack.jobs import (
     message_key,
     strip_bot_mention,
 )
+from bot.slack.markup import message_text, to_markdown
 from bot.slack.ports import Enqueue, ThreadLookup
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class Listeners:
         }
         user, response_url = str(command.get("user_id")), str(command.get("response_url") or "")
         if verb == "new":
-            name = redact_secrets(rest.strip()).text
+            name = redact_secrets(to_markdown(rest.strip())).text  # "R&amp;D" is "R&D"
             if not name:
                 ack(f"A manual needs a name. {USAGE}")
                 return
@@ -118,7 +119,8 @@ class Listeners:
             ack(f"Starting the operations manual for *{escape(name)}*: its thread opens here.")
         elif verb in ("draft", "list"):
             kind = JobKind.DRAFT if verb == "draft" else JobKind.LIST
-            query = {"name": rest.strip() or None, "user": user, "response_url": response_url}
+            asked = to_markdown(rest.strip()) or None
+            query = {"name": asked, "user": user, "response_url": response_url}
             self._enqueue(kind=kind.value, payload=query, **base)
             ack()
         elif verb in ("", "help"):
@@ -154,7 +156,8 @@ class Listeners:
             return  # top-level messages are not answers; a bare file has no words
         if not self._is_manual_thread(team, channel, str(thread_ts), event, bot_user):
             return
-        text, kinds = _clean(event.get("text"), bot_user)
+        raw, rebuilt = message_text(event)
+        text, kinds = _clean(raw, bot_user)
         self._enqueue(
             workspace=team,
             channel=channel,
@@ -163,6 +166,7 @@ class Listeners:
             payload={
                 "user": event.get("user"),
                 "text": text,
+                "rebuilt": rebuilt,
                 "ts": ts,
                 "redacted": kinds,
                 "via": via,
@@ -181,7 +185,8 @@ class Listeners:
         if not self._is_manual_thread(team, channel, str(thread_ts), message, bot_user):
             return
         edited_ts = str((message.get("edited") or {}).get("ts") or event.get("event_ts") or "")
-        text, kinds = _clean(message.get("text"), bot_user)
+        raw, rebuilt = message_text(message)
+        text, kinds = _clean(raw, bot_user)
         self._enqueue(
             workspace=team,
             channel=channel,
@@ -190,6 +195,7 @@ class Listeners:
             payload={
                 "user": message.get("user"),
                 "text": text,
+                "rebuilt": rebuilt,
                 "ts": ts,
                 "edited_ts": edited_ts,
                 "redacted": kinds,

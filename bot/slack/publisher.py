@@ -24,7 +24,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -97,6 +98,15 @@ class Publisher:
 
     def for_job(self, job: JobLike) -> JobPublisher:
         return JobPublisher(self, job)
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One file of an upload: what Slack names it, its Markdown, its title."""
+
+    filename: str
+    content: str
+    title: str
 
 
 class JobPublisher:
@@ -254,25 +264,25 @@ class JobPublisher:
         *,
         channel: str,
         thread_ts: str | None,
-        filename: str,
-        markdown: str,
+        files: Sequence[Attachment],
         comment: str,
-        title: str,
         kind: str = "final",
         effect: str = "upload",
     ) -> str:
-        """The manual as a file in the thread (``thread_ts`` must be the ROOT message's ts).
+        """The manual (and its details file) in the thread, as one message with every file
+        (``thread_ts`` must be the ROOT message's ts). Returns the first file's id.
 
-        The file id is recorded (``<effect>:files``) before the upload is finished, which is
-        when it becomes visible; a run that finds ids there looks for them in Slack first.
+        The file ids are recorded (``<effect>:files``) before the upload is finished, which is
+        when they become visible; a run that finds ids there looks for them in Slack first.
         """
         tried_key = f"{effect}:files"
+        first = files[0].filename
 
         def find(file_ids: list[str]) -> dict[str, Any] | None:
             found = self._p.lookup.find_file(
                 channel=channel, thread_ts=thread_ts, file_ids=file_ids, oldest=self._oldest
             )
-            return None if found is None else {"file_id": found, "filename": filename}
+            return None if found is None else {"file_id": found, "filename": first}
 
         def upload() -> dict[str, Any]:
             tried = self._p.effects.get_effect(job_id=self.job_id, effect_key=tried_key) or {}
@@ -281,27 +291,31 @@ class JobPublisher:
             if found is not None:
                 return found
             self._p.pacer.wait(channel)
-            file_id = start_upload(self._p.client, filename=filename, content=markdown)
+            ids = [
+                start_upload(self._p.client, filename=f.filename, content=f.content) for f in files
+            ]
             self._p.effects.record_effect(
                 job_id=self.job_id,
                 effect_key=tried_key,
-                result={"file_ids": [*earlier, file_id]},
+                result={"file_ids": [*earlier, *ids]},
                 replace=True,
             )
 
             def finish() -> dict[str, Any]:
                 finish_upload(
                     self._p.poster,
-                    file_id=file_id,
-                    title=neutralise_mentions(title),
+                    files=[
+                        (file_id, neutralise_mentions(f.title))
+                        for file_id, f in zip(ids, files, strict=True)
+                    ],
                     channel=channel,
                     thread_ts=thread_ts,
                     comment=neutralise_mentions(comment),
                 )
                 MANUALS_PUBLISHED.labels(kind=kind).inc()
-                return {"file_id": file_id, "filename": filename}
+                return {"file_id": ids[0], "filename": first}
 
-            return self._accepted(effect, finish, lambda: find([file_id]))
+            return self._accepted(effect, finish, lambda: find(ids))
 
         return str(self._once(effect, upload).get("file_id"))
 

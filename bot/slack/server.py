@@ -39,6 +39,7 @@ from bot.slack.client import make_web_client
 from bot.slack.handlers import JobHandlers
 from bot.slack.health import HealthCheck
 from bot.slack.publisher import Pacer, Publisher
+from bot.slack.sources import SlackSources
 from bot.slack.worker import WorkerPool, check_lease
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ class Service:
         engine = self.runtime.engine
         self.inbox = SqlInbox(engine)
         self.client = make_web_client(token=token, base_url=settings.slack_api_url)
+        # The details file links each fact to its message and names its author.
+        self.runtime.interview.sources = SlackSources(client=self.client)
         self.publisher = Publisher(
             client=self.client, effects=self.inbox, pacer=Pacer(options.pace_seconds)
         )

@@ -60,18 +60,18 @@ def start_upload(client: WebClient, *, filename: str, content: str) -> str:
 def finish_upload(
     client: WebClient,
     *,
-    file_id: str,
-    title: str,
+    files: list[tuple[str, str]],
     channel: str,
     thread_ts: str | None,
     comment: str,
 ) -> None:
-    """Step 3: the upload is finished and shared to the channel, or to the thread."""
+    """Step 3: the uploads (file id, title) are finished and shared as ONE message, to the
+    channel or to the thread: the manual and its details file arrive together."""
     _api(
         "files.completeUploadExternal",
         client,
         {
-            "files": json.dumps([{"id": file_id, "title": title}]),
+            "files": json.dumps([{"id": file_id, "title": title} for file_id, title in files]),
             "channel_id": channel,
             "thread_ts": thread_ts,
             "initial_comment": comment,

@@ -59,6 +59,13 @@ class Uploads:
         with self._lock:
             return list(self._uploaded)
 
+    def manual_files(self) -> list[UploadedFile]:
+        """The manuals (and draft previews) uploaded, without their -details.md companions."""
+        return [f for f in self.uploaded_files() if not f.filename.endswith("-details.md")]
+
+    def details_files(self) -> list[UploadedFile]:
+        return [f for f in self.uploaded_files() if f.filename.endswith("-details.md")]
+
     def _files_get_upload_url(self, params: dict[str, Any]) -> _Json:
         require(params, "filename", "length")
         if not str(params["length"]).isdigit():

@@ -85,7 +85,7 @@ def test_kills_at_injected_points_lose_nothing_and_post_nothing_twice(db_url, fa
         for run in runs:
             run.join(timeout=WAIT * 3)
         assert not any(run.is_alive() for run in runs), "an interview did not finish"
-        fake_slack.wait_for(lambda: len(fake_slack.uploaded_files()) >= INTERVIEWS, timeout=WAIT)
+        fake_slack.wait_for(lambda: len(fake_slack.manual_files()) >= INTERVIEWS, timeout=WAIT)
         wait_until(lambda: _all_settled(engine), timeout=WAIT, what="every job settled")
     finally:
         codes = cluster.stop()
@@ -119,7 +119,7 @@ def test_kills_at_injected_points_lose_nothing_and_post_nothing_twice(db_url, fa
     for channel, root in roots.items():
         assert len(fake_slack.messages_in(channel)) == 1
         assert len(bot_posts(fake_slack, channel, root)) == 1 + REPLIES
-    files = Counter(f.channel_id for f in fake_slack.uploaded_files())
+    files = Counter(f.channel_id for f in fake_slack.manual_files())
     assert files == dict.fromkeys(roots, 1)
     marks = Counter(
         (m["metadata"]["event_payload"]["job"], m["metadata"]["event_payload"]["effect"])

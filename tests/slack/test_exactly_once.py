@@ -148,9 +148,9 @@ def test_an_upload_finished_before_the_process_died_is_not_uploaded_again(idle_b
     bot.service.publisher.effects = DiesBeforeRecording(bot.service.inbox, "upload")
     bot.reply("draft", channel=CHANNEL, thread_ts=root)
     _run_next(bot, "dead")
-    assert len(bot.fake.uploaded_files()) == 1
+    assert len(bot.fake.manual_files()) == 1
     _run_next(bot, "heir", later=60)
-    assert len(bot.fake.uploaded_files()) == 1
+    assert len(bot.fake.manual_files()) == 1
     assert len(bot.fake.calls_to("files.getUploadURLExternal")) == 1
 
 
@@ -160,7 +160,7 @@ def test_an_upload_whose_last_step_lost_its_answer_is_shared_once(idle_bot):
     bot.fake.fail_after_accept("files.completeUploadExternal")
     bot.reply("draft", channel=CHANNEL, thread_ts=root)
     _run_next(bot, "w1")
-    (shared,) = bot.fake.uploaded_files()
+    (shared,) = bot.fake.manual_files()
     assert shared.thread_ts == root
     assert len(bot.fake.calls_to("files.completeUploadExternal")) == 1
 

@@ -110,7 +110,7 @@ def test_health_states():
 def test_metrics_in_prometheus_format(bot):
     root = bot.start_interview("Payments API")
     bot.reply("finish", channel=CHANNEL, thread_ts=root)
-    bot.fake.wait_for(lambda: bool(bot.fake.uploaded_files()))
+    bot.fake.wait_for(lambda: bool(bot.fake.manual_files()))
     bot.wait_idle()
     status, content_type, body = _get(f"{bot.http.url}/metrics")
     assert status == 200
