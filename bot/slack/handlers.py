@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core.draft import Draft, DraftStatus, Scope
 from bot.core.slots import SLOT_BY_ID
+from bot.intake.sanitize import CleanReply
 from bot.interview.commands import Command
 from bot.interview.planner import progress
 from bot.interview.ports import Store
@@ -174,7 +175,7 @@ class JobHandlers:
             if outcome.kind is Kind.DUPLICATE:  # stored by a run of this job that then died
                 plan = self._replay(scope, draft_id, None)
             else:
-                plan = plan_from_outcome(outcome, redacted=list(job.payload.get("redacted") or []))
+                plan = plan_from_outcome(outcome)
             self.inbox.record_effect(job_id=job.id, effect_key=APPLIED, result=plan.record())
         publish(plan, draft=self._load(scope, draft_id), pub=pub)
 
@@ -186,11 +187,11 @@ class JobHandlers:
             # What was asked when this message was written: an edit re-reads it against that.
             open_now = self._load(scope, draft_id).asked
             self.inbox.record_effect(job_id=job.id, effect_key=ASKED, result={"asked": open_now})
-            return self.interview.handle(
+            return self.interview.receive(
                 scope=scope,
                 draft_id=draft_id,
                 author=author,
-                text=self._readable(payload),
+                reply=self._reply(payload),
                 source_ref=str(payload["ts"]),
             )
         if kind is JobKind.BUTTON:
@@ -202,11 +203,11 @@ class JobHandlers:
         touched = self._withdraw(scope, draft_id, str(payload["ts"]), asked=asked)
         if kind is JobKind.EDIT:
             REPLIES_PROCESSED.inc()
-            return self.interview.handle(
+            return self.interview.receive(
                 scope=scope,
                 draft_id=draft_id,
                 author=author,
-                text=self._readable(payload),
+                reply=self._reply(payload),
                 source_ref=f"{payload['ts']}:edit:{payload.get('edited_ts')}",
             )
         outcome = self.interview.resume(scope=scope, draft_id=draft_id)
@@ -221,7 +222,7 @@ class JobHandlers:
             outcome.progress,
             outcome.questions,
             outcome.manual,
-            outcome.notices,
+            outcome.redacted,
         )
 
     def _asked_at(self, job: JobLike, scope: Scope) -> list[str] | None:
@@ -277,11 +278,14 @@ class JobHandlers:
             int(applied.get("questions") or 0),
         )
 
-    def _readable(self, payload: dict[str, Any]) -> str:
-        """Slack's markup as Markdown, mentions named (one users.info per person, cached)."""
+    def _reply(self, payload: dict[str, Any]) -> CleanReply:
+        """The listener sanitized the text (cleaned, secrets redacted) before queueing it; here
+        Slack's markup becomes Markdown and mentions get names (one users.info per person)."""
         sources = self.interview.sources
         person = sources.person if sources is not None else None
-        return readable(str(payload["text"]), rebuilt=bool(payload.get("rebuilt")), person=person)
+        text = readable(str(payload["text"]), rebuilt=bool(payload.get("rebuilt")), person=person)
+        redacted = tuple(str(k) for k in payload.get("redacted") or ())
+        return CleanReply(text.strip(), redacted, junk=bool(payload.get("junk")))
 
     def _details(self, scope: Scope, draft: Draft) -> tuple[str, str]:
         return self.interview.details(scope=scope, draft_id=draft.id or 0)

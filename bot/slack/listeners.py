@@ -18,6 +18,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.intake.redact import redact_secrets
+from bot.intake.sanitize import CleanReply, sanitize
 from bot.interview.service import MAX_NAME_CHARS
 from bot.observability import JOBS_DUPLICATE, JOBS_ENQUEUED
 from bot.slack.blocks import ACTIONS, SLASH_HELP, USAGE, escape
@@ -157,7 +158,7 @@ class Listeners:
         if not self._is_manual_thread(team, channel, str(thread_ts), event, bot_user):
             return
         raw, rebuilt = message_text(event)
-        text, kinds = _clean(raw, bot_user)
+        clean = _clean(raw, bot_user)
         self._enqueue(
             workspace=team,
             channel=channel,
@@ -165,10 +166,11 @@ class Listeners:
             kind=JobKind.REPLY.value,
             payload={
                 "user": event.get("user"),
-                "text": text,
+                "text": clean.text,
                 "rebuilt": rebuilt,
+                "junk": clean.junk,
                 "ts": ts,
-                "redacted": kinds,
+                "redacted": list(clean.redacted),
                 "via": via,
             },
             event_key=message_key(workspace=team, channel=channel, ts=ts, kind=JobKind.REPLY),
@@ -186,7 +188,7 @@ class Listeners:
             return
         edited_ts = str((message.get("edited") or {}).get("ts") or event.get("event_ts") or "")
         raw, rebuilt = message_text(message)
-        text, kinds = _clean(raw, bot_user)
+        clean = _clean(raw, bot_user)
         self._enqueue(
             workspace=team,
             channel=channel,
@@ -194,11 +196,12 @@ class Listeners:
             kind=JobKind.EDIT.value,
             payload={
                 "user": message.get("user"),
-                "text": text,
+                "text": clean.text,
                 "rebuilt": rebuilt,
+                "junk": clean.junk,
                 "ts": ts,
                 "edited_ts": edited_ts,
-                "redacted": kinds,
+                "redacted": list(clean.redacted),
             },
             event_key=edit_key(workspace=team, channel=channel, ts=ts, edited_ts=edited_ts),
         )
@@ -256,11 +259,9 @@ def _from_a_bot(message: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-def _clean(text: Any, bot_user_id: str | None) -> tuple[str, list[str]]:
-    """Drop our own @-mention, then redact secrets before anything is stored."""
-    stripped = strip_bot_mention(str(text or ""), bot_user_id) or "help"
-    redaction = redact_secrets(stripped)
-    return redaction.text, list(redaction.kinds)
+def _clean(text: Any, bot_user_id: str | None) -> CleanReply:
+    """Drop our own @-mention, then sanitize (secrets redacted) before anything is stored."""
+    return sanitize(strip_bot_mention(str(text or ""), bot_user_id) or "help")
 
 
 def _int(value: Any) -> int | None:

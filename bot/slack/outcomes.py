@@ -60,8 +60,8 @@ class Plan:
         }
 
 
-def plan_from_outcome(outcome: Outcome, *, redacted: list[str] | None = None) -> Plan:
-    notes = [n for n in (redaction_notice(redacted or [], slack=True), *outcome.notices) if n]
+def plan_from_outcome(outcome: Outcome) -> Plan:
+    notes = [n for n in (redaction_notice(outcome.redacted, slack=True),) if n]
     text = "\n".join([*notes, outcome.text]).strip() or "Nothing changed."
     upload = None
     if outcome.manual is not None and outcome.kind in (Kind.COMPLETE, Kind.DRAFT):
