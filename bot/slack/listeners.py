@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
+from bot.core.draft import Scope
 from bot.intake.redact import redact_secrets
 from bot.intake.sanitize import CleanReply, sanitize
 from bot.interview.service import MAX_NAME_CHARS
@@ -48,11 +49,12 @@ class Listeners:
         self,
         *,
         inbox: Any,
+        threads: Any,
         command: str = COMMAND,
         on_enqueue: OnEnqueue | None = None,
     ) -> None:
         self.inbox: Enqueue = inbox
-        self.threads: ThreadLookup = inbox
+        self.threads: ThreadLookup = threads
         self.command = command
         self.on_enqueue = on_enqueue
 
@@ -88,9 +90,7 @@ class Listeners:
         """A draft's thread, or a thread on one of our messages (its draft may be saving)."""
         if bot_user_id and event.get("parent_user_id") == bot_user_id:
             return True
-        found = self.threads.find_draft_id_by_thread(
-            workspace=team, channel=channel, thread_ts=thread_ts
-        )
+        found = self.threads.find_draft_by_thread(scope=Scope(team, channel), thread_ts=thread_ts)
         return found is not None
 
     # ----------------------------------------------------------------- slash command
