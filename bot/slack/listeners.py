@@ -22,7 +22,7 @@ from bot.intake.redact import redact_secrets
 from bot.intake.sanitize import CleanReply, sanitize
 from bot.interview.service import MAX_NAME_CHARS
 from bot.observability import JOBS_DUPLICATE, JOBS_ENQUEUED
-from bot.slack.blocks import ACTIONS, SLASH_HELP, USAGE, escape
+from bot.slack.blocks import ACTIONS, SLASH_HELP, USAGE, inert
 from bot.slack.jobs import (
     JobKind,
     edit_key,
@@ -117,7 +117,7 @@ class Listeners:
                 return
             new = {"name": name, "user": user, "response_url": response_url}
             self._enqueue(kind=JobKind.NEW.value, payload=new, **base)
-            ack(f"Starting the operations manual for *{escape(name)}*: its thread opens here.")
+            ack(f"Starting the operations manual for *{inert(name)}*: its thread opens here.")
         elif verb in ("draft", "list"):
             kind = JobKind.DRAFT if verb == "draft" else JobKind.LIST
             asked = to_markdown(rest.strip()) or None
@@ -127,7 +127,7 @@ class Listeners:
         elif verb in ("", "help"):
             ack(SLASH_HELP)
         else:
-            ack(f"I don't know `{escape(verb)}`. {USAGE}")
+            ack(f"I don't know `{inert(verb)}`. {USAGE}")
 
     # ------------------------------------------------------------------------ events
 
