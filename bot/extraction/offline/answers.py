@@ -16,7 +16,7 @@ from bot.core.slots import Slot, SlotKind
 from bot.extraction.offline import textparse as tp
 from bot.extraction.offline.corrections import STRONG
 from bot.extraction.offline.findings import Findings
-from bot.extraction.offline.route import ARROWS, own_evidence
+from bot.extraction.offline.route import ARROWS, head_slots, own_evidence
 from bot.extraction.offline.segment import COMMAND, split_head
 from bot.extraction.offline.slotnames import label_regex, punctuated
 from bot.extraction.offline.valueparse import parse_value
@@ -43,7 +43,7 @@ def form_answers(text: str, slots: tuple[Slot, ...], result: Findings) -> bool:
     """
     if not slots or not text.strip():
         return False
-    if tp.is_unknown(text):
+    if len(slots) > 1 and tp.is_unknown(text):
         for slot_def in slots:
             result.dont_know(slot_def.id)
         return True
@@ -78,14 +78,19 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
         if label and names[tp.squash(label.group("name").lower())][1] and punctuated(label):
             return [(slots[0], text[label.end() :], True)]
         whole = [(slots[0], text, False)]
-        short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text)
+        short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text, slots[0].id)
         return whole if short and _fits(whole) else []
     numbered = [(s, part, True) for s, part in _numbered(text, slots)]
     if numbered and _fits(numbered):
         return numbered
+    labelled = _labelled(text, slots)
+    if labelled and _fits(labelled):
+        return labelled
+    if _labelled_elsewhere(text, ""):
+        return []  # "RPO: 15 minutes\nRTO: 4h" under other questions: the labels place it
     positional = _unnamed(_positional(text, slots))
-    if any(COMMAND.match(part.strip()) for _, part, _ in positional):
-        return []  # a pasted command line is not the answer to a question
+    if positional and all(COMMAND.match(part.strip()) for _, part, _ in positional):
+        return []  # a pasted block of commands is not one answer per question
     return positional if positional and _fits(positional) else []
 
 
@@ -106,10 +111,47 @@ def _fits(parts: Iterable[tuple[Slot, str, bool]]) -> bool:
     return len(others) != 1
 
 
-def _labelled_elsewhere(text: str) -> bool:
-    """ "RPO: 15 minutes\nRTO: 4h" names its own topics: prose routing reads the labels."""
+def _labelled_elsewhere(text: str, asked: str) -> bool:
+    """ "RPO: 15 minutes\nRTO: 4h" names its own topics: prose routing reads the labels. Heads
+    that name no field ("api: serves REST", "P1: …" under the severity question) are the rows
+    of an answer, not labels."""
     heads = [split_head(line.strip())[0] for line in text.split("\n") if line.strip()]
-    return sum(1 for head in heads if head) >= 2
+    named = [h for h in heads if h and (found := head_slots(h)) and asked not in found]
+    return len(named) >= 2
+
+
+def _labelled(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
+    """ "RTO: 4h\nRollback - helm rollback" (a label, id or keyword of an asked question at a
+    line start); unlabelled lines before the first label answer the one question left.
+
+    Only a short, form-shaped reply is read this way: every part at most ``DIRECT_WORDS``
+    words, every line before the first label for the one question no label named.
+    """
+    regex, names = label_regex(tuple(s.id for s in slots))
+    cuts: list[tuple[str, int, int]] = []  # slot id, label start, content start
+    for label in regex.finditer(text):
+        if text[: label.start()].strip() and text[label.start() - 1] != "\n":
+            continue  # a label must open its line
+        slot_id, exact = names[tp.squash(label.group("name").lower())]
+        if not exact or not punctuated(label) or any(c[0] == slot_id for c in cuts):
+            continue
+        cuts.append((slot_id, label.start(), label.end()))
+    if not cuts:
+        return []
+    found: dict[str, str] = {}
+    ends = [c[1] for c in cuts[1:]] + [len(text)]
+    for (slot_id, _, start), end in zip(cuts, ends, strict=True):
+        found[slot_id] = text[start:end].strip()
+    rest = [s for s in slots if s.id not in found]
+    lead = text[: cuts[0][1]].strip()
+    if lead and len(rest) != 1:
+        return []
+    parts = [(s, found[s.id], True) for s in slots if s.id in found]
+    if lead:
+        parts.insert(0, (rest[0], lead, False))
+    if any(len(part.split()) > DIRECT_WORDS for _, part, _ in parts):
+        return []
+    return parts
 
 
 def _unnamed(parts: list[tuple[Slot, str]]) -> list[tuple[Slot, str, bool]]:

@@ -15,6 +15,7 @@ from bot.core.slots import SLOT_BY_ID, Row, Slot, SlotKind, Value
 from bot.extraction.offline import prose_rows
 from bot.extraction.offline.gate import strip_greeting
 from bot.extraction.offline.lexicon import IMPERATIVE
+from bot.extraction.offline.pickups import named_durations, names_duration_slot
 from bot.extraction.offline.route import head_slots
 from bot.extraction.offline.rowparse import parse_table
 from bot.extraction.offline.segment import COMMAND, Segment
@@ -65,7 +66,7 @@ def _join(texts: Sequence[str]) -> str:
     for text in dict.fromkeys(t for t in texts if t):
         if out and not out[-1].endswith((".", "!", "?", ";", ":")):
             out[-1] += ";"
-        out.append(_capital(text) if not out or out[-1].endswith((".", "!", "?")) else text)
+        out.append(_capital(text) if out and out[-1].endswith((".", "!", "?")) else text)
     return " ".join(out)
 
 
@@ -111,7 +112,7 @@ def steps(texts: Sequence[str]) -> list[str]:
             else:
                 pieces = [piece]
             for part in pieces:
-                step = _capital(clean(part).rstrip("."))
+                step = clean(part).rstrip(".")
                 if step and not is_blank(step):
                     out.append(step)
     return list(dict.fromkeys(out))
@@ -131,7 +132,7 @@ def chain(texts: Sequence[str]) -> list[str]:
             handed = _HANDED.match(clean(piece))
             if handed:  # "if it's not solved in 30 min it comes to me (search lead)"
                 piece = f"{handed.group('who')} ({handed.group('cond')})"
-            level = _capital(clean(_CHAIN_FILLER.sub("", clean(piece))).rstrip("."))
+            level = clean(_CHAIN_FILLER.sub("", clean(piece))).rstrip(".")
             if level and _ROLE.search(level) and not level.lower().startswith("if "):
                 out.append(level)
             elif level and out and level.lower().startswith("if "):
@@ -209,11 +210,7 @@ def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
     slot_def = SLOT_BY_ID[slot_id]
     texts = [_with_head(slot_id, s) for s in segments if not s.code]
     if slot_def.kind is SlotKind.DURATION:
-        for text in texts:
-            found = first_duration(text, zero=True)
-            if found:
-                return found
-        return None
+        return _duration(slot_id, segments)
     if slot_def.kind is SlotKind.TABLE:
         return _rows(slot_def, segments)[:MAX_ROWS] or None
     if slot_def.kind is SlotKind.ITEMS:
@@ -230,6 +227,22 @@ def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
         return endpoint(texts)
     code = [f"`{' '.join(s.text.split())}`" for s in segments if s.code]
     return _join([*texts, *code]) or None
+
+
+def _duration(slot_id: str, segments: Sequence[Segment]) -> str | None:
+    """An RTO/RPO: right after its name ("RTO of 4 hours"), or anywhere in a segment that does
+    not name it (the label "RTO:" or the question asked placed it); "the RTO drill takes 2
+    hours" names the RTO and gives it no value."""
+    for segment in segments:
+        text = clean(segment.text)
+        named = named_durations(text)
+        if slot_id in named:
+            return named[slot_id][0]
+        if not names_duration_slot(text, slot_id):
+            found = first_duration(text, zero=True)
+            if found:
+                return found
+    return None
 
 
 _ENDPOINT = re.compile(

@@ -23,16 +23,15 @@ from collections.abc import Sequence
 from bot.core.draft import Draft, Extraction, Op
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline import textparse as tp
-from bot.extraction.offline.answers import form_answers
+from bot.extraction.offline.answers import CORRECT_HOW, form_answers
 from bot.extraction.offline.build import build_value
-from bot.extraction.offline.corrections import corrections
+from bot.extraction.offline.corrections import STRONG, corrections
 from bot.extraction.offline.findings import SCAN_LIMIT, Findings
-from bot.extraction.offline.gate import is_chatter, is_injection
+from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.numfix import number_corrections
 from bot.extraction.offline.pickups import pick_up
 from bot.extraction.offline.route import route
 from bot.extraction.offline.segment import segments
-from bot.extraction.offline.valueparse import parse_value
 
 INJECTION_NOTE = (
     "I only take facts about the system from this thread; instructions to me are not followed."
@@ -55,17 +54,12 @@ class OfflineExtractor:
         remaining = corrections(cleaned, draft, result)
         remaining = number_corrections(remaining, draft, result)
         leftovers: list[str] = []
+        scan = remaining
         if remaining and not form_answers(remaining, slots, result):
-            leftovers = self._prose(remaining, [s.id for s in slots], result)
-            if not result.updates and slots and leftovers and not is_injection(cleaned):
-                # Never stuck: a substantive reply nothing could place answers question 1.
-                value = parse_value(slots[0], remaining)
-                if value is not None:
-                    result.add(slots[0].id, Op.SET, value, remaining)
-                    result.notes.append(
-                        f"I took that as the answer to question 1 ({slots[0].label})."
-                    )
-                    leftovers = []
+            scan, unplaced = _drop_unplaced_corrections(remaining)
+            if unplaced and CORRECT_HOW not in result.notes:
+                result.notes.append(CORRECT_HOW)
+            leftovers = self._prose(scan, draft, [s.id for s in slots], result)
         asked_ids = {s.id for s in slots}
 
         def open_slot(slot_id: str) -> bool:
@@ -76,7 +70,7 @@ class OfflineExtractor:
                 and draft.value(slot_id) is None
             )
 
-        pick_up(remaining[:SCAN_LIMIT], open_slot, result)
+        pick_up(scan[:SCAN_LIMIT], open_slot, result)
         if not result.updates and not result.unknown and not leftovers and not result.notes:
             note = INJECTION_NOTE if is_injection(cleaned) else CHATTER_NOTE
             if is_injection(cleaned) or is_chatter(cleaned):
@@ -88,15 +82,40 @@ class OfflineExtractor:
             tuple(leftovers),
         )
 
-    def _prose(self, text: str, asked: list[str], result: Findings) -> list[str]:
+    def _prose(self, text: str, draft: Draft, asked: list[str], result: Findings) -> list[str]:
+        if not text:
+            return []
         routed = route(segments(text[:MAX_PROSE_CHARS]), asked=asked)
+        leftovers = list(routed.leftovers)
         for slot_id, placed in routed.by_slot.items():
             value = build_value(slot_id, placed)
+            quote = " ".join(s.text for s in placed)
             if value is None:
                 continue
-            kind = SLOT_BY_ID[slot_id].kind
-            op = Op.SET if kind is SlotKind.DURATION else Op.APPEND
-            result.add(slot_id, op, value, " ".join(s.text for s in placed))
+            if SLOT_BY_ID[slot_id].kind is SlotKind.DURATION:
+                if draft.value(slot_id) is not None and slot_id not in asked:
+                    leftovers.append(quote)  # "RTO 1 hour" in passing never overwrites an RTO
+                    continue
+                result.add(slot_id, Op.SET, value, quote)
+            else:
+                result.add(slot_id, Op.APPEND, value, quote)
         if routed.injection:
             result.notes.append(INJECTION_NOTE)
-        return routed.leftovers
+        return leftovers
+
+
+def _drop_unplaced_corrections(text: str) -> tuple[str, bool]:
+    """Sentences that open with "actually", "correction:", "scratch that" … and that the
+    correction passes could not place. Stored as a new fact, a fix would sit beside the value
+    it meant to replace, so it is dropped and the engineer is told how to say it."""
+    kept: list[str] = []
+    dropped = False
+    for start, end in tp.sentence_spans(text):
+        sentence = text[start:end]
+        trigger = STRONG.match(sentence)
+        rest = sentence[trigger.end() :] if trigger else ""
+        if trigger and rest.strip() and not tp.is_unknown(rest) and not is_aside(sentence):
+            dropped = True
+            continue
+        kept.append(sentence)
+    return "".join(kept).strip(), dropped

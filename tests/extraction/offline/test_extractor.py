@@ -524,10 +524,20 @@ def test_unlabelled_text_answers_the_question_left_over() -> None:
     assert len(found["components"]) == 3  # type: ignore[arg-type]
 
 
-def test_unstructured_reply_to_two_questions_is_not_guessed() -> None:
-    extraction = run("We deploy with Argo and it is all quite manual really", "rto", "rpo")
+def test_unstructured_reply_to_two_questions_is_placed_by_what_it_says() -> None:
+    """Rewritten for the prose extractor: a reply that answers neither asked question is no
+    longer guessed into question 1 (or dropped); it goes where its words put it, here the
+    deployment process, and the asked RTO and RPO stay open."""
+    found = values("We deploy with Argo and it is all quite manual really", "rto", "rpo")
+    assert found == {"deploy_process": "We deploy with Argo and it is all quite manual really"}
+
+
+def test_a_reply_nothing_can_place_is_kept_as_a_leftover_not_forced_into_question_1() -> None:
+    """The superseded rule filed an unplaceable reply under question 1; now it is kept for the
+    details file and no field changes."""
+    extraction = run("The Zurich team has owned the ledger service since the reorg", "rto", "rpo")
     assert extraction.updates == ()
-    assert extraction.notes
+    assert extraction.leftovers == ("The Zurich team has owned the ledger service since the reorg",)
 
 
 # ------------------------------------------------------------------ "I don't know"
@@ -762,30 +772,40 @@ def test_a_row_correction_needs_an_existing_row_and_a_new_cell(text: str) -> Non
 
 
 def test_tools_are_picked_up_into_monitoring_slots() -> None:
+    """Each tool lands in its monitoring field, the architecture (the question asked) keeps
+    only its own sentence. Since the prose extractor these sentences are placed by what they
+    say and kept as written, full stop included; pick-ups fill only what prose left open."""
     text = (
         "It's a Go service on EKS. We use Datadog APM for traces. Prometheus and Grafana watch "
         "the nodes, and PagerDuty pages the on-call. Logs go to Loki, kept 30 days."
     )
     found = values(text, "architecture")
-    assert found["app_monitoring"] == "We use Datadog APM for traces"
+    assert found["architecture"] == "It's a Go service on EKS."
+    assert found["app_monitoring"] == "We use Datadog APM for traces."
     assert found["infra_monitoring"] == "Prometheus and Grafana watch the nodes"
-    assert found["alerting"] == "PagerDuty pages the on-call"
-    assert found["log_management"] == "Logs go to Loki, kept 30 days"
+    assert found["alerting"] == "PagerDuty pages the on-call."
+    assert found["log_management"] == "Logs go to Loki, kept 30 days."
     assert stored(run(text, "architecture")).filled("log_management")
 
 
-def test_long_sentences_give_just_the_tool_names_and_log_retention() -> None:
+def test_a_long_logging_sentence_is_placed_whole_in_log_management() -> None:
+    """Rewritten for the prose extractor: the sentence is placed by what it says (log
+    management) and kept whole, tool names and retention included; the 800-word fitter, not the
+    extractor, decides how much of it the manual shows (the details file keeps all of it)."""
     text = (
         "Everything about the platform, including the batch jobs and the public API and the "
         "admin console and the internal reporting, ships logs through Fluent Bit into Splunk "
         "where we keep them for 90 days and nobody looks at them much."
     )
-    assert values(text, "architecture")["log_management"] == "Fluent Bit, Splunk (90 days)"
+    assert values(text, "architecture") == {"log_management": text}
 
 
 def test_longest_tool_name_wins() -> None:
+    """ "Grafana Loki" is a log store (not Grafana, infrastructure monitoring) and "Splunk
+    On-Call" pages (it is not Splunk, logs). The labels "Logs:" and "Paging:" only repeat the
+    field's name, so the prose extractor drops them from the value."""
     found = values("Logs: Grafana Loki. Paging: Splunk On-Call.", "rto")
-    assert found == {"log_management": "Logs: Grafana Loki", "alerting": "Paging: Splunk On-Call"}
+    assert found == {"log_management": "Grafana Loki.", "alerting": "Splunk On-Call."}
 
 
 def test_pick_up_never_overwrites_a_filled_slot() -> None:
