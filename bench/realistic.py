@@ -50,6 +50,7 @@ class Conversation:
     noise: tuple[str, ...]
     stale: tuple[Tagged, ...]
     secrets: tuple[str, ...]
+    held_out: bool = False  # never looked at while tuning: its figures are reported apart
 
 
 def load(path: Path) -> Conversation:
@@ -66,6 +67,7 @@ def load(path: Path) -> Conversation:
         noise=tuple(n["text"] for n in data.get("noise", ())),
         stale=tuple(Tagged(str(s["section"]), s["text"]) for s in data.get("stale", ())),
         secrets=tuple(data.get("secrets", ())),
+        held_out=bool(data.get("held_out", False)),
     )
 
 
