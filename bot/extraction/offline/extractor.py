@@ -108,14 +108,16 @@ def _drop_unplaced_corrections(text: str) -> tuple[str, bool]:
     """Sentences that open with "actually", "correction:", "scratch that" … and that the
     correction passes could not place. Stored as a new fact, a fix would sit beside the value
     it meant to replace, so it is dropped and the engineer is told how to say it."""
-    kept: list[str] = []
-    dropped = False
+    out: list[str] = []
+    last = 0
     for start, end in tp.sentence_spans(text):
         sentence = text[start:end]
         trigger = STRONG.match(sentence)
         rest = sentence[trigger.end() :] if trigger else ""
         if trigger and rest.strip() and not tp.is_unknown(rest) and not is_aside(sentence):
-            dropped = True
-            continue
-        kept.append(sentence)
-    return "".join(kept).strip(), dropped
+            out.append(text[last:start])
+            last = end
+    if not out:
+        return text, False
+    out.append(text[last:])
+    return "".join(out).strip(), True
