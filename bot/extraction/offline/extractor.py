@@ -29,7 +29,7 @@ from bot.extraction.offline.corrections import STRONG, corrections
 from bot.extraction.offline.findings import SCAN_LIMIT, Findings
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.numfix import number_corrections
-from bot.extraction.offline.pickups import pick_up
+from bot.extraction.offline.pickups import named_durations, pick_up
 from bot.extraction.offline.route import route
 from bot.extraction.offline.segment import segments
 
@@ -46,7 +46,7 @@ class OfflineExtractor:
     name = "offline"
 
     def extract(self, *, draft: Draft, asked: Sequence[str], text: str) -> Extraction:
-        cleaned = tp.clean_input(text)
+        cleaned = tp.clean_input(text, fences=True)
         if not cleaned:
             return Extraction()
         slots = tuple(SLOT_BY_ID[s] for s in dict.fromkeys(asked) if s in SLOT_BY_ID)
@@ -54,12 +54,13 @@ class OfflineExtractor:
         remaining = corrections(cleaned, draft, result)
         remaining = number_corrections(remaining, draft, result)
         leftovers: list[str] = []
-        scan = remaining
-        if remaining and not form_answers(remaining, slots, result):
-            scan, unplaced = _drop_unplaced_corrections(remaining)
+        scan = tp.drop_fences(remaining)
+        if remaining and not form_answers(scan.strip(), slots, result):
+            prose, unplaced = _drop_unplaced_corrections(remaining)
             if unplaced and CORRECT_HOW not in result.notes:
                 result.notes.append(CORRECT_HOW)
-            leftovers = self._prose(scan, draft, [s.id for s in slots], result)
+            leftovers = self._prose(prose, draft, [s.id for s in slots], result)
+            scan = tp.drop_fences("\n".join(leftovers))  # pick-ups read only what prose left
         asked_ids = {s.id for s in slots}
 
         def open_slot(slot_id: str) -> bool:
@@ -87,6 +88,11 @@ class OfflineExtractor:
             return []
         routed = route(segments(text[:MAX_PROSE_CHARS]), asked=asked)
         leftovers = list(routed.leftovers)
+        for placed in list(routed.by_slot.values()):
+            for segment in placed:  # "RTO 4 hours, RPO 24h" is placed once, and names both
+                for slot_id in named_durations(segment.text):
+                    if segment not in routed.by_slot.get(slot_id, []):
+                        routed.add(slot_id, segment)
         for slot_id, placed in routed.by_slot.items():
             value = build_value(slot_id, placed)
             quote = " ".join(s.text for s in placed)
