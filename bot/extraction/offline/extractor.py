@@ -30,7 +30,7 @@ from bot.extraction.offline.findings import SCAN_LIMIT, Findings
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.numfix import number_corrections
 from bot.extraction.offline.pickups import named_durations, pick_up
-from bot.extraction.offline.route import route
+from bot.extraction.offline.route import Routed, route
 from bot.extraction.offline.segment import segments
 
 INJECTION_NOTE = (
@@ -86,28 +86,40 @@ class OfflineExtractor:
     def _prose(self, text: str, draft: Draft, asked: list[str], result: Findings) -> list[str]:
         if not text:
             return []
-        routed = route(segments(text[:MAX_PROSE_CHARS]), asked=asked)
-        leftovers = list(routed.leftovers)
+        parts = segments(text[:MAX_PROSE_CHARS])
+        routed = route(parts, asked=asked)
+        failed = self._place(routed, draft, asked, result)
+        if failed:  # "for a P1 we open #inc-atlas" is no severity row: the next best place
+            again = [s for s in parts if any(s in routed.by_slot[f] for f in failed)]
+            rerouted = route(again, asked=asked, exclude=frozenset(failed))
+            failed = self._place(rerouted, draft, asked, result)
+            routed.leftovers.extend(rerouted.leftovers)
+            routed.leftovers.extend(s.text for f in failed for s in rerouted.by_slot[f])
+        if routed.injection:
+            result.notes.append(INJECTION_NOTE)
+        return routed.leftovers
+
+    @staticmethod
+    def _place(routed: Routed, draft: Draft, asked: list[str], result: Findings) -> list[str]:
+        """Build and record each slot's value; returns the slots whose text gave no value."""
         for placed in list(routed.by_slot.values()):
             for segment in placed:  # "RTO 4 hours, RPO 24h" is placed once, and names both
                 for slot_id in named_durations(segment.text):
                     if segment not in routed.by_slot.get(slot_id, []):
                         routed.add(slot_id, segment)
+        failed: list[str] = []
         for slot_id, placed in routed.by_slot.items():
             value = build_value(slot_id, placed)
             quote = " ".join(s.text for s in placed)
             if value is None:
-                continue
-            if SLOT_BY_ID[slot_id].kind is SlotKind.DURATION:
-                if draft.value(slot_id) is not None and slot_id not in asked:
-                    leftovers.append(quote)  # "RTO 1 hour" in passing never overwrites an RTO
-                    continue
-                result.add(slot_id, Op.SET, value, quote)
-            else:
+                failed.append(slot_id)
+            elif SLOT_BY_ID[slot_id].kind is not SlotKind.DURATION:
                 result.add(slot_id, Op.APPEND, value, quote)
-        if routed.injection:
-            result.notes.append(INJECTION_NOTE)
-        return leftovers
+            elif draft.value(slot_id) is not None and slot_id not in asked:
+                routed.leftovers.append(quote)  # "RTO 1 hour" in passing never overwrites
+            else:
+                result.add(slot_id, Op.SET, value, quote)
+        return failed
 
 
 def _drop_unplaced_corrections(text: str) -> tuple[str, bool]:

@@ -133,17 +133,22 @@ def own_evidence(text: str) -> dict[str, float]:
 
 
 def intro_topic(intro: str) -> str | None:
-    """The one slot a list's intro line names ("useful cmds:", "startup after an outage:")."""
+    """The one slot a list's intro line names ("useful cmds:", "startup after an outage:"); a
+    group ("DR: … steps:") names its first slot that holds a list, not the RTO."""
     text = intro.rstrip(" :").lower()
     groups = head_slots(text)
     if groups:
-        return groups[0]
+        listed = [s for s in groups if SLOT_BY_ID[s].kind in (SlotKind.ITEMS, SlotKind.TABLE)]
+        return (listed or groups)[0]
     slot_id, value = _best(scores(text))
     return slot_id if value >= DECIDES else None
 
 
 def _evidence(
-    segment: Segment, asked: Sequence[str], previous: str | None = None
+    segment: Segment,
+    asked: Sequence[str],
+    previous: str | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     found = own_evidence(segment.text)
     if (
@@ -179,6 +184,11 @@ def _evidence(
     for slot_id in asked:
         if slot_id in found:
             found[slot_id] += ASKED_PRIOR
+    listed = segment.item or segment.code  # a list item is never an RTO on its own
+    for slot_id in [s for s in found if s in exclude or s not in SLOT_BY_ID]:
+        del found[slot_id]
+    for slot_id in [s for s in found if listed and SLOT_BY_ID[s].kind is SlotKind.DURATION]:
+        del found[slot_id]
     return found
 
 
@@ -194,7 +204,7 @@ def _order(slot_id: str) -> int:
 
 
 def _split_mixed(
-    segment: Segment, asked: Sequence[str], previous: str | None
+    segment: Segment, asked: Sequence[str], previous: str | None, exclude: frozenset[str]
 ) -> list[tuple[Segment, str | None]]:
     """Cut a segment at top-level commas when its pieces clearly name different slots.
 
@@ -229,19 +239,23 @@ def _split_mixed(
             inherited=segment.inherited,
         )
         own = own_evidence(part.text)
-        slot_id, _ = _best(_evidence(part, asked, previous))
+        slot_id, _ = _best(_evidence(part, asked, previous, exclude))
         named = slot_id if slot_id and own.get(slot_id, 0.0) >= DECIDES + 0.5 else None
         routed.append((part, named))
     if len({s for _, s in routed if s}) < 2:
         return []
-    whole, _ = _best(_evidence(segment, asked, previous))
+    whole, _ = _best(_evidence(segment, asked, previous, exclude))
     first = routed[0]
     return [(first[0], first[1] or whole), *routed[1:]]
 
 
-def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
-    """Place every segment of one reply (see the module docstring for the rules)."""
+def route(
+    parts: Sequence[Segment], *, asked: Sequence[str], exclude: frozenset[str] = frozenset()
+) -> Routed:
+    """Place every segment of one reply (see the module docstring for the rules); slots in
+    ``exclude`` are never chosen (a second pass for text a table could not read as rows)."""
     out = Routed()
+    asked = [slot_id for slot_id in asked if slot_id not in exclude]
     previous: str | None = None
     previous_block = -1
     poisoned = {s.block for s in parts if is_injection(s.text)}
@@ -264,7 +278,7 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
                 f"{segment.head}: {segment.text}" if segment.head else segment.text
             )
             continue  # a pasted env/config line is kept for the details, not made a fact
-        mixed = _split_mixed(segment, asked, previous)
+        mixed = _split_mixed(segment, asked, previous, exclude)
         if mixed:
             for part, slot_id in mixed:
                 target = slot_id or previous
@@ -272,7 +286,7 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
                     out.add(target, part)
                     previous = target
             continue
-        found = _evidence(segment, asked, previous)
+        found = _evidence(segment, asked, previous, exclude)
         slot_id, value = _best(found)
         if len(asked) == 1 and not is_aside(segment.text) and value < DECIDES:
             out.add(asked[0], segment)  # a short answer to the one question asked
@@ -292,6 +306,8 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
             previous = slot_id
         else:
             out.leftovers.append(segment.text)
+    for slot_id in exclude & set(out.by_slot):
+        out.leftovers.extend(s.text for s in out.by_slot.pop(slot_id))
     return out
 
 
