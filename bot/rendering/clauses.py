@@ -260,6 +260,121 @@ def join(kept: list[Clause]) -> str:
     return " ".join("".join(parts).split())
 
 
+# Where a piece of a sentence may start: after a top-level separator, or before a word that
+# opens a clause of its own ("…, so nothing is lost", "… because …", "and if ES melts …").
+_PIECE_SEP = re.compile(
+    r",\s+|\s*;\s+|\s+[-–—]\s+|\s+(?=(?:and\s+then|and\s+if|and\s+when|and\s+for|but|plus|"
+    r"whereas|so|because|since|which|although|though)\s)"
+)
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of text that can go on its own: [start, end) in the text it came from."""
+
+    start: int
+    end: int
+
+
+def _pieces(text: str, mask: list[bool]) -> list[tuple[int, int, int]]:
+    """(separator start, piece start, piece end) for every top-level piece, in order."""
+    marks: list[tuple[int, int]] = []  # (separator start, next piece start)
+    for match in _END.finditer(text):
+        if mask[match.start()] and match.end() < len(text):
+            last = text[: match.start()].rsplit(maxsplit=1)[-1:] or [""]
+            if last[0].lower().rstrip(".") not in _ABBREVIATIONS:
+                rest = len(text) - len(text[match.end() :].lstrip())
+                marks.append((match.end(), rest))
+    for match in _PIECE_SEP.finditer(text):
+        if match.start() < len(mask) and mask[match.start()] and match.start() > 0:
+            marks.append((match.start(), match.end()))
+    marks = sorted(set(marks))
+    out: list[tuple[int, int, int]] = []
+    sep, start = 0, 0
+    for next_sep, next_start in marks:
+        if next_sep <= start:
+            continue
+        out.append((sep, start, next_sep))
+        sep, start = next_sep, next_start
+    out.append((sep, start, len(text)))
+    return [p for p in out if text[p[1] : p[2]].strip()]
+
+
+def droppable(text: str) -> list[Span]:
+    """Every stretch of ``text`` a reader can lose without the rest breaking: a clause or
+    sentence after the first (with the clauses that only make sense after it: "…, not during
+    backups"), a parenthetical aside, or one item of a list inside parentheses. Removing a
+    span with ``remove`` leaves well-formed prose."""
+    mask = top_level(text)
+    spans: list[Span] = []
+    pieces = _pieces(text, mask)
+    for index, (sep, start, end) in enumerate(pieces):
+        if index == 0 or _ATTACHED.match(text[start:end].lstrip()):
+            continue
+        spans.append(Span(sep, _with_dependants(text, pieces, index)))
+    spans.extend(_parentheticals(text))
+    return spans
+
+
+# A piece that explains the one before it ("…, so nothing is lost"): it may go on its own, and
+# it goes when the piece it explains goes.
+_DEPENDANT = re.compile(r"^(?:so|because|since|which|although|though|as)\b", re.I)
+
+
+def _with_dependants(text: str, pieces: list[tuple[int, int, int]], index: int) -> int:
+    stop = pieces[index][2]
+    for _, start, end in pieces[index + 1 :]:
+        piece = text[start:end].lstrip()
+        if not (_ATTACHED.match(piece) or _DEPENDANT.match(piece)):
+            break
+        stop = end
+    return stop
+
+
+def _parentheticals(text: str) -> list[Span]:
+    """Top-level "( … )" asides, and each item after the first inside one ("(a, b, c)")."""
+    out: list[Span] = []
+    depth, opened, in_code = 0, -1, False
+    for index, ch in enumerate(text):
+        if ch == "`":
+            in_code = not in_code
+        if in_code:
+            continue
+        if ch == "(":
+            depth += 1
+            if depth == 1:
+                opened = index
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0 and opened > 0:
+                before = len(text[:opened].rstrip())
+                out.append(Span(before, index + 1))
+                inner = text[opened + 1 : index]
+                pieces = _pieces(inner, top_level(inner))
+                for at in range(1, len(pieces)):
+                    stop = _with_dependants(inner, pieces, at)
+                    out.append(Span(opened + 1 + pieces[at][0], opened + 1 + stop))
+    return out
+
+
+_TIDY_PUNCT = (
+    (re.compile(r"\(\s*[,;]?\s*\)"), ""),
+    (re.compile(r"\(\s*[,;]\s*"), "("),
+    (re.compile(r"\s+([,;.:!?)])"), r"\1"),
+    (re.compile(r"([,;:])(?:\s*[,;:])+"), r"\1"),
+    (re.compile(r"[,;:]\s*([.!?])"), r"\1"),
+)
+
+
+def remove(text: str, span: Span) -> str:
+    """``text`` without ``span``, its punctuation left tidy."""
+    out = text[: span.start] + text[span.end :]
+    for pattern, repl in _TIDY_PUNCT:
+        out = pattern.sub(repl, out)
+    return " ".join(out.split()).strip(" ,;:–—-")
+
+
 def _balanced(tokens: list[str]) -> bool:
     text = " ".join(tokens)
     return text.count("`") % 2 == 0 and text.count("(") <= text.count(")")

@@ -16,7 +16,8 @@ from bot.core.slots import Slot, SlotKind
 from bot.extraction.offline import textparse as tp
 from bot.extraction.offline.corrections import STRONG
 from bot.extraction.offline.findings import Findings
-from bot.extraction.offline.route import ARROWS, head_slots, own_evidence
+from bot.extraction.offline.labels import head_slots
+from bot.extraction.offline.route import ARROWS, own_evidence
 from bot.extraction.offline.segment import COMMAND, split_head
 from bot.extraction.offline.slotnames import label_regex, punctuated
 from bot.extraction.offline.valueparse import parse_value
@@ -24,6 +25,7 @@ from bot.extraction.offline.valueparse import parse_value
 _MARK = r"(?:#(?P<h>[1-9])[.):]?|\((?P<p>[1-9]|[a-c])\)|(?P<d>[1-9])[.):]|(?P<l>[a-c])\))(?=\s|$)"
 _LINE_MARK = re.compile(r"^[ \t]*" + _MARK, re.M)
 _INLINE_MARK = re.compile(r"(?:^|(?<=\s))" + _MARK)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 POSITIONAL_WORDS = 12  # longer lines are prose, placed by what they say
 DIRECT_WORDS = 40  # a reply this short to a single question is that question's answer
 
@@ -79,7 +81,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
             return [(slots[0], text[label.end() :], True)]
         whole = [(slots[0], text, False)]
         short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text, slots[0].id)
-        return whole if short and _fits(whole) else []
+        sentences = [(slots[0], part, False) for part in tp.split_on(text, _SENTENCE)]
+        return whole if short and all(_fits([one]) for one in sentences) else []
     numbered = [(s, part, True) for s, part in _numbered(text, slots)]
     if numbered and _fits(numbered):
         return numbered

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from bot.core.slots import SLOT_BY_ID, Row, Slot, SlotKind, Value
 from bot.extraction.offline import prose_rows
 from bot.extraction.offline.gate import strip_greeting
+from bot.extraction.offline.labels import head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE
 from bot.extraction.offline.pickups import named_durations, names_duration_slot
-from bot.extraction.offline.route import head_slots
 from bot.extraction.offline.rowparse import parse_table
 from bot.extraction.offline.segment import COMMAND, Segment
 from bot.extraction.offline.textparse import (

@@ -26,6 +26,8 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"written in|node\.?js|golang|\bgo\b (?:service|app)|python|java\b|kotlin|rust|\.net|elixir|ruby|php", 1),
         (r"\bthe (?:batch|service|system|platform|pipeline|job|app|farm|cluster|backend|gateway|api|idp) (?:that|which|behind|for)\b", 2.5),
         (r"stateless|stateful", 1), (r"runs? (?:on|in) ", 0.7), (r"front(?:s|ed)? by", 1), (r"fan(?:s)? out", 1),
+        (r"\b(?:eks|gke|aks|ecs|fargate|kubernetes|k8s|openshift|nomad|ec2|vms?|bare[- ]metal|on[- ]prem\w*|data ?cent(?:er|re)|colo|racks?)\b", 1.5),
+        (r"\bnodes?\b|cluster|replicas?|shards?|instances?|vcpus?|gpus?|\d+ (?:servers|pods|vms)", 0.7),
     ),
     "components": (
         (r"compon\w*", 2.5), (r"(?:consists?|made up) of", 2), (r"(?:main|key) (?:parts|pieces|services)", 2.5),
@@ -43,6 +45,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:postgres\w*|mysql|mariadb|dynamodb|mongo\w*|cassandra|scylla\w*|redis|memcached|elasticache|kafka|rabbitmq|sqs|sns|kinesis|pub/?sub|s3|gcs|blob storage|cockroach\w*|clickhouse|bigquery|snowflake|hdfs|ceph|minio|nfs)\b", 1),
         (r"\bnodes?\b|cluster|replicas?|shards?|instances?|vcpus?|gpus?|cores|ports? \d|[cmrt]\d[a-z]?\.\w*large|\d+ (?:servers|pods|vms)", 0.7), (r"state (?:lives|is kept|is stored)|stored in|lives in", 1.5),
         (r"terraform|helm|ansible|puppet|chef|pulumi", 0.5),
+        (r"\bdeps?\b|depends? on|(?:we )?don'?t own|(?:owned|managed|hosted|provided|run|operated) by|shared (?:\w+ )?(?:cluster|platform|instance)|platform team|their (?:cluster|team)", 2),
     ),
     "integrations": (
         (r"integrat\w+", 2.5), (r"webhooks?", 1.5), (r"(?:upstream|downstream)", 1.5), (r"(?:called|consumed|used) by", 2), (r"(?:calls|talks to|pushes to|publishes to|feeds)", 1),

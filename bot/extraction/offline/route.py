@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
+from bot.extraction.offline.labels import DECIDES, head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE, scores
 from bot.extraction.offline.segment import Segment
 from bot.rendering.clauses import top_level
 
-DECIDES = 1.5  # evidence a segment needs to be placed on its own
 ASKED_PRIOR = 0.75
 HEAD_WEIGHT = 1.5
 INTRO_WEIGHT = 0.75
@@ -32,51 +32,6 @@ ISSUE_BONUS = 3.0  # a list item written "symptom → cause → fix"
 CONTINUE_BIAS = 1.0
 LIST_BONUS = 3.0
 
-# Labels that name a section or a group of slots rather than one slot.
-# fmt: off
-_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"secur\w*|sec ops|secops", ("security_events", "threat_detection", "vuln_management",
-     "user_access", "service_accounts", "privileged_access", "audit", "data_protection",
-     "regulatory")),
-    (r"complian\w*|regulat\w*|legal", ("audit", "data_protection", "regulatory")),
-    (r"access|auth\w*|permissions|iam", ("user_access", "service_accounts", "privileged_access")),
-    (r"capacity|scal\w+|growth", ("growth", "resources", "scaling_triggers")),
-    (r"maint\w*|housekeeping|routine", ("maint_daily", "maint_weekly", "maint_monthly",
-     "maint_quarterly", "db_indexes", "db_statistics", "db_cleanup", "db_tuning")),
-    (r"db maint\w*|database maint\w*|index side", ("db_indexes", "db_statistics", "db_cleanup",
-     "db_tuning")),
-    (r"incidents?|sev\w*|severity", ("severity_levels", "incident_channel", "escalation")),
-    (r"deps?(?: wise)?|dependenc\w+|upstream|downstream", ("external_services", "infrastructure",
-     "integrations")),
-    (r"monitoring|observability|o11y|dashboards?", ("app_monitoring", "infra_monitoring",
-     "log_management", "alerting")),
-    (r"alert\w*|alarms?|pages?", ("metrics", "alerting")),
-    (r"logs?|logging", ("log_management", "log_errors")),
-    (r"health\w*|probes?|liveness|readiness", ("health_details", "health_endpoint")),
-    (r"dr|disaster\s+recovery|recovery|failover", ("rto", "rpo", "recovery_steps",
-     "backup_verification", "restore_testing", "data_integrity")),
-    (r"restore\s+tests?|restore\s+drills?", ("restore_testing", "data_integrity")),
-    (r"perf\w*|normal numbers|numbers|baseline|kpis?", ("kpis", "baseline", "perf_alerts")),
-    (r"docs?|documentation|runbooks?|training|onboarding|knowledge", ("doc_schedule",
-     "doc_versioning", "doc_review", "onboarding", "training", "knowledge_transfer")),
-    (r"useful\s+(?:cmds|commands)|commands|cmds|debug\w*|troubleshoot\w*|diagnos\w*",
-     ("diagnostic_commands", "log_errors")),
-    (r"(?:most\s+)?common\s+(?:issues|problems)|(?:the\s+)?stuff\s+we\s+(?:actually\s+)?hit|known\s+"
-     r"issues|gotchas|failure\s+modes|(?:what|things\s+that)\s+(?:usually\s+)?(?:breaks?|goes\s+wrong)"
-     r"|(?:usual|typical)\s+(?:suspects|problems|issues)|war\s+stories", ("common_issues",)),
-    (r"deploy\w*|releases?|ci/?cd|rollouts?", ("deploy_process", "rollback")),
-    (r"start\w*|boot\w*", ("startup_steps", "startup_checks")),
-    (r"shut\w*|stop\w*|graceful\w*", ("graceful_shutdown", "emergency_shutdown")),
-    (r"emergency|kill\s*switch", ("emergency_shutdown",)),
-    (r"backups?|snapshots?", ("backups", "backup_verification")),
-    (r"escalation|on-?call", ("escalation", "alerting")),
-    (r"components?|parts|pieces|services", ("components",)),
-    (r"architecture|overview|quick version|tl;?dr|summary|flow|how it works|request path",
-     ("architecture", "components", "infrastructure")),
-)
-# fmt: on
-_HEAD_LEAD = re.compile(r"^(?:for|in|on|re|about|as\s+for|and|also|the|our|some)\s+")
-_GROUP_RES = tuple((re.compile(rf"^(?:{p})\b", re.I), slots) for p, slots in _GROUPS)
 _COMMA = re.compile(
     r",\s+(?!(?:and\s+)?then\b)|\s+and\s+(?=\w+\s+(?:is|are|has|have|gets?|goes|go)\b)"
 )
@@ -110,18 +65,6 @@ class Routed:
         self.by_slot.setdefault(slot_id, []).append(segment)
 
 
-def head_slots(head: str) -> tuple[str, ...]:
-    """The slots a label names: a group ("security") or whatever its words score for."""
-    found: list[str] = []
-    text = _HEAD_LEAD.sub("", head.strip().lower())
-    for regex, slots in _GROUP_RES:
-        if regex.match(text):
-            found.extend(slots)
-    ranked = sorted(scores(text).items(), key=lambda kv: -kv[1])
-    found.extend(s for s, v in ranked if v >= DECIDES)
-    return tuple(dict.fromkeys(found))
-
-
 def own_evidence(text: str) -> dict[str, float]:
     """What the words of ``text`` alone say, plus the shape of an alert row (a threshold)."""
     found = dict(scores(text))
@@ -139,7 +82,9 @@ def intro_topic(intro: str) -> str | None:
     groups = head_slots(text)
     if groups:
         listed = [s for s in groups if SLOT_BY_ID[s].kind in (SlotKind.ITEMS, SlotKind.TABLE)]
-        return (listed or groups)[0]
+        if listed or len(groups) == 1:
+            return (listed or groups)[0]
+        return None  # "monitoring:" names four text fields; the items' own words decide
     slot_id, value = _best(scores(text))
     return slot_id if value >= DECIDES else None
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.extraction.offline.gate import strip_greeting
+from bot.extraction.offline.labels import head_slots
 from bot.extraction.offline.textparse import mask
 from bot.rendering.clauses import sentences
 
@@ -137,7 +138,8 @@ def segments(text: str) -> list[Segment]:
         if line.rstrip().endswith(":"):  # the list below is about the line's last sentence
             last = (sentences(line) or [line])[-1].strip()
             head, _ = split_head(line)
-            intro = f"{head}: {last}" if head and not last.startswith(head) else last
+            own = len(last.split()) <= 3 and head_slots(last.rstrip(" :"))
+            intro = f"{head}: {last}" if head and not last.startswith(head) and not own else last
     return [s for s in out if s.text.strip()]
 
 
