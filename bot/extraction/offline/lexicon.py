@@ -141,8 +141,8 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "growth": ((r"growth|growing|grow(?:s)? (?:by|at|about)|doubl\w+|per (?:month|quarter|year)|year[- ]over[- ]year|yoy|mom\b|black friday|launch|season\w*|peak season|traffic (?:goes|will)", 2),),
     "resources": ((r"(?:we'?ll|will) need|need (?:more|another|extra)|headroom|capacity (?:plan\w*|review)|budget for|order (?:more )?(?:nodes|servers|disks)|provision\w*", 2),),
     "scaling_triggers": (
-        (r"autoscal\w+|\bhpa\b|keda|scal(?:e|es|ing) (?:out|up|when|at|on)|scaling (?:policy|rule|trigger)|add (?:more )?(?:nodes|replicas|workers|instances)|min(?:imum)? \d+ ?(?:/|and|,) ?max", 2.5),
-        (r"when (?:cpu|memory|queue|lag|load)", 1.5),
+        (r"autoscal\w+|\bhpa\b|keda|scal(?:e|es|ing) (?:out|up|when|at|on)|scaling (?:policy|rule|trigger)|add (?:an?|one|two|\d+|more|extra|another)? ?(?:\w+ )?(?:nodes?|replicas?|workers?|instances?|vms?|brokers?|servers?|shards?)\b|min(?:imum)? \d+ ?(?:/|and|,) ?max", 2.5),
+        (r"when (?:the )?(?:cpu|memory|queue|lag|load|disk|heap)", 1.5),
     ),
     "security_events": ((r"security events?|siem|audit ?logs?|cloudtrail|wazuh|sentinel\b|security hub|privilege changes?|suspicious", 2),),
     "threat_detection": ((r"threat\w*|guardduty|waf\b|\bids\b|\bips\b|falco|crowdstrike|defender|intrusion|ddos|cloud armor|shield\b|fail2ban|anomal\w+", 2),),

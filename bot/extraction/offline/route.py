@@ -89,6 +89,21 @@ def intro_topic(intro: str) -> str | None:
     return slot_id if value >= DECIDES else None
 
 
+def _labelled_elsewhere(segment: Segment) -> bool:
+    """The segment's label or list intro names a group that holds no alert table: a number
+    with a threshold there is a scaling trigger, a security rule or a restore check."""
+    named: set[str] = set()
+    for text in (segment.head, segment.intro):
+        if text and _OWN_THRESHOLD.search(own_text := text.rstrip(" :").lower()) is None:
+            found = head_slots(own_text)
+            if found and "metrics" not in found and "alerting" not in found:
+                named.update(found)
+    return bool(named) and bool(_THRESHOLD.search(segment.text))
+
+
+_OWN_THRESHOLD = re.compile(r"[<>]|\d\s*%")
+
+
 def _evidence(
     segment: Segment,
     asked: Sequence[str],
@@ -96,6 +111,10 @@ def _evidence(
     exclude: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     found = own_evidence(segment.text)
+    if "metrics" in found and _labelled_elsewhere(segment):
+        found["metrics"] -= THRESHOLD_BONUS  # "capacity: … add a node when disk > 70%"
+        if found["metrics"] <= 0:
+            del found["metrics"]
     if (
         segment.item
         and len(ARROWS.findall(segment.text)) >= 2

@@ -143,12 +143,21 @@ def segments(text: str) -> list[Segment]:
     return [s for s in out if s.text.strip()]
 
 
+# An emoji ends a thought in Slack as a full stop does: "that's the real pw 😅 normal numbers
+# btw: …" is two sentences.
+_EMOJI_BREAK = re.compile(r"(?<=[\U0001F300-\U0001FAFF\u2600-\u27bf])\s+(?=\S)")
+
+
+def _sentences(line: str) -> list[str]:
+    return [s for part in _EMOJI_BREAK.split(line) for s in sentences(part)]
+
+
 def _sentence_segments(
     line: str, block: int, *, intro: str = "", item: bool = False
 ) -> list[Segment]:
     out: list[Segment] = []
     head = ""
-    for sentence in sentences(line):
+    for sentence in _sentences(line):
         own_head, body = split_head(sentence)
         lead = intro
         if not own_head:
