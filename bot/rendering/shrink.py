@@ -36,6 +36,7 @@ VERBATIM = frozenset({"diagnostic_commands", "health_checks"})
 PHRASE_FLOOR = 4  # a phrase cut never leaves fewer words than this
 PROPOSAL_FLOOR = 2  # the bot's own proposals may shrink further: they are marked guesses
 ENTRY_COST = 4.0  # dropping a whole list entry or row loses more than its words say
+MACHINE_WEIGHT = 0.2  # the bot's own proposals (marked †) give way to anything an engineer said
 MAX_STEPS = 400  # each step removes at least one word; values are capped in size
 
 _CODE = re.compile(r"`[^`]+`")
@@ -161,6 +162,10 @@ class _Text:
     def render(self) -> str:
         return f"{self.text} {MARK}" if self.proposed else self.text
 
+    @property
+    def weight(self) -> float:
+        return MACHINE_WEIGHT if self.proposed else 1.0
+
     def spans(self) -> list[Span]:
         return [] if self.verbatim or self.cut else droppable(self.text)
 
@@ -217,6 +222,14 @@ class _State:
             return [t for row in self.rows for t in row.values()]
         return list(self.items)
 
+    def score(self) -> float:
+        """What the value still says, an engineer's words counting more than proposals."""
+        if self.slot.kind is SlotKind.TABLE:
+            return sum(
+                _row_weight(row) * fact_score(t.render()) for row in self.rows for t in row.values()
+            )
+        return sum(t.weight * fact_score(t.render()) for t in self.items)
+
     def ops(self, weight: float) -> list[_Op]:
         found: list[_Op] = []
         for text in self.texts():
@@ -224,17 +237,19 @@ class _State:
                 shorter = remove(text.text, span)
                 saved = words(text.text) - words(shorter)
                 piece = text.text[span.start : span.end]
-                found.append(_Op(saved, weight * fact_score(piece), _editor(text, shorter)))
+                loss = weight * text.weight * fact_score(piece)
+                found.append(_Op(saved, loss, _editor(text, shorter)))
         minimum = max(1, self.slot.min_items)
         if self.slot.kind is SlotKind.TABLE and len(self.rows) > minimum:
             for index in range(minimum, len(self.rows)):
                 row_text = " ".join(t.render() for t in self.rows[index].values())
-                loss = weight * (fact_score(row_text) + ENTRY_COST + 1.0)
+                row_weight = _row_weight(self.rows[index])
+                loss = weight * row_weight * (fact_score(row_text) + ENTRY_COST + 1.0)
                 found.append(_Op(words(row_text), loss, _dropper(self.rows, index)))
         if self.slot.kind is SlotKind.ITEMS and len(self.items) > minimum:
             for index in range(1, len(self.items)):
                 item = self.items[index].render()
-                loss = weight * (fact_score(item) + ENTRY_COST)
+                loss = weight * self.items[index].weight * (fact_score(item) + ENTRY_COST)
                 found.append(_Op(words(item), loss, _dropper(self.items, index)))
         return [op for op in found if op.saves > 0]
 
@@ -249,9 +264,14 @@ class _State:
             shorter = cut_at_phrase(text.text, max(floor, count * 2 // 3))
             saved = count - words(shorter)
             if saved > 0:
-                lost = fact_score(text.text) - fact_score(shorter)
-                found.append(_Op(saved, weight * max(lost, 0.1) * 2, _cutter(text, shorter)))
+                lost = max(fact_score(text.text) - fact_score(shorter), 0.1) * 2
+                found.append(_Op(saved, weight * text.weight * lost, _cutter(text, shorter)))
         return found
+
+
+def _row_weight(row: dict[str, _Text]) -> float:
+    """A row the bot added carries the mark in its first cell; all its cells are proposals."""
+    return min((t.weight for t in row.values()), default=1.0)
 
 
 def _dropper(items: list[Any], index: int) -> Callable[[], None]:
@@ -299,8 +319,7 @@ def ladder(slot_def: Slot, value: Value, *, weight: float = 1.0) -> list[Step]:
 
 def _step(state: _State, weight: float) -> Step:
     value = state.value()
-    texts = _all_text(value)
-    return Step(value, sum(words(t) for t in texts), weight * sum(map(fact_score, texts)))
+    return Step(value, sum(words(t) for t in _all_text(value)), weight * state.score())
 
 
 def _all_text(value: Value) -> list[str]:

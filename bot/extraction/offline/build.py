@@ -97,6 +97,16 @@ _HANDED = re.compile(
     r"passes)\s+(?:up\s+)?to\s+(?P<who>.+)$",
     re.I,
 )
+# "if a SEV1 runs past 30 min the studio technical director", "for a P1 longer than an hour
+# the CTO gets told": a level with its condition first.
+_CONDITIONED = re.compile(
+    r"^(?P<cond>(?:if|when|for)\s.+?)\s+(?P<who>(?:the\s+)?(?:(?!(?:the|an?)\s)[\w-]+\s+){0,3}?"
+    r"(?:director|lead|"
+    r"manager|head\s+of\s+[\w\s]+?|vp|cto|ceo|cio|ciso|owner|commander|on-?call|secondary|primary)"
+    r"\b(?:\s+(?:gets|is)\s+(?:told|paged|called|informed))?)$",
+    re.I,
+)
+_ME = re.compile(r"^me\s+\((?P<role>[^()]+)\)", re.I)
 _LEVEL_TAG = re.compile(r"(?:^|(?<=[\s;,]))(?:L|level\s*|tier\s*)[1-9]\s*[:.)\-–—=]\s*", re.I)
 
 
@@ -129,10 +139,11 @@ def chain(texts: Sequence[str]) -> list[str]:
         else:
             pieces = split_on(text, _CHAIN_SEP)
         for piece in pieces:
-            handed = _HANDED.match(clean(piece))
+            handed = _HANDED.match(clean(piece)) or _CONDITIONED.match(clean(piece))
             if handed:  # "if it's not solved in 30 min it comes to me (search lead)"
                 piece = f"{handed.group('who')} ({handed.group('cond')})"
             level = clean(_CHAIN_FILLER.sub("", clean(piece))).rstrip(".")
+            level = _ME.sub(r"\g<role>", level)  # "me (search lead)" is the search lead
             if level and _ROLE.search(level) and not level.lower().startswith("if "):
                 out.append(level)
             elif level and out and level.lower().startswith("if "):

@@ -231,6 +231,9 @@ def route(
             carried = previous if segment.head == "" and _continues(segment) else None
             previous = carried
         previous_block = segment.block
+        if segment.code and all(_ENV_LINE.match(line.strip()) for line in segment.text.split("\n")):
+            out.leftovers.append(segment.text)  # a pasted env line: details, never a command
+            continue
         if segment.code:
             slot_id = _code_slot(segment, previous)
             if slot_id:
@@ -275,7 +278,7 @@ def route(
     return out
 
 
-_ENV_HEAD = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
+_ENV_HEAD = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")  # DATABASE_URL, not SEV2 or RTO
 _ENV_LINE = re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]{2,}=\S")
 
 
