@@ -33,6 +33,8 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"compon\w*", 2.5), (r"(?:consists?|made up) of", 2), (r"(?:main|key) (?:parts|pieces|services)", 2.5),
         (r"(?:ingest|ingestion) (?:worker|service)|worker(?:s)?\b|scheduler|dispatcher|renderer|sender|consumer|producer|gateway|frontend|backend service", 1),
         (r"admin (?:api|ui|panel|tool)", 1.5), (r"sidecar|cron ?job", 0.7), (r"(?:there's|there is) also (?:a|an)", 1.5),
+        (r"\b(?:postgres\w*|mysql|mariadb|dynamodb|mongo\w*|cassandra|scylla\w*|redis|memcached|elasticache|kafka|rabbitmq|sqs|sns|kinesis|pub/?sub|s3|gcs|blob storage|cockroach\w*|clickhouse|bigquery|bigtable|snowflake|hdfs|ceph|minio|nfs|aurora|azure sql|cosmos\s?db|key vault|sql server)\b", 1),
+        (r"(?:state|data) (?:lives|is kept|is stored|is in)|stored in|lives in|holds\b", 1.5),
     ),
     "external_services": (
         (r"external (?:services?|dependenc\w+|apis?)", 3), (r"third[- ]party", 2), (r"depends? on|dependenc(?:y|ies)", 1.5),
@@ -40,12 +42,9 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"(?:sends?|calls?) (?:out )?(?:to|via)", 0.7),
     ),
     "infrastructure": (
-        (r"infra(?:structure)?", 2), (r"\b(?:eks|gke|aks|ecs|fargate|kubernetes|k8s|openshift|nomad|ec2|vms?|bare[- ]metal|on[- ]prem\w*|data ?cent(?:er|re)|colo|racks?)\b", 1.5),
-        (r"\b(?:aws|gcp|azure|google cloud|hetzner|ovh|digitalocean)\b", 1), (r"(?:us|eu|ap|sa|ca|me)-(?:east|west|central|north|south|northeast|southeast)-\d", 1.5),
-        (r"\b(?:postgres\w*|mysql|mariadb|dynamodb|mongo\w*|cassandra|scylla\w*|redis|memcached|elasticache|kafka|rabbitmq|sqs|sns|kinesis|pub/?sub|s3|gcs|blob storage|cockroach\w*|clickhouse|bigquery|snowflake|hdfs|ceph|minio|nfs)\b", 1),
-        (r"\bnodes?\b|cluster|replicas?|shards?|instances?|vcpus?|gpus?|cores|ports? \d|[cmrt]\d[a-z]?\.\w*large|\d+ (?:servers|pods|vms)", 0.7), (r"state (?:lives|is kept|is stored)|stored in|lives in", 1.5),
-        (r"terraform|helm|ansible|puppet|chef|pulumi", 0.5),
+        (r"infra(?:structure)?", 2), (r"\b(?:aws|gcp|azure|google cloud|hetzner|ovh|digitalocean)\b", 0.7),
         (r"\bdeps?\b|depends? on|(?:we )?don'?t own|(?:owned|managed|hosted|provided|run|operated) by|shared (?:\w+ )?(?:cluster|platform|instance)|platform team|their (?:cluster|team)", 2),
+        (r"terraform|helm|ansible|puppet|chef|pulumi", 0.5),
     ),
     "integrations": (
         (r"integrat\w+", 2.5), (r"webhooks?", 1.5), (r"(?:upstream|downstream)", 1.5), (r"(?:called|consumed|used) by", 2), (r"(?:calls|talks to|pushes to|publishes to|feeds)", 1),
