@@ -247,7 +247,7 @@ class _State:
                 loss = weight * row_weight * (fact_score(row_text) + ENTRY_COST + 1.0)
                 found.append(_Op(words(row_text), loss, _dropper(self.rows, index)))
         if self.slot.kind is SlotKind.ITEMS and len(self.items) > minimum:
-            for index in range(1, len(self.items)):
+            for index in range(len(self.items)):
                 item = self.items[index].render()
                 loss = weight * self.items[index].weight * (fact_score(item) + ENTRY_COST)
                 found.append(_Op(words(item), loss, _dropper(self.items, index)))

@@ -155,6 +155,11 @@ _TICKED = re.compile(r"`([^`\n]+)`")
 _COMMA = re.compile(r",\s+(?:and\s+)?")
 
 
+def is_command(segment: Segment) -> bool:
+    """Code, a backticked command, or a line that starts with one."""
+    return segment.code or bool(_TICKED.search(segment.text)) or bool(COMMAND.match(segment.text))
+
+
 def commands(segments: Sequence[Segment]) -> list[str]:
     """Commands to run: code lines, backticked spans with the words around them as a note."""
     out: list[str] = []

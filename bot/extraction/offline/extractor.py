@@ -24,7 +24,7 @@ from bot.core.draft import Draft, Extraction, Op
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline import textparse as tp
 from bot.extraction.offline.answers import CORRECT_HOW, form_answers
-from bot.extraction.offline.build import build_value
+from bot.extraction.offline.build import build_value, is_command
 from bot.extraction.offline.corrections import STRONG, corrections
 from bot.extraction.offline.findings import SCAN_LIMIT, Findings
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
@@ -38,6 +38,9 @@ INJECTION_NOTE = (
 )
 CHATTER_NOTE = "Nothing about the system in that one, so nothing changed."
 MAX_PROSE_CHARS = 20_000  # a longer paste is kept as a reply; only its start is read
+
+
+_NOT_COMMANDS = "_not_commands"  # prose the router put among the commands, to place again
 
 
 class OfflineExtractor:
@@ -90,8 +93,11 @@ class OfflineExtractor:
         routed = route(parts, asked=asked)
         failed = self._place(routed, draft, asked, result)
         if failed:  # "for a P1 we open #inc-atlas" is no severity row: the next best place
-            again = [s for s in parts if any(s in routed.by_slot[f] for f in failed)]
-            rerouted = route(again, asked=asked, exclude=frozenset(failed))
+            again = sorted(
+                (s for f in failed for s in routed.by_slot[f]), key=lambda s: (s.block, s.item)
+            )
+            excluded = {("diagnostic_commands" if f == _NOT_COMMANDS else f) for f in failed}
+            rerouted = route(again, asked=asked, exclude=frozenset(excluded))
             failed = self._place(rerouted, draft, asked, result)
             routed.leftovers.extend(rerouted.leftovers)
             routed.leftovers.extend(s.text for f in failed for s in rerouted.by_slot[f])
@@ -108,7 +114,15 @@ class OfflineExtractor:
                     if segment not in routed.by_slot.get(slot_id, []):
                         routed.add(slot_id, segment)
         failed: list[str] = []
-        for slot_id, placed in routed.by_slot.items():
+        for slot_id, placed in list(routed.by_slot.items()):
+            if slot_id == "diagnostic_commands":  # prose under "useful cmds:" is no command
+                talk = [s for s in placed if not is_command(s)]
+                placed[:] = [s for s in placed if is_command(s)]
+                if talk:
+                    routed.by_slot.setdefault(_NOT_COMMANDS, []).extend(talk)
+                    failed.append(_NOT_COMMANDS)
+            if not placed:
+                continue
             value = build_value(slot_id, placed)
             quote = " ".join(s.text for s in placed)
             if value is None:
