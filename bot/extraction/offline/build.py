@@ -180,14 +180,17 @@ def commands(segments: Sequence[Segment]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _code_steps(segments: Sequence[Segment]) -> list[str]:
+def _code_steps(slot_id: str, segments: Sequence[Segment]) -> list[str]:
+    """Steps from prose and code; a step's own label stays ("ceph first — `ceph -s` …" is
+    "ceph first: `ceph -s` …"), a label carried over from an earlier sentence does not."""
     out: list[str] = []
     for segment in segments:
         if segment.code:
             body = " ".join(line.strip() for line in segment.text.split("\n") if line.strip())
             out.append(f"`{body}`")
         else:
-            out.extend(steps([segment.text]))
+            text = segment.text if segment.inherited else _with_head(slot_id, segment)
+            out.extend(steps([text]))
     return out
 
 
@@ -237,7 +240,7 @@ def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
         elif slot_id == "health_checks":
             items = [t for t in texts if t]
         else:
-            items = _code_steps(segments)
+            items = _code_steps(slot_id, segments)
         return items[:MAX_ROWS] or None
     if slot_id == "health_endpoint":
         return endpoint(texts)

@@ -89,7 +89,7 @@ class OfflineExtractor:
     def _prose(self, text: str, draft: Draft, asked: list[str], result: Findings) -> list[str]:
         if not text:
             return []
-        parts = segments(text[:MAX_PROSE_CHARS])
+        parts = segments(text[:MAX_PROSE_CHARS], name=draft.name)
         routed = route(parts, asked=asked)
         failed = self._place(routed, draft, asked, result)
         if failed:  # "for a P1 we open #inc-atlas" is no severity row: the next best place

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.extraction.offline.lexicon import OPS_WORDS
+from bot.rendering.terms import is_name
 
 _GREETING = re.compile(
     r"^\s*(?:(?:hey|hi|hiya|hello|howdy|yo|morning|good\s+(?:morning|afternoon|evening)|"
@@ -111,6 +112,8 @@ def is_chatter(text: str) -> bool:
     body = strip_greeting(text).strip(" .,;:!?-—–")
     if body.endswith("?") and not (_SUBSTANCE.search(body) or OPS_WORDS.search(body)):
         return True
+    if any(is_name(word.strip(".,;:!?()")) for word in body.split()):
+        return False  # "indexer goes last, it catches up from the kafka offsets"
     return not (OPS_WORDS.search(body) or _SUBSTANCE.search(body) or len(body.split()) > 12)
 
 

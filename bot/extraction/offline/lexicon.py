@@ -178,7 +178,9 @@ OPS_WORDS = re.compile(
     r"endpoint|job|worker|latency|error|disk|cpu|memory|traffic|request|user|customer|team|"
     r"on-?call|incident|ticket|runbook|dashboard|region|replica|shard|index|bucket|table|"
     r"topic|partition|cron|script|command|secret|key|cert|token|access|role|policy|sla|slo|"
-    r"check|monitor|migration|upgrade|patch|rollback|failover|outage|timeout|retry|version)s?\b",
+    r"check|monitor|migration|upgrade|patch|rollback|failover|outage|timeout|retry|version|"
+    r"batch|realtime|stream|offset|indexer|consumer|producer|broker|message|event|schema|"
+    r"pipeline|storage|snapshot|replication|primary|master|queue)s?\b",
     re.I,
 )
 

@@ -10,7 +10,7 @@ because "useful cmds:" says what the lines below it are.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.extraction.offline.gate import strip_greeting
 from bot.extraction.offline.labels import head_slots
@@ -23,7 +23,11 @@ _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})\)\s")
 _HEAD = re.compile(
     r"^(?P<head>[^\s:=`|>→][^:=`|>→.!?]{0,38}?)\s*(?P<sep>:(?!//)|=(?!=)|\s[-–—]\s)\s*(?=\S)"
 )
-_PIECE = re.compile(r"\s*;\s+")
+_PAREN_HEAD = re.compile(
+    r"^(?P<head>[^\s:=`|>→(][^:=`|>→.!?(]{0,38}?\s*\([^()]{1,80}\))\s*(?P<sep>:(?!//))\s*(?=\S)"
+)
+_PARENS = re.compile(r"\([^()]*\)")
+_PIECE = re.compile(r"\s*;\s+|\s+—\s+(?=\S)")  # "…in CyberArk — and yes the one i pasted…"
 # A "head" with a verb is a sentence that ends in a colon ("alerts are in Datadog: …"), not a
 # label: it is content of its own, and the list after it is placed by what it says.
 _CLAUSE_VERB = re.compile(
@@ -70,12 +74,14 @@ def _inline_items(line: str) -> list[str]:
 
 
 def split_head(text: str) -> tuple[str, str]:
-    """ "backups: nightly …" -> ("backups", "nightly …"); no label -> ("", text)."""
-    match = _HEAD.match(text)
+    """ "backups: nightly …" -> ("backups", "nightly …"); no label -> ("", text). A label may
+    carry an aside: "startup after a full outage (happened once, in 2022): masters first"."""
+    match = _HEAD.match(text) or _PAREN_HEAD.match(text)
     if match is None:
         return "", text
     head = match.group("head").strip()
-    if len(head.split()) > 5 or head.count("(") != head.count(")") or _CLAUSE_VERB.search(head):
+    bare = _PARENS.sub(" ", head)
+    if len(bare.split()) > 5 or head.count("(") != head.count(")") or _CLAUSE_VERB.search(bare):
         return "", text
     return head, text[match.end() :]
 
@@ -90,8 +96,20 @@ def _pieces(sentence: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
-def segments(text: str) -> list[Segment]:
-    """The reply's segments in order; empty and greeting-only lines give none."""
+def segments(text: str, *, name: str = "") -> list[Segment]:
+    """The reply's segments in order; empty and greeting-only lines give none. The system's
+    own ``name`` is never a label ("Reel Transcode = the farm that …")."""
+    found = _segments(text)
+    own = name.casefold().strip()
+    if not own:
+        return found
+    return [
+        replace(s, head="", inherited=False) if s.head.casefold().strip() == own else s
+        for s in found
+    ]
+
+
+def _segments(text: str) -> list[Segment]:
     out: list[Segment] = []
     lines = text.split("\n")
     block = 0
