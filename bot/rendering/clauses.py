@@ -277,42 +277,50 @@ class Span:
     end: int
 
 
-def _pieces(text: str, mask: list[bool]) -> list[tuple[int, int, int]]:
-    """(separator start, piece start, piece end) for every top-level piece, in order."""
-    marks: list[tuple[int, int]] = []  # (separator start, next piece start)
+def _pieces(text: str, mask: list[bool]) -> list[tuple[int, int, int, bool]]:
+    """(separator start, piece start, piece end, starts a sentence) for every top-level piece."""
+    marks: list[tuple[int, int, bool]] = []  # (separator start, next piece start, new sentence)
     for match in _END.finditer(text):
         if mask[match.start()] and match.end() < len(text):
             last = text[: match.start()].rsplit(maxsplit=1)[-1:] or [""]
             if last[0].lower().rstrip(".") not in _ABBREVIATIONS:
                 rest = len(text) - len(text[match.end() :].lstrip())
-                marks.append((match.end(), rest))
+                marks.append((match.end(), rest, True))
     for match in _PIECE_SEP.finditer(text):
         if match.start() < len(mask) and mask[match.start()] and match.start() > 0:
-            marks.append((match.start(), match.end()))
+            marks.append((match.start(), match.end(), False))
     marks = sorted(set(marks))
-    out: list[tuple[int, int, int]] = []
-    sep, start = 0, 0
-    for next_sep, next_start in marks:
+    out: list[tuple[int, int, int, bool]] = []
+    sep, start, new = 0, 0, True
+    for next_sep, next_start, next_new in marks:
         if next_sep <= start:
             continue
-        out.append((sep, start, next_sep))
-        sep, start = next_sep, next_start
-    out.append((sep, start, len(text)))
+        out.append((sep, start, next_sep, new))
+        sep, start, new = next_sep, next_start, next_new
+    out.append((sep, start, len(text), new))
     return [p for p in out if text[p[1] : p[2]].strip()]
 
 
 def droppable(text: str) -> list[Span]:
-    """Every stretch of ``text`` a reader can lose without the rest breaking: a clause or
-    sentence after the first (with the clauses that only make sense after it: "…, not during
-    backups"), a parenthetical aside, or one item of a list inside parentheses. Removing a
-    span with ``remove`` leaves well-formed prose."""
+    """Every stretch of ``text`` a reader can lose without the rest breaking: a sentence
+    after the first, a clause after the first of its sentence (with the clauses that only make
+    sense after it: "…, not during backups"), a parenthetical aside, or one item of a list
+    inside parentheses. Removing a span with ``remove`` leaves well-formed prose."""
     mask = top_level(text)
     spans: list[Span] = []
     pieces = _pieces(text, mask)
-    for index, (sep, start, end) in enumerate(pieces):
+    for index, (sep, start, end, new) in enumerate(pieces):
         if index == 0 or _ATTACHED.match(text[start:end].lstrip()):
             continue
-        spans.append(Span(sep, _with_dependants(text, pieces, index)))
+        if new:  # a whole sentence, with every piece of it
+            stop = next((p[0] for p in pieces[index + 1 :] if p[3]), len(text))
+            spans.append(Span(sep, stop))
+            continue
+        stop = _with_dependants(text, pieces, index)
+        ending = _END.search(text, max(sep, stop - 4), stop)
+        if ending is not None and ending.end() == stop and stop < len(text):
+            stop = ending.start()  # the sentence keeps its full stop
+        spans.append(Span(sep, stop))
     spans.extend(_parentheticals(text))
     return spans
 
@@ -322,11 +330,11 @@ def droppable(text: str) -> list[Span]:
 _DEPENDANT = re.compile(r"^(?:so|because|since|which|although|though|as)\b", re.I)
 
 
-def _with_dependants(text: str, pieces: list[tuple[int, int, int]], index: int) -> int:
+def _with_dependants(text: str, pieces: list[tuple[int, int, int, bool]], index: int) -> int:
     stop = pieces[index][2]
-    for _, start, end in pieces[index + 1 :]:
+    for _, start, end, new in pieces[index + 1 :]:
         piece = text[start:end].lstrip()
-        if not (_ATTACHED.match(piece) or _DEPENDANT.match(piece)):
+        if new or not (_ATTACHED.match(piece) or _DEPENDANT.match(piece)):
             break
         stop = end
     return stop
@@ -353,6 +361,8 @@ def _parentheticals(text: str) -> list[Span]:
                 inner = text[opened + 1 : index]
                 pieces = _pieces(inner, top_level(inner))
                 for at in range(1, len(pieces)):
+                    if pieces[at][3]:
+                        continue
                     stop = _with_dependants(inner, pieces, at)
                     out.append(Span(opened + 1 + pieces[at][0], opened + 1 + stop))
     return out

@@ -67,11 +67,14 @@ _FILLER_LEAD = re.compile(
     re.I,
 )
 _ARTICLES = re.compile(r"(?<![\w/.-])the\s+(?=[\w(\"'`#@$/])", re.I)
+# "we"/"there is" framing, only where a clause starts: "which we own" keeps its "we".
 _FRAMING = re.compile(
-    r"(?<![\w-])(?:we(?:'ll|'re|'ve)?|there(?:'s|\s+is|\s+are))\s+(?=[a-z])|"
-    r"(?<![\w-])(?:that's|which\s+is|that\s+is)\s+(?=[a-z])",
+    r"(?:^|(?<=[.;:,!?]\s))(?:we(?:'ll|'re|'ve)?|there(?:'s|\s+is|\s+are)|that's|which\s+is|"
+    r"that\s+is)\s+(?=[a-z])",
     re.I,
 )
+_SENTENCE_START = re.compile(r"(?<=[.!?]\s)(?P<word>[a-z][a-z']*)(?=[\s,:;]|$)")
+_ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|cf|ca)\.\s$", re.I)
 _FILLER_ANY = re.compile(
     r"\s+(?:just|really|pretty\s+much|basically|literally|actually|kinda|sort\s+of)(?=\s)", re.I
 )
@@ -87,8 +90,23 @@ def tidy(text: str) -> str:
 
 
 def capitalised(text: str) -> str:
-    """A list entry or a paragraph starts with a capital, unless it starts with a command, a
-    path or an identifier, which keep their case."""
+    """A list entry or a paragraph starts with a capital, and so does each sentence in it,
+    unless it starts with a command, a path or an identifier, which keep their case."""
+
+    def upper(match: re.Match[str]) -> str:
+        word = match.group("word")
+        if is_name(word) or _ABBREVIATED.search(text, 0, match.start()):
+            return word
+        return word[:1].upper() + word[1:]
+
+    parts = _CODE.split(text)
+    codes = _CODE.findall(text)
+    out = []
+    for index, part in enumerate(parts):
+        out.append(_SENTENCE_START.sub(upper, part))
+        if index < len(codes):
+            out.append(codes[index])
+    text = "".join(out)
     first = _PLAIN_FIRST.match(text)
     if first is None or is_name(first.group()):
         return text

@@ -67,11 +67,15 @@ _TO_COLLEAGUE = re.compile(
     re.I,
 )
 _SUBSTANCE = re.compile(r"\d|`|/\w|[A-Z]{2,}|\w[._-]\w|\w:\w")
-# Talk about a credential someone just pasted ("that's the actual superuser pw, rotate it").
+# Talk about a credential someone just pasted ("that's the actual superuser pw, rotate it",
+# "jules pls rotate that now that it's in slack"), not a rotation policy ("keys are rotated
+# every 90 days", "api key rotated but the secret not updated").
 _ABOUT_A_PASTE = re.compile(
-    r"\b(?:pw|passw(?:or)?d|secret|token|creds?|credentials?|api\s+key)\b.{0,80}\b(?:rotat\w*|"
-    r"leak\w*|pasted|oops|delete\s+(?:it|that|this)|remove\s+(?:it|that)|change\s+it)|"
-    r"\b(?:rotat\w+|revok\w+)\s+(?:it|that|this|them)\b.{0,40}\b(?:pls|please|asap|today|now)\b",
+    r"\b(?:that'?s|this\s+is|it'?s)\s+(?:the\s+)?(?:real|actual|prod|live)\b|"
+    r"\b(?:pls|please|can\s+you|could\s+you)\s+(?:\w+\s+){0,2}(?:rotat|revok|delet|remov|mov|chang)|"
+    r"\b(?:rotat|revok|delet|remov|mov|chang)\w*\s+(?:it|that|this|them|those)\b.{0,30}"
+    r"\b(?:pls|please|asap|now|today|tonight)\b|"
+    r"\b(?:i|you|he|she|they)\s+(?:just\s+)?pasted\b|\bthe\s+one\s+(?:i|you)\s+pasted\b",
     re.I,
 )
 

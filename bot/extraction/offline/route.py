@@ -245,6 +245,9 @@ def route(
                 f"{segment.head}: {segment.text}" if segment.head else segment.text
             )
             continue  # a pasted env/config line is kept for the details, not made a fact
+        if is_aside(segment.text):  # "@kasia is the forcemerge still weekly?" is no fact
+            out.chatter.append(segment.text)
+            continue
         mixed = _split_mixed(segment, asked, previous, exclude)
         if mixed:
             for part, slot_id in mixed:

@@ -147,18 +147,42 @@ def _segments(text: str) -> list[Segment]:
         if numbered:
             lead, items = numbered[0], numbered[1:]
             if lead:
-                out.extend(_sentence_segments(lead, block))
+                out.extend(_without_intro(_sentence_segments(lead, block)))
             for item in items:
                 out.append(Segment(item, block=block, intro=lead, item=True))
             intro = lead
             continue
-        out.extend(_sentence_segments(line, block))
+        found = _sentence_segments(line, block)
+        listed = index < len(lines) and _opens_list(lines[index:])
+        out.extend(_without_intro(found) if listed else found)
         if line.rstrip().endswith(":"):  # the list below is about the line's last sentence
             last = (sentences(line) or [line])[-1].strip()
             head, _ = split_head(line)
             own = len(last.split()) <= 3 and head_slots(last.rstrip(" :"))
             intro = f"{head}: {last}" if head and not last.startswith(head) and not own else last
     return [s for s in out if s.text.strip()]
+
+
+_FACTISH = re.compile(r"\d|`|/\w|\w[._]\w")
+
+
+def _without_intro(found: list[Segment]) -> list[Segment]:
+    """ "the main ones:", "steps:", "alerts we actually care about:" only say what the list
+    below is; the router reads them as the list's intro, and they are no fact of their own."""
+    last = found[-1] if found else None
+    if (
+        last is not None
+        and last.text.rstrip().endswith(":")
+        and len(last.text.split()) <= 12
+        and not _FACTISH.search(last.text)
+    ):
+        return found[:-1]
+    return found
+
+
+def _opens_list(rest: list[str]) -> bool:
+    following = next((line for line in rest if line.strip()), "")
+    return bool(_BULLET.match(following) or _FENCE.match(following) or COMMAND.match(following))
 
 
 # An emoji ends a thought in Slack as a full stop does: "that's the real pw 😅 normal numbers
