@@ -102,7 +102,7 @@ def is_aside(text: str) -> bool:
         return True
     if _ASIDE.match(body) or _WHO_IS_HERE.match(body) or _ABOUT_A_PASTE.search(body):
         return True
-    return body.endswith("?") and bool(_TO_COLLEAGUE.search(body))
+    return text.rstrip().endswith("?") and bool(_TO_COLLEAGUE.search(body))
 
 
 def is_chatter(text: str) -> bool:
@@ -114,7 +114,7 @@ def is_chatter(text: str) -> bool:
     if is_aside(text):
         return True
     body = strip_greeting(text).strip(" .,;:!?-—–")
-    if body.endswith("?") and not (_SUBSTANCE.search(body) or OPS_WORDS.search(body)):
+    if text.rstrip().endswith("?") and not (_SUBSTANCE.search(body) or OPS_WORDS.search(body)):
         return True
     if any(is_name(word.strip(".,;:!?()")) for word in body.split()):
         return False  # "indexer goes last, it catches up from the kafka offsets"
