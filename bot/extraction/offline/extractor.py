@@ -24,7 +24,7 @@ from bot.core.draft import Draft, Extraction, Op
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline import textparse as tp
 from bot.extraction.offline.answers import CORRECT_HOW, form_answers
-from bot.extraction.offline.build import build_value, is_command
+from bot.extraction.offline.build import build_value, endpoint, is_command
 from bot.extraction.offline.corrections import STRONG, corrections
 from bot.extraction.offline.findings import SCAN_LIMIT, Findings
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
@@ -113,6 +113,10 @@ class OfflineExtractor:
                 for slot_id in named_durations(segment.text):
                     if segment not in routed.by_slot.get(slot_id, []):
                         routed.add(slot_id, segment)
+        if "health_endpoint" not in routed.by_slot and draft.value("health_endpoint") is None:
+            for segment in routed.by_slot.get("health_details", []):  # "haproxy checks /healthz"
+                if endpoint([segment.text]):
+                    routed.add("health_endpoint", segment)
         failed: list[str] = []
         for slot_id, placed in list(routed.by_slot.items()):
             if slot_id == "diagnostic_commands":  # prose under "useful cmds:" is no command
