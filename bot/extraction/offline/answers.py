@@ -27,6 +27,7 @@ _LINE_MARK = re.compile(r"^[ \t]*" + _MARK, re.M)
 _INLINE_MARK = re.compile(r"(?:^|(?<=\s))" + _MARK)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 POSITIONAL_WORDS = 12  # longer lines are prose, placed by what they say
+PROSE_ROW_WORDS = 20  # a table answer this long on one line is a paragraph
 DIRECT_WORDS = 40  # a reply this short to a single question is that question's answer
 
 
@@ -78,7 +79,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
         regex, names = label_regex((slots[0].id,))
         label = regex.match(text)
         if label and names[tp.squash(label.group("name").lower())][1] and punctuated(label):
-            return [(slots[0], text[label.end() :], True)]
+            body = text[label.end() :]
+            return [] if _prose_table(slots[0], body) else [(slots[0], body, True)]
         whole = [(slots[0], text, False)]
         short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text, slots[0].id)
         sentences = [(slots[0], part, False) for part in tp.split_on(text, _SENTENCE)]
@@ -95,6 +97,13 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
     if positional and all(COMMAND.match(part.strip()) for _, part, _ in positional):
         return []  # a pasted block of commands is not one answer per question
     return positional if positional and _fits(positional) else []
+
+
+def _prose_table(slot_def: Slot, text: str) -> bool:
+    """ "backups: aurora automated backups with 14 days PITR, AWS Backup takes …" is a paragraph,
+    not rows: the prose row readers place it, clause by clause."""
+    one_line = "\n" not in text.strip() and "|" not in text and ";" not in text
+    return slot_def.kind is SlotKind.TABLE and one_line and len(text.split()) > PROSE_ROW_WORDS
 
 
 def _fits(parts: Iterable[tuple[Slot, str, bool]]) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from bot.core.slots import SLOT_BY_ID, Row, Slot, SlotKind, Value
 from bot.extraction.offline import prose_rows
+from bot.extraction.offline.backup_rows import backup_rows
 from bot.extraction.offline.gate import strip_greeting
 from bot.extraction.offline.labels import head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE
@@ -199,6 +200,7 @@ def _code_steps(slot_id: str, segments: Sequence[Segment]) -> list[str]:
 
 def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
     rows: list[Row] = []
+    prose: list[str] = []  # backups are read as one paragraph: a clause adds to the row before
     for segment in segments:
         labelled = slot_def.id in ("severity_levels", "components", "backups")
         text = _with_head(slot_def.id, segment) if labelled else clean(segment.text)
@@ -210,7 +212,7 @@ def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
         if slot_def.id == "metrics":
             rows.extend(prose_rows.metric_rows(text))
         elif slot_def.id == "backups":
-            rows.extend(prose_rows.backup_rows(text, rows[-1]["component"] if rows else ""))
+            prose.append(text)
         elif slot_def.id == "common_issues":
             row = prose_rows.issue_row(text) or prose_rows.prose_issue_row(text)
             if row is None and segment.item:
@@ -221,6 +223,7 @@ def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
             rows.extend(prose_rows.component_rows(text))
         elif slot_def.id == "severity_levels":
             rows.extend(prose_rows.severity_rows(text) or parse_table(text, slot_def))
+    rows.extend(backup_rows(prose))
     return [{c: squash(r.get(c, "")) for c in slot_def.columns} for r in rows]
 
 
