@@ -198,12 +198,17 @@ def _code_steps(slot_id: str, segments: Sequence[Segment]) -> list[str]:
 # ---------------------------------------------------------------- tables
 
 
+_LEVEL_HEAD = re.compile(r"^(?:p|sev\s?|s)[0-5]$", re.I)
+
+
 def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
     rows: list[Row] = []
     prose: list[str] = []  # backups are read as one paragraph: a clause adds to the row before
     for segment in segments:
-        labelled = slot_def.id in ("severity_levels", "components", "backups")
+        labelled = slot_def.id in ("components", "backups") and not segment.inherited
         text = _with_head(slot_def.id, segment) if labelled else clean(segment.text)
+        if slot_def.id == "severity_levels" and _LEVEL_HEAD.match(segment.head):
+            text = f"{segment.head}: {text}" if not segment.inherited else text  # "SEV3: …"
         if not text:
             continue
         if "|" in mask(text):
@@ -222,7 +227,8 @@ def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
         elif slot_def.id == "components":
             rows.extend(prose_rows.component_rows(text))
         elif slot_def.id == "severity_levels":
-            rows.extend(prose_rows.severity_rows(text) or parse_table(text, slot_def))
+            found = prose_rows.severity_rows(text) or parse_table(text, slot_def)
+            rows.extend(r for r in found if r.get("level"))
     rows.extend(backup_rows(prose))
     return [{c: squash(r.get(c, "")) for c in slot_def.columns} for r in rows]
 

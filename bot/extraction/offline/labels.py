@@ -61,13 +61,20 @@ _HEAD_LEAD = re.compile(r"^(?:for|in|on|re|about|as\s+for|and|also|the|our|some)
 _GROUP_RES = tuple((re.compile(rf"^(?:{p})\b", re.I), slots) for p, slots in _GROUPS)
 
 
-def head_slots(head: str) -> tuple[str, ...]:
-    """The slots a label names: a group ("security") or whatever its words score for."""
+def group_slots(head: str) -> tuple[str, ...]:
+    """The slots a label names as a group ("security", "DR", "incidents"), nothing else."""
     found: list[str] = []
     text = _HEAD_LEAD.sub("", head.strip().lower())
     for regex, slots in _GROUP_RES:
         if regex.match(text):
             found.extend(slots)
+    return tuple(dict.fromkeys(found))
+
+
+def head_slots(head: str) -> tuple[str, ...]:
+    """The slots a label names: a group ("security") or whatever its words score for."""
+    found = list(group_slots(head))
+    text = _HEAD_LEAD.sub("", head.strip().lower())
     ranked = sorted(scores(text).items(), key=lambda kv: -kv[1])
     found.extend(s for s, v in ranked if v >= DECIDES)
     return tuple(dict.fromkeys(found))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
-from bot.extraction.offline.labels import DECIDES, head_slots
+from bot.extraction.offline.labels import DECIDES, group_slots, head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE, scores
 from bot.extraction.offline.segment import Segment
 from bot.rendering.clauses import top_level
@@ -95,7 +95,7 @@ def _labelled_elsewhere(segment: Segment) -> bool:
     named: set[str] = set()
     for text in (segment.head, segment.intro):
         if text and _OWN_THRESHOLD.search(own_text := text.rstrip(" :").lower()) is None:
-            found = head_slots(own_text)
+            found = group_slots(own_text) or head_slots(own_text)
             if found and "metrics" not in found and "alerting" not in found:
                 named.update(found)
     return bool(named) and bool(_THRESHOLD.search(segment.text))
