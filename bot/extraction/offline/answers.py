@@ -19,6 +19,7 @@ from bot.extraction.offline.findings import Findings
 from bot.extraction.offline.labels import head_slots
 from bot.extraction.offline.route import ARROWS, own_evidence
 from bot.extraction.offline.segment import COMMAND, split_head
+from bot.extraction.offline.rowparse import parse_table
 from bot.extraction.offline.slotnames import label_regex, punctuated
 from bot.extraction.offline.valueparse import parse_value
 
@@ -82,6 +83,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
             body = text[label.end() :]
             return [] if _prose_table(slots[0], body) else [(slots[0], body, True)]
         whole = [(slots[0], text, False)]
+        if slots[0].kind is SlotKind.TABLE and not _rows_ok(slots[0], text):
+            return []  # "yep, 0.21% last week" is no row; arrows are read by the prose readers
         short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text, slots[0].id)
         sentences = [(slots[0], part, False) for part in tp.split_on(text, _SENTENCE)]
         return whole if short and all(_fits([one]) for one in sentences) else []
@@ -99,6 +102,17 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
     return positional if positional and _fits(positional) else []
 
 
+def _rows_ok(slot_def: Slot, text: str) -> bool:
+    """An unlabelled reply is a table answer when it reads as rows: pipes, or rows with two or
+    more cells (one at least), and no "symptom → cause → fix" arrows (the prose issue reader's shape)."""
+    if "|" in tp.mask(text):
+        return True
+    if ARROWS.search(text):
+        return False
+    rows = parse_table(text, slot_def)
+    return any(sum(1 for v in r.values() if v) >= 2 for r in rows)
+
+
 def _prose_table(slot_def: Slot, text: str) -> bool:
     """ "backups: aurora automated backups with 14 days PITR, AWS Backup takes …" is a paragraph,
     not rows: the prose row readers place it, clause by clause."""
@@ -111,16 +125,23 @@ def _fits(parts: Iterable[tuple[Slot, str, bool]]) -> bool:
     one and the same other topic ("1) unassigned shards → forgot allocation → …" under
     questions about the architecture is a list of issues)."""
     others: set[str] = set()
+    tops: list[str | None] = []
+    fits = False
     for slot_def, part, _ in parts:
         found = own_evidence(part)
         if len(ARROWS.findall(part)) >= 2:
             found["common_issues"] = found.get("common_issues", 0.0) + 3.0
         mine = found.get(slot_def.id, 0.0)
         top = max(found, key=lambda s: found[s], default=None)
-        if top is None or top == slot_def.id or found[top] < 3.0 or found[top] <= mine + 1.0:
-            return True
-        others.add(top)
-    return len(others) != 1
+        strong = top is not None and found[top] >= 3.0
+        tops.append(top if strong else None)
+        if not strong or top == slot_def.id or found[top] <= mine + 1.0:
+            fits = True
+        elif top is not None:
+            others.add(top)
+    if len(tops) >= 2 and tops[0] is not None and len(set(tops)) == 1:
+        return False  # every part about one topic: a list of it, whatever was asked
+    return fits or len(others) != 1
 
 
 def _labelled_elsewhere(text: str, asked: str) -> bool:
@@ -190,6 +211,8 @@ def _numbered(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str]]:
     indices = [_mark_index(m)[0] for m in marks]
     if not marks or indices != sorted(set(indices)) or indices[-1] >= len(slots):
         return []  # "1. 2. 3." for two questions is a list inside one answer, not numbering
+    if text[: marks[0].start()].rstrip().endswith(":"):
+        return []  # "common problems:\n1) …": a list under its own title
     ends = [m.start() for m in marks[1:]] + [len(text)]
     return [(slots[i], text[m.end() : e]) for i, m, e in zip(indices, marks, ends, strict=True)]
 

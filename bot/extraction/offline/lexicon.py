@@ -119,7 +119,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "common_issues": (
         (r"common (?:issues?|problems?|failures?)|(?:goes|went) wrong|known issues?|usual suspects|most (?:common|frequent)|(?:keeps?|tends to) (?:happening|break\w*)|biggest pain", 3),
-        (r"→|->|=>", 1.5), (r"symptom\w*|root cause|caused by|because|fix(?:ed)? (?:is|by)|resolution|workaround", 1.5), (r"ooms?|oom ?kill\w*|timeouts?|crash ?loop\w*|stuck|deadlock\w*|leak\w*|spikes?|runs? out of|full disk|disk (?:fills|full)|split[- ]brain|poison", 1),
+        (r"→|->|=>", 1.5), (r"symptom\w*|root cause|caused by|because|fix(?:ed)? (?:is|by)|resolution|workaround", 1.5), (r"ooms?|oom ?kill\w*|timeouts?|crash ?loop\w*|stuck|deadlock\w*|leak\w*|spikes?|runs? out of|full disk|disk (?:fills|full)|split[- ]brain|poison|storms?|exhaust\w*|can'?t (?:log|connect|reach)|falls? (?:off|over)|(?:is|are|goes) down", 1),
     ),
     "diagnostic_commands": (
         (r"debug\w*|diagnos\w*|troubleshoot\w*|first (?:thing|command)s? (?:i|we) (?:run|check)|to see what's (?:wrong|going on)", 2.5),
@@ -221,5 +221,15 @@ IMPERATIVE = re.compile(
     r"reboot|power|attach|detach|copy|move|trigger|kick|bump|increase|decrease|raise|lower|"
     r"ask|tell|call|ping|ssh|login|log\s+in|go|give|let|make|put|take|use|send|post|"
     r"escalate|mark|tag|merge|revert|pin|cordon|uncordon|evict|recreate|reindex|re-?index)\b",
+    re.I,
+)
+
+
+# Words that say something went wrong: "aurora connection storms when … → error → fix" is a
+# common issue, "players hit an NLB → envoy → player-api" is a request flow.
+PROBLEM = re.compile(
+    r"\b(?:ooms?|oom ?kill\w*|timeouts?|times? out|crash\w*|stuck|deadlock\w*|leak\w*|spikes?|"
+    r"runs? out of|full|split[- ]brain|poison|storms?|exhaust\w*|can'?t|cannot|fail\w*|"
+    r"errors?|broken|falls? (?:off|over)|down|lag\w*|hang\w*|slow)\b",
     re.I,
 )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.labels import DECIDES, group_slots, head_slots
-from bot.extraction.offline.lexicon import IMPERATIVE, scores
+from bot.extraction.offline.lexicon import IMPERATIVE, PROBLEM, scores
 from bot.extraction.offline.segment import Segment
 from bot.rendering.clauses import top_level
 
@@ -116,7 +116,7 @@ def _evidence(
         if found["metrics"] <= 0:
             del found["metrics"]
     if (
-        segment.item
+        (segment.item or PROBLEM.search(ARROWS.split(segment.text)[0]))  # "storms when X → …"
         and len(ARROWS.findall(segment.text)) >= 2
         and not _ARROW_LEVEL.search(segment.text)
     ):
