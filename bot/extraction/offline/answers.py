@@ -115,9 +115,10 @@ def _rows_ok(slot_def: Slot, text: str) -> bool:
 
 def _prose_table(slot_def: Slot, text: str) -> bool:
     """ "backups: aurora automated backups with 14 days PITR, AWS Backup takes …" is a paragraph,
-    not rows: the prose row readers place it, clause by clause."""
+    not rows or entries: the prose readers place it, clause by clause."""
     one_line = "\n" not in text.strip() and "|" not in text and ";" not in text
-    return slot_def.kind is SlotKind.TABLE and one_line and len(text.split()) > PROSE_ROW_WORDS
+    listed = slot_def.kind in (SlotKind.TABLE, SlotKind.ITEMS)
+    return listed and one_line and len(text.split()) > PROSE_ROW_WORDS
 
 
 def _fits(parts: Iterable[tuple[Slot, str, bool]]) -> bool:
@@ -182,7 +183,7 @@ def _labelled(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]
     parts = [(s, found[s.id], True) for s in slots if s.id in found]
     if lead:
         parts.insert(0, (rest[0], lead, False))
-    if any(len(part.split()) > DIRECT_WORDS for _, part, _ in parts):
+    if any(len(part.split()) > DIRECT_WORDS or _prose_table(slot, part) for slot, part, _ in parts):
         return []
     return parts
 

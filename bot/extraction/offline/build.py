@@ -104,7 +104,7 @@ _CONDITIONED = re.compile(
     r"^(?P<cond>(?:if|when|for)\s.+?)\s+(?P<who>(?:the\s+)?(?:(?!(?:the|an?)\s)[\w-]+\s+){0,3}?"
     r"(?:director|lead|"
     r"manager|head\s+of\s+[\w\s]+?|vp|cto|ceo|cio|ciso|owner|commander|on-?call|secondary|primary)"
-    r"\b(?:\s+(?:gets|is)\s+(?:told|paged|called|informed))?)$",
+    r"\b(?:\s+(?:gets|is)\s+(?:told|paged|called|informed))?)[.!]?$",
     re.I,
 )
 _ME = re.compile(r"^me\s+\((?P<role>[^()]+)\)", re.I)

@@ -200,8 +200,12 @@ def compiled() -> dict[str, tuple[tuple[re.Pattern[str], float], ...]]:
     }
 
 
+SCORE_LIMIT = 1_500  # a "sentence" longer than this is a paste; its start says what it is
+
+
 def scores(text: str) -> dict[str, float]:
     """Slot id -> evidence that ``text`` is about it (each cue counted once)."""
+    text = text[:SCORE_LIMIT]
     found: dict[str, float] = {}
     for slot_id, cues in compiled().items():
         total = sum(weight for regex, weight in cues if regex.search(text))
