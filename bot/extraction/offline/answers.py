@@ -16,10 +16,11 @@ from bot.core.slots import Slot, SlotKind
 from bot.extraction.offline import textparse as tp
 from bot.extraction.offline.corrections import STRONG
 from bot.extraction.offline.findings import Findings
+from bot.extraction.offline.gate import is_aside
 from bot.extraction.offline.labels import head_slots
 from bot.extraction.offline.route import ARROWS, own_evidence
-from bot.extraction.offline.segment import COMMAND, split_head
 from bot.extraction.offline.rowparse import parse_table
+from bot.extraction.offline.segment import COMMAND, split_head
 from bot.extraction.offline.slotnames import label_regex, punctuated
 from bot.extraction.offline.valueparse import parse_value
 
@@ -77,6 +78,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
     named its question (a number or a label). A single question is answered only by a part
     labelled with its name ("RTO: 4h")."""
     if len(slots) == 1:
+        if is_aside(text) and not tp.is_unknown(text):
+            return []  # "is anyone else's VPN dropping?" answers nothing; prose drops it
         regex, names = label_regex((slots[0].id,))
         label = regex.match(text)
         if label and names[tp.squash(label.group("name").lower())][1] and punctuated(label):
@@ -104,7 +107,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
 
 def _rows_ok(slot_def: Slot, text: str) -> bool:
     """An unlabelled reply is a table answer when it reads as rows: pipes, or rows with two or
-    more cells (one at least), and no "symptom → cause → fix" arrows (the prose issue reader's shape)."""
+    more cells (one at least), and no "symptom → cause → fix" arrows (the prose issue reader's
+    shape)."""
     if "|" in tp.mask(text):
         return True
     if ARROWS.search(text):

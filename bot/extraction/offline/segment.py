@@ -20,11 +20,12 @@ from bot.rendering.clauses import sentences
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)]|\(\d{1,2}\)|[a-h]\))\s+")
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})\)\s")
+_SEP = r"(?<!\d):(?!//|\d)"  # "02:00" and "https://" are no label separators
 _HEAD = re.compile(
-    r"^(?P<head>[^\s:=`|>→][^:=`|>→.!?]{0,38}?)\s*(?P<sep>:(?!//)|=(?!=)|\s[-–—]\s)\s*(?=\S)"
+    rf"^(?P<head>[^\s:=`|>→][^:=`|>→.!?]{{0,38}}?)\s*(?P<sep>{_SEP}|=(?!=)|\s[-–—]\s)\s*(?=\S)"
 )
 _PAREN_HEAD = re.compile(
-    r"^(?P<head>[^\s:=`|>→(][^:=`|>→.!?(]{0,38}?\s*\([^()]{1,80}\))\s*(?P<sep>:(?!//))\s*(?=\S)"
+    rf"^(?P<head>[^\s:=`|>→(][^:=`|>→.!?(]{{0,38}}?\s*\([^()]{{1,80}}\))\s*(?P<sep>{_SEP})\s*(?=\S)"
 )
 _PARENS = re.compile(r"\([^()]*\)")
 _PIECE = re.compile(r"\s*;\s+|\s+—\s+(?=\S)")  # "…in CyberArk — and yes the one i pasted…"
