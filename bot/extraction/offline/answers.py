@@ -90,7 +90,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
             return []  # "yep, 0.21% last week" is no row; arrows are read by the prose readers
         short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text, slots[0].id)
         sentences = [(slots[0], part, False) for part in tp.split_on(text, _SENTENCE)]
-        return whole if short and all(_fits([one]) for one in sentences) else []
+        rows = slots[0].kind is SlotKind.TABLE and len(text.strip().split("\n")) > 1
+        return whole if short and (rows or all(_fits([one]) for one in sentences)) else []
     numbered = [(s, part, True) for s, part in _numbered(text, slots)]
     if numbered and _fits(numbered):
         return numbered

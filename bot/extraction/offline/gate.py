@@ -94,6 +94,12 @@ def is_injection(text: str) -> bool:
     return _INJECTION.search(text) is not None
 
 
+# Chatter wherever it sits in the sentence: "random but who broke the coffee machine lol".
+_ASIDE_ANYWHERE = re.compile(
+    r"\bwho\s+(?:broke|ate|took|stole|drank|moved)\b|\banyone\s+(?:want|up\s+for|fancy)\b", re.I
+)
+
+
 def is_aside(text: str) -> bool:
     """Chatter whatever words it holds: greetings, asides, who-is-here remarks, talk about a
     credential someone pasted, questions to a colleague."""
@@ -101,6 +107,8 @@ def is_aside(text: str) -> bool:
     if not body:
         return True
     if _ASIDE.match(body) or _WHO_IS_HERE.match(body) or _ABOUT_A_PASTE.search(body):
+        return True
+    if _ASIDE_ANYWHERE.search(body) and not _SUBSTANCE.search(body):
         return True
     return text.rstrip().endswith("?") and bool(_TO_COLLEAGUE.search(body))
 

@@ -54,6 +54,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"alerts? (?:on|when|if|fires?)|alerting (?:on|rules?)|alert(?:s)? (?:at|above)", 2), (r"thresholds?", 2), (r"\bp(?:50|90|95|99|999)\b", 1),
         (r"error rate|latency|queue (?:age|depth|lag|length|size)|consumer lag|heap|cpu|memory|disk|5xx|4xx|saturation|backlog|gc pauses?|jvm", 1),
         (r"\b(?:critical|warning|warn|crit|sev ?[12])\b", 1.5), (r"= ?(?:critical|warning)", 2), (r"\bpages?\b|paging", 0.7),
+        (r"\bticket (?:the|to)\b|\bnotif(?:y|ies)\b|wakes? (?:up|someone)", 1),
     ),
     "app_monitoring": (
         (r"\bapm\b|application monitoring|tracing|traces|opentelemetry|otel|jaeger|tempo|zipkin|sentry|new relic|dynatrace|appdynamics|honeycomb|elastic apm", 2),
@@ -107,7 +108,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"staging|prod(?:uction)?", 0.7), (r"helm upgrade|kubectl apply|terraform apply", 1),
     ),
     "rollback": ((r"roll ?back|rolling back|revert\w*|undo|previous (?:version|release|image|tag)|rollout undo|redeploy the last|pin (?:the )?(?:previous|old)", 3),),
-    "severity_levels": ((r"\bsev(?:erity)? ?[1-4]\b|\bp[1-4]\b|severity levels?|sev levels?", 2.5), (r"response time|respond within|ack (?:within|in)", 1.5)),
+    "severity_levels": ((r"severity levels?|sev levels?", 2.5), (r"\bsev(?:erity)? ?[1-4]\b|\bp[1-4]\b", 1), (r"response time|respond within|ack (?:within|in)", 1.5)),
     "incident_channel": (
         (r"incidents? (?:go|are|get|channel|room|declared|commander)|war ?room|status ?page|statuspage|incident\.io|declare (?:an )?incident|bridge call|zoom bridge|(?:its|their) own channel|incident channel", 2.5),
         (r"#[\w-]*inc(?:ident)?s?[\w-]*|#[\w-]*(?:alerts|ops|war)\b", 2),
@@ -143,9 +144,9 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"autoscal\w+|\bhpa\b|keda|scal(?:e|es|ing) (?:out|up|when|at|on)|scaling (?:policy|rule|trigger)|add (?:an?|one|two|\d+|more|extra|another)? ?(?:\w+ )?(?:nodes?|replicas?|workers?|instances?|vms?|brokers?|servers?|shards?)\b|min(?:imum)? \d+ ?(?:/|and|,) ?max", 2.5),
         (r"when (?:the )?(?:cpu|memory|queue|lag|load|disk|heap)", 1.5),
     ),
-    "security_events": ((r"security events?|siem|audit ?logs?|cloudtrail|wazuh|sentinel\b|security hub|privilege changes?|suspicious", 2),),
+    "security_events": ((r"security events?|siem|audit ?logs?|cloudtrail|wazuh|sentinel\b|security hub|privilege changes?|suspicious|auth(?:entication)? failures?|failed (?:logins?|logons?)|brute[- ]force|credential stuffing|impossible travel", 2),),
     "threat_detection": ((r"threat\w*|guardduty|waf\b|\bids\b|\bips\b|falco|crowdstrike|defender|intrusion|ddos|cloud armor|shield\b|fail2ban|anomal\w+", 2),),
-    "vuln_management": ((r"vulnerab\w+|\bcves?\b|dependabot|snyk|trivy|renovate|grype|qualys|nessus|patch(?:ed|ing)?|deps? scan\w*|scanned|image scan\w*|security updates?", 2),),
+    "vuln_management": ((r"vulnerab\w+|\bcves?\b|\bcvss\b|dependabot|snyk|trivy|renovate|grype|qualys|nessus|patch(?:ed|ing)?|deps? scan\w*|scanned|image scan\w*|security updates?", 2),),
     "user_access": ((r"\bsso\b|okta|azure ad|entra|google workspace|ldap|active directory|saml|oidc|\brbac\b|access requests?|get access|(?:engineers|devs|people) (?:get|have) access|bastion|teleport|ssh (?:access|keys?)|vpn|\bmfa\b|2fa", 2),),
     "service_accounts": ((r"service accounts?|service principals?|iam (?:task )?roles?|irsa|workload identity|vault\b|secrets? manager|key ?vault|sealed secrets|sops|static keys|api keys?|credentials? (?:are|live|stored|rotated)|rotat\w+ (?:every|each|quarterly|monthly)|secrets? (?:are|live|in)", 2),),
     "privileged_access": ((r"privileg\w+|admin access|root access|sudo|break[- ]glass|just[- ]in[- ]time|\bjit\b|\bpam\b|elevat\w+|cluster-admin|db admin|superuser|approval (?:from|by)", 2),),

@@ -45,9 +45,11 @@ _ARROW_LEVEL = re.compile(r"(?:→|->|=>)\s*(?:critical|warning|crit|warn|page)\
 _SEVERITY = re.compile(r"\b(?:p|sev\s?|s)[0-4]\s*(?:=|:|-\s|is\b)", re.I)
 _STEPS_INTRO = re.compile(r"\bsteps?\b|\bin\s+order\b|\bprocedure\b|\bplaybook\b", re.I)
 # Shapes that name a table on their own: (slot, pattern, bonus, matches needed).
+_SEVERITY_FIRST = re.compile(r"^\s*(?:p|sev\s?)[0-4]\s*(?:=|:|-\s|is\b)", re.I)  # "SEV1 = …"
 _SHAPES = (
     ("metrics", _THRESHOLD, THRESHOLD_BONUS, 1),
     ("severity_levels", _SEVERITY, 4.0, 2),
+    ("severity_levels", _SEVERITY_FIRST, 4.0, 1),
 )
 _TABLE_SHAPED = re.compile(r"→|->|=>|\b(?:critical|warning)\b|[<>]=?\s*\d|\d+\s*%", re.I)
 
@@ -65,13 +67,38 @@ class Routed:
         self.by_slot.setdefault(slot_id, []).append(segment)
 
 
+# Fields whose facts carry thresholds of their own: a patch deadline, a scaling trigger, a
+# brute-force rule, a restore check.
+_OWN_THRESHOLDS = frozenset(
+    {
+        "vuln_management",
+        "security_events",
+        "threat_detection",
+        "scaling_triggers",
+        "restore_testing",
+        "data_integrity",
+        "backup_verification",
+        "baseline",
+        "kpis",
+        "growth",
+    }
+)
+
+
 def own_evidence(text: str) -> dict[str, float]:
-    """What the words of ``text`` alone say, plus the shape of an alert row (a threshold)."""
+    """What the words of ``text`` alone say, plus the shape of an alert row (a threshold). A
+    threshold in a sentence with no metric word and a strong other topic ("we patch for CVSS
+    >= 7 within 14 days") strengthens that topic instead."""
     found = dict(scores(text))
     mask = top_level(text)
     for slot_id, regex, bonus, least in _SHAPES:
         if sum(1 for m in regex.finditer(text) if mask[m.start()]) >= least:
-            found[slot_id] = found.get(slot_id, 0.0) + bonus
+            target = slot_id
+            if slot_id == "metrics" and found.get("metrics", 0.0) < 1.0:
+                others = [s for s in found if s in _OWN_THRESHOLDS]
+                other = max(others, key=found.__getitem__, default="")
+                target = other if other and found[other] >= 2.0 else slot_id
+            found[target] = found.get(target, 0.0) + bonus
     return found
 
 
@@ -123,6 +150,8 @@ def _evidence(
         found["common_issues"] = found.get("common_issues", 0.0) + ISSUE_BONUS
     if previous is not None and previous in found:
         found[previous] += CONTINUE_BIAS  # a topic goes on until the words clearly change it
+    if segment.head and not segment.inherited and _SEVERITY_FIRST.match(segment.head + " ="):
+        found["severity_levels"] = found.get("severity_levels", 0.0) + 4.0  # "SEV2 = …"
     if segment.head:
         scale = INHERITED_SCALE if segment.inherited else 1.0
         for slot_id, value in scores(segment.head).items():
@@ -258,7 +287,7 @@ def route(
             continue
         found = _evidence(segment, asked, previous, exclude)
         slot_id, value = _best(found)
-        if len(asked) == 1 and not is_aside(segment.text) and value < DECIDES:
+        if len(asked) == 1 and not is_chatter(segment.text) and value < DECIDES:
             out.add(asked[0], segment)  # a short answer to the one question asked
             previous = asked[0]
         elif is_chatter(segment.text) and (slot_id is None or value < DECIDES + CONTINUE_BIAS):
