@@ -138,12 +138,12 @@ def _fits(parts: Iterable[tuple[Slot, str, bool]]) -> bool:
         if len(ARROWS.findall(part)) >= 2:
             found["common_issues"] = found.get("common_issues", 0.0) + 3.0
         mine = found.get(slot_def.id, 0.0)
-        top = max(found, key=lambda s: found[s], default=None)
-        strong = top is not None and found[top] >= 3.0
+        top = max(found, key=lambda s: found[s], default="")
+        strong = bool(top) and found[top] >= 3.0
         tops.append(top if strong else None)
         if not strong or top == slot_def.id or found[top] <= mine + 1.0:
             fits = True
-        elif top is not None:
+        else:
             others.add(top)
     if len(tops) >= 2 and tops[0] is not None and len(set(tops)) == 1:
         return False  # every part about one topic: a list of it, whatever was asked
