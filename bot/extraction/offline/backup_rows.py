@@ -43,13 +43,17 @@ _RETENTION = re.compile(
     r"|\b(?:retention|min(?:imum)?)\s+\d+\s+\w+(?:\s+kept)?|\bsoft\s+delete\b[^,;.]*",
     re.I,
 )
-_LOCATION = re.compile(
-    r"\b(?:in|into|to|on|onto)\s+(?:the\s+|an?\s+|our\s+)?(?:[\w./:-]+\s+){0,3}?"
-    r"(?:bucket|repo(?:sitory)?|vault|region|account|(?:s3\s+)?glacier(?:\s+deep\s+archive)?|s3|gcs|minio|"
-    r"blob\s+storage|storage\s+account|share|nas|tape(?:\s+library)?|offsite|dc|site|"
+_PLACE = (
+    r"(?:the\s+|an?\s+|our\s+)?(?:[\w./:-]+\s+){0,3}?"
+    r"(?:bucket|repo(?:sitory)?|vault|region|account|(?:s3\s+)?glacier(?:\s+deep\s+archive)?|s3|"
+    r"gcs|minio|blob\s+storage|storage\s+account|share|nas|tape(?:\s+library)?|offsite|dc|site|"
     r"data\s?cent(?:er|re))\b"
     r"(?:\s+(?:(?:bucket|repo(?:sitory)?|vault|account)\b|[\w./:$\\-]*[-_./:\d$\\][\w./:$\\-]*)){0,2}"
     r"(?:\s+\([^()]{1,60}\))?"
+)
+_LOCATION = re.compile(
+    rf"\b(?:(?:mirrored|copied|replicated|shipped|synced)\s+(?:\w+\s+){{0,2}})?"
+    rf"(?:in|into|to|on|onto)\s+{_PLACE}"
     r"|(?:s3|gs|az)://\S+|\\\\\S+|(?<![\w/])/(?:backup|backups|mnt|srv|var)/\S+|"
     r"\b(?:mirrored|copied|replicated|shipped|synced)\s+(?:\w+\s+){0,2}to\s+\S+(?:\s+\S+)?|"
     r"\bcross[- ]region(?:\s+(?:copy|copies|replication))?(?:\s+to\s+\S+)?",
