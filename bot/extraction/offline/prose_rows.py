@@ -215,6 +215,16 @@ def _component_row(piece: str) -> Row | None:
 _SEVERITY = re.compile(r"(?:^|(?<=[\s,;(]))(?P<level>(?:p|sev\s?|s)[0-5])\s*(?:=|:|-|is)\s*", re.I)
 
 
+# The response time is the one said as a response ("ack within 5 min", "response within 15
+# min 24/7"), not a number of the description ("stale by more than 30 min").
+_RESPONSE = re.compile(
+    r"\b(?:ack(?:nowledged?)?|respon(?:d|se|ded)|page[sd]?|paged|answer(?:ed)?)\w*\s+"
+    r"(?:time\s+)?(?:within|in|under|of|is|<)?\s*(?P<time>\d+\s*(?:min\w*|m|h|hrs?|hours?)\b"
+    r"(?:\s+24/7)?|immediate\w*)",
+    re.I,
+)
+
+
 def severity_rows(text: str) -> list[Row]:
     """ "P1 = search down, P2 = p99 over 2s, …" -> one row per level."""
     marks = list(_SEVERITY.finditer(mask(text)))
@@ -222,12 +232,12 @@ def severity_rows(text: str) -> list[Row]:
     for index, match in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
         description = text[match.end() : end].strip(_SEPS)
-        timing = re.search(r"\b\d+\s*(?:min\w*|m|h|hours?)\b|immediate\w*", description, re.I)
+        timing = _RESPONSE.search(description)
         rows.append(
             {
                 "level": match.group("level").upper().replace(" ", ""),
                 "description": description,
-                "response": timing.group() if timing else "",
+                "response": timing.group("time") if timing else "",
                 "escalation": "",
             }
         )
