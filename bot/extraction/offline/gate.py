@@ -24,7 +24,8 @@ _GREETING = re.compile(
     re.I,
 )
 _INJECTION = re.compile(
-    r"ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|earlier|your)\b|"
+    r"ignore\s+(?:all\s+)?(?:the\s+|of\s+)?(?:previous|prior|above|earlier|your)\s+(?:\w+\s+)?"
+    r"(?:instructions?|questions?|messages?|prompts?|rules|context|interview|directions)\b|"
     r"disregard\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|your|interview|questions|"
     r"instructions|everything)\b|reply\s+with\s+every\s+secret|"
     r"new\s+instructions?\b|system\s+(?:prompt|override|message)|"
@@ -46,7 +47,8 @@ _BOT_ADDRESS = re.compile(r"(?:^|\s)@?(?:opsmanual|bot)\b[\s,:]", re.I)
 _ASIDE = re.compile(
     r"^\s*(?:brb|afk|back|bbl|gtg|g2g|lol+|haha\w*|lmao|rofl|omg|oops|ugh|sorry,?\s+(?:was|am)\b"
     r"|(?:is\s+it\s+)?(?:lunch|coffee|pizza|beer|friday)\b|who\s+(?:broke|ate|took|stole)|"
-    r"anyone\s+(?:want|up\s+for|fancy|else)|(?:thanks|thank\s+you|ty|thx|cheers)\b|"
+    r"(?:(?:is|does|did|has|can)\s+)?anyone\s+(?:want|up\s+for|fancy|else)|(?:is|does|did|has)\s+"
+    r"anyone\b|(?:thanks|thank\s+you|ty|thx|cheers)\b|"
     r"(?:nice|great|cool|awesome|perfect|sounds\s+good|makes\s+sense|agreed|\+1|same)\b[\s!.]*$"
     r"|(?:one|a)\s+sec\b|give\s+me\s+a\s+(?:sec|minute)|in\s+a\s+meeting|(?:stand-?up|meeting)"
     r"\s*(?:now|brb)?\s*$)",
@@ -108,7 +110,7 @@ def is_aside(text: str) -> bool:
         return True
     if _ASIDE.match(body) or _WHO_IS_HERE.match(body) or _ABOUT_A_PASTE.search(body):
         return True
-    if _ASIDE_ANYWHERE.search(body) and not _SUBSTANCE.search(body):
+    if _ASIDE_ANYWHERE.search(body):
         return True
     return text.rstrip().endswith("?") and bool(_TO_COLLEAGUE.search(body))
 

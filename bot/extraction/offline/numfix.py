@@ -19,7 +19,7 @@ from bot.extraction.offline.findings import Findings
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _UNIT = r"\s*(?:%|ms|s|sec\w*|m|mins?|minutes?|h|hrs?|hours?|d|days?|k|gb|mb|tb)?"
 _NOT = re.compile(
-    rf"(?P<new>{_NUMBER}){_UNIT}(?:\s+(?:now|these\s+days|today))?\s*,?\s*(?:and\s+)?"
+    rf"(?P<new>{_NUMBER}){_UNIT}(?:\s+[a-z]+){{0,2}}?\s*,?\s*(?:and\s+)?"
     rf"(?:not|instead\s+of|rather\s+than|no\s+longer)\s+(?:the\s+)?"
     rf"(?P<old>{_NUMBER})(?P<unit>{_UNIT})\b",
     re.I,
@@ -71,7 +71,7 @@ def _words(text: str) -> set[str]:
 
 
 def _replace_number(text: str, old: str, new: str) -> str | None:
-    pattern = re.compile(rf"(?<![\d.,]){re.escape(old)}(?![\d]|[.,]\d)")
+    pattern = re.compile(rf"(?<![\w.,]){re.escape(old)}(?![\d]|[.,]\d)")  # "p90" is a name
     if not pattern.search(text):
         return None
     return pattern.sub(new, text, count=1)
