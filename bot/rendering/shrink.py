@@ -9,9 +9,9 @@ scored by what a responder needs at 3 a.m.: numbers, commands, paths, names, ide
 Pieces are whole: a clause with the clauses that depend on it ("…, but not during backups"),
 a parenthetical aside or one item inside it, an item, a row (``bot.rendering.clauses`` knows
 the boundaries). Phrase cuts end where a phrase ends. Cells that name a row and thresholds are
-never shortened; commands are dropped whole or kept whole. The first rung is the value tidied
-for reading: filler and articles dropped, well-known tools in their own casing
-(``bot.rendering.terms``), lists and prose starting with a capital.
+never shortened; commands are dropped whole or kept whole. The first rung is the value tidied:
+filler and "the" dropped, the engineers' casing kept. Well-known tool names typed in lower case
+(``bot.rendering.terms``) still count as names when a word's worth is weighed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from bot.core.slots import Slot, SlotKind, Value
 from bot.rendering.clauses import Span, cut_at_phrase, droppable, remove, words
 from bot.rendering.marks import MARK, marked, unmark
-from bot.rendering.terms import is_name, recase
+from bot.rendering.terms import is_name
 
 
 def _set(text: str) -> frozenset[str]:
@@ -73,44 +73,16 @@ _FRAMING = re.compile(
     r"that\s+is)\s+(?=[a-z])",
     re.I,
 )
-_SENTENCE_START = re.compile(r"(?<=[.!?]\s)(?P<word>[a-z][a-z']*)(?=[\s,:;]|$)")
-_ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|cf|ca)\.\s$", re.I)
 _FILLER_ANY = re.compile(
     r"\s+(?:just|really|pretty\s+much|basically|literally|actually|kinda|sort\s+of)(?=\s)", re.I
 )
-_PLAIN_FIRST = re.compile(r"^[a-z][a-z']*(?=[\s,:;]|$)")
 
 
 def tidy(text: str) -> str:
-    """Drop words that carry nothing ("so basically we just …") without touching facts, and
-    write well-known tool names in their own casing."""
+    """Drop words that carry nothing ("so basically we just …") without touching facts. The
+    engineers' own casing stays: "argocd app rollback payments-api" typed in prose is a command."""
     out = _FILLER_ANY.sub("", " " + " ".join(text.split())).strip()
-    out = _FILLER_LEAD.sub("", out) or out
-    return recase(out)
-
-
-def capitalised(text: str) -> str:
-    """A list entry or a paragraph starts with a capital, and so does each sentence in it,
-    unless it starts with a command, a path or an identifier, which keep their case."""
-
-    def upper(match: re.Match[str]) -> str:
-        word = match.group("word")
-        if is_name(word) or _ABBREVIATED.search(text, 0, match.start()):
-            return word
-        return word[:1].upper() + word[1:]
-
-    parts = _CODE.split(text)
-    codes = _CODE.findall(text)
-    out = []
-    for index, part in enumerate(parts):
-        out.append(_SENTENCE_START.sub(upper, part))
-        if index < len(codes):
-            out.append(codes[index])
-    text = "".join(out)
-    first = _PLAIN_FIRST.match(text)
-    if first is None or is_name(first.group()):
-        return text
-    return text[:1].upper() + text[1:]
+    return _FILLER_LEAD.sub("", out) or out
 
 
 def telegraphic(text: str) -> str:
@@ -169,12 +141,11 @@ class _Text:
     cut: bool = False  # reduced by a phrase cut: nothing inside it may go any more
 
     @classmethod
-    def of(cls, text: str, *, verbatim: bool = False, capital: bool = False) -> _Text:
+    def of(cls, text: str, *, verbatim: bool = False) -> _Text:
         proposed = marked(text)
         text = unmark(text) if proposed else text
         if not verbatim:
             text = telegraphic(tidy(text))
-            text = capitalised(text) if capital else text
         return cls(text, verbatim=verbatim, proposed=proposed)
 
     def render(self) -> str:
@@ -219,11 +190,11 @@ class _State:
                         {c: _Text.of(str(row.get(c, "")), verbatim=self._fixed(c)) for c in row}
                     )
         elif slot_def.kind is SlotKind.ITEMS:
-            self.items = [_Text.of(str(i), verbatim=verbatim, capital=True) for i in value]
+            self.items = [_Text.of(str(i), verbatim=verbatim) for i in value]
         else:
             text = value if isinstance(value, str) else "; ".join(map(str, value))
             fixed = verbatim or slot_def.kind is SlotKind.DURATION
-            self.items = [_Text.of(text, verbatim=fixed, capital=True)]
+            self.items = [_Text.of(text, verbatim=fixed)]
 
     def _fixed(self, column: str) -> bool:
         return column in (self.slot.columns[0], self.slot.numeric_column)

@@ -2,15 +2,15 @@
 
 Why: the fitter can only give up the cheapest words if the ladder offers them in the right
 order: filler and asides before hostnames, commands and thresholds; a proposal before anything
-an engineer said. The first rung is the value as a reader should see it (no filler, tools in
-their own casing, a capital to start), and every rung must still carry its facts whole.
+an engineer said. The first rung is the value without filler, in the engineers' own casing, and
+every rung must still carry its facts whole.
 """
 
 from __future__ import annotations
 
 from bot.core.slots import SLOT_BY_ID
 from bot.rendering.marks import MARK
-from bot.rendering.shrink import capitalised, fact_score, ladder, telegraphic, tidy
+from bot.rendering.shrink import fact_score, ladder, telegraphic, tidy
 
 EMERGENCY = SLOT_BY_ID["emergency_shutdown"]
 
@@ -31,7 +31,7 @@ def test_the_first_rung_reads_well_and_keeps_every_fact() -> None:
     )
     first = ladder(EMERGENCY, value)[0].value
     assert first == (
-        "Stop indexer first (systemctl stop atlas-indexer) and then we flip HAProxy to static "
+        "stop indexer first (systemctl stop atlas-indexer) and then we flip haproxy to static "
         "fallback page"
     )
 
@@ -82,12 +82,5 @@ def test_telegraphic_keeps_quantities_and_inner_we() -> None:
     )
 
 
-def test_capitals_start_sentences_not_commands_or_names() -> None:
-    assert capitalised("masters first. then the data nodes") == "Masters first. Then the data nodes"
-    assert capitalised("kafka is shared") == "kafka is shared"  # a tool keeps its casing
-    assert capitalised("`kubectl get pods` first") == "`kubectl get pods` first"
-    assert capitalised("use a replica, e.g. db02") == "Use a replica, e.g. db02"
-
-
-def test_tidy_drops_filler_and_recases_tools() -> None:
-    assert tidy("so basically we just use opsgenie and graylog") == "we use Opsgenie and Graylog"
+def test_tidy_drops_filler_and_keeps_the_casing() -> None:
+    assert tidy("so basically we just use opsgenie and graylog") == "we use opsgenie and graylog"
