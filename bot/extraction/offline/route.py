@@ -292,6 +292,8 @@ def route(
             previous = asked[0]
         elif is_chatter(segment.text) and (slot_id is None or value < DECIDES + CONTINUE_BIAS):
             out.chatter.append(segment.text)
+        elif previous is not None and not segment.head and _weak(found, slot_id, previous):
+            out.add(previous, segment)  # "…, then start atlas-query. indexer goes last, …"
         elif slot_id is not None and value >= DECIDES:
             out.add(slot_id, segment)
             previous = slot_id
@@ -308,6 +310,14 @@ def route(
     for slot_id in exclude & set(out.by_slot):
         out.leftovers.extend(s.text for s in out.by_slot.pop(slot_id))
     return out
+
+
+def _weak(found: dict[str, float], slot_id: str | None, previous: str) -> bool:
+    """The topic of the line goes on unless the words name another one clearly: a tool name
+    and the asked prior ("kafka", 1.75) do not move "indexer goes last" out of the startup."""
+    if slot_id is None or slot_id == previous:
+        return True
+    return found[slot_id] < DECIDES + CONTINUE_BIAS and found[slot_id] - found.get(previous, 0) < 2
 
 
 _ENV_HEAD = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")  # DATABASE_URL, not SEV2 or RTO
