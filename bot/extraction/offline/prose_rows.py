@@ -21,8 +21,8 @@ _CMP = (
     r"goes\s+(?:above|over|below)|climbs?\s+(?:above|over)|hits?|reaches|>\s*=)\b)"
 )
 _NUM = (
-    r"\d[\d,.]*\s*(?:[kKmM]\b\s*)?(?:%|ms|µs|s\b|sec\w*|m\b|mins?\b|minutes?|h\b|hours?|k\b|"
-    r"msgs?|messages|jobs|gb|mb|tb|x\b|qps|rps|/s|/min|per\s+\w+)?"
+    r"\d[\d,.]*\s*(?:[kKmM]\b\s*)?(?:(?:%|ms|µs|s|sec\w*|m|mins?|minutes?|h|hours?|k|msgs?|"
+    r"messages|jobs|gb|mb|tb|x|qps|rps|c)(?![a-z])|/s|/min|per\s+\w+)?"
 )
 _FOR = (
     r"(?:\s+(?:on\s+any\s+\w+\s+|across\s+\w+\s+)?(?:for|over|in|within)\s+"
