@@ -233,6 +233,18 @@ def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
     return [{c: squash(r.get(c, "")) for c in slot_def.columns} for r in rows]
 
 
+def unusable(slot_id: str, segments: Sequence[Segment]) -> list[Segment]:
+    """Segments the slot cannot hold: prose among the commands, a sentence no row of the table
+    can be read from ("for a P1 we open #inc-atlas" under the severity levels). Backups are
+    read as one paragraph, so no sentence of theirs is judged alone."""
+    slot_def = SLOT_BY_ID[slot_id]
+    if slot_id == "diagnostic_commands":
+        return [s for s in segments if not is_command(s)]
+    if slot_def.kind is not SlotKind.TABLE or slot_id == "backups" or len(segments) < 2:
+        return []
+    return [s for s in segments if not _rows(slot_def, [s])]
+
+
 def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
     """The value ``segments`` give ``slot_id`` in its kind's shape, or None."""
     slot_def = SLOT_BY_ID[slot_id]

@@ -24,23 +24,20 @@ from bot.core.draft import Draft, Extraction, Op
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline import textparse as tp
 from bot.extraction.offline.answers import CORRECT_HOW, form_answers
-from bot.extraction.offline.build import build_value, endpoint, is_command
+from bot.extraction.offline.build import build_value, endpoint, unusable
 from bot.extraction.offline.corrections import STRONG, corrections
 from bot.extraction.offline.findings import SCAN_LIMIT, Findings
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.numfix import number_corrections
 from bot.extraction.offline.pickups import named_durations, pick_up
 from bot.extraction.offline.route import Routed, route
-from bot.extraction.offline.segment import segments
+from bot.extraction.offline.segment import Segment, segments
 
 INJECTION_NOTE = (
     "I only take facts about the system from this thread; instructions to me are not followed."
 )
 CHATTER_NOTE = "Nothing about the system in that one, so nothing changed."
 MAX_PROSE_CHARS = 20_000  # a longer paste is kept as a reply; only its start is read
-
-
-_NOT_COMMANDS = "_not_commands"  # prose the router put among the commands, to place again
 
 
 class OfflineExtractor:
@@ -91,23 +88,25 @@ class OfflineExtractor:
             return []
         parts = segments(text[:MAX_PROSE_CHARS], name=draft.name)
         routed = route(parts, asked=asked)
-        failed = self._place(routed, draft, asked, result)
-        if failed:  # "for a P1 we open #inc-atlas" is no severity row: the next best place
+        misfits = self._place(routed, draft, asked, result)
+        if misfits:  # "for a P1 we open #inc-atlas" is no severity row: the next best place
             again = sorted(
-                (s for f in failed for s in routed.by_slot[f]), key=lambda s: (s.block, s.item)
+                (s for found in misfits.values() for s in found), key=lambda s: (s.block, s.item)
             )
-            excluded = {("diagnostic_commands" if f == _NOT_COMMANDS else f) for f in failed}
-            rerouted = route(again, asked=asked, exclude=frozenset(excluded))
-            failed = self._place(rerouted, draft, asked, result)
+            rerouted = route(again, asked=asked, exclude=frozenset(misfits))
+            still = self._place(rerouted, draft, asked, result)
             routed.leftovers.extend(rerouted.leftovers)
-            routed.leftovers.extend(s.text for f in failed for s in rerouted.by_slot[f])
+            routed.leftovers.extend(s.text for found in still.values() for s in found)
         if routed.injection:
             result.notes.append(INJECTION_NOTE)
         return routed.leftovers
 
     @staticmethod
-    def _place(routed: Routed, draft: Draft, asked: list[str], result: Findings) -> list[str]:
-        """Build and record each slot's value; returns the slots whose text gave no value."""
+    def _place(
+        routed: Routed, draft: Draft, asked: list[str], result: Findings
+    ) -> dict[str, list[Segment]]:
+        """Build and record each slot's value; returns, per slot, the segments it could not
+        use (prose among commands, a sentence no table row can be read from)."""
         for placed in list(routed.by_slot.values()):
             for segment in placed:  # "RTO 4 hours, RPO 24h" is placed once, and names both
                 for slot_id in named_durations(segment.text):
@@ -117,27 +116,23 @@ class OfflineExtractor:
             for segment in routed.by_slot.get("health_details", []):  # "haproxy checks /healthz"
                 if endpoint([segment.text]):
                     routed.add("health_endpoint", segment)
-        failed: list[str] = []
-        for slot_id, placed in list(routed.by_slot.items()):
-            if slot_id == "diagnostic_commands":  # prose under "useful cmds:" is no command
-                talk = [s for s in placed if not is_command(s)]
-                placed[:] = [s for s in placed if is_command(s)]
-                if talk:
-                    routed.by_slot.setdefault(_NOT_COMMANDS, []).extend(talk)
-                    failed.append(_NOT_COMMANDS)
-            if not placed:
-                continue
-            value = build_value(slot_id, placed)
-            quote = " ".join(s.text for s in placed)
+        misfits: dict[str, list[Segment]] = {}
+        for slot_id, placed in routed.by_slot.items():
+            unused = unusable(slot_id, placed)
+            used = [s for s in placed if s not in unused]
+            value = build_value(slot_id, used) if used else None
+            quote = " ".join(s.text for s in used)
             if value is None:
-                failed.append(slot_id)
+                unused = placed
             elif SLOT_BY_ID[slot_id].kind is not SlotKind.DURATION:
                 result.add(slot_id, Op.APPEND, value, quote)
             elif draft.value(slot_id) is not None and slot_id not in asked:
                 routed.leftovers.append(quote)  # "RTO 1 hour" in passing never overwrites
             else:
                 result.add(slot_id, Op.SET, value, quote)
-        return failed
+            if unused:
+                misfits[slot_id] = list(unused)
+        return misfits
 
 
 def _drop_unplaced_corrections(text: str) -> tuple[str, bool]:

@@ -281,7 +281,7 @@ def route(
         if mixed:
             for part, slot_id in mixed:
                 target = slot_id or previous
-                if target and not is_chatter(part.text):
+                if target and (slot_id or not is_chatter(part.text)):  # named: never chatter
                     out.add(target, part)
                     previous = target
             continue
