@@ -174,8 +174,9 @@ def _evidence(
         topic = intro_topic(segment.intro) if listed else None
         if topic is not None:  # the items of "startup after a power event:" are its steps
             found[topic] = found.get(topic, 0.0) + LIST_BONUS
-    for slot_id in asked:
-        if slot_id in found:
+    labelled = group_slots(segment.head) if segment.head else ()
+    for slot_id in asked:  # the asked questions tip a piece, unless its label names another group
+        if slot_id in found and (not labelled or slot_id in labelled):
             found[slot_id] += ASKED_PRIOR
     listed = segment.item or segment.code  # a list item is never an RTO on its own
     for slot_id in [s for s in found if s in exclude or s not in SLOT_BY_ID]:
