@@ -71,6 +71,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "alerting": (
         (r"pagerduty|opsgenie|victorops|splunk on-?call|alertmanager|xmatters|grafana oncall|incident\.io", 2.5), (r"pages?\b|paging|paged|wakes? (?:up|someone)", 1.5),
         (r"alerts? (?:go|are sent|route|land|are in|live)|alert routing|routed to|notif\w+ (?:go|channel)", 2), (r"on-?call (?:rotation|schedule)", 1.5),
+        (r"#[\w-]*alerts?\b|(?:goes|go|posts?) to (?:slack|teams|#)|non-?paging", 2),
     ),
     "startup_steps": (
         (r"(?:to )?start(?:s|ing|up)?\b|boot\w*|bring (?:it )?up|spin (?:it )?up|power on|cold start", 2), (r"\bstart order|startup (?:order|sequence)|first start", 3),
@@ -111,7 +112,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "severity_levels": ((r"severity levels?|sev levels?", 2.5), (r"\bsev(?:erity)? ?[1-4]\b|\bp[1-4]\b", 1), (r"response time|respond within|ack (?:within|in)", 1.5)),
     "incident_channel": (
         (r"incidents? (?:go|are|get|channel|room|declared|commander)|war ?room|status ?page|statuspage|incident\.io|declare (?:an )?incident|bridge call|zoom bridge|(?:its|their) own channel|incident channel", 2.5),
-        (r"#[\w-]*inc(?:ident)?s?[\w-]*|#[\w-]*(?:alerts|ops|war)\b", 2),
+        (r"#[\w-]*inc(?:ident)?s?[\w-]*|#[\w-]*war\b", 2),
         (r"post-?mortem|postmortem|retro", 1), (r"notif(?:y|ies) (?:stakeholders|customers|support)|comms?\b", 1.5),
     ),
     "escalation": (
@@ -127,7 +128,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"kubectl (?:get|describe|logs|top)|systemctl status|journalctl|tail -f|docker (?:ps|logs)|curl |psql |redis-cli|\bdig\b|\btop\b|htop|iostat|vmstat|netstat|\bss -|lsof|strace|tcpdump|_cat/|aws \w+ (?:describe|get|list)|gcloud \w+ (?:describe|list)|az \w+ (?:show|list)", 2),
     ),
     "log_errors": (
-        (r"log patterns?", 3), (r"error patterns?|grep (?:for|the logs)|look (?:for|out for) .{0,40}(?:in the logs|errors?|exceptions?)|log lines?|stack ?traces?|exceptions?|panic:|fatal|\berror\b.{0,20}\blogs?\b", 2),
+        (r"log patterns?|grep(?:ping)? (?:for|the logs)", 3), (r"error patterns?|look (?:for|out for) .{0,40}(?:in the logs|errors?|exceptions?)|log lines?|stack ?traces?|exceptions?|panic:|fatal|\berror\b.{0,20}\blogs?\b", 2),
         (r"[A-Z][a-z]+(?:Exception|Error|Timeout)\b", 2), (r"(?:level|status)[:=](?:error|5\d\d)", 2),
     ),
     "log_performance": ((r"slow (?:requests?|queries|log)|latency (?:in|from) (?:the )?logs|took \d+|duration_ms|response_time", 2),),
