@@ -90,7 +90,9 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
             return []  # "yep, 0.21% last week" is no row; arrows are read by the prose readers
         short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text, slots[0].id)
         sentences = [(slots[0], part, False) for part in tp.split_on(text, _SENTENCE)]
-        rows = slots[0].kind is SlotKind.TABLE and len(text.strip().split("\n")) > 1
+        rows = slots[0].kind is SlotKind.TABLE and (
+            len(text.strip().split("\n")) > 1 or _rows_ok(slots[0], text, cells=3)
+        )
         return whole if short and (rows or all(_fits([one]) for one in sentences)) else []
     numbered = [(s, part, True) for s, part in _numbered(text, slots)]
     if numbered and _fits(numbered):
@@ -106,7 +108,7 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
     return positional if positional and _fits(positional) else []
 
 
-def _rows_ok(slot_def: Slot, text: str) -> bool:
+def _rows_ok(slot_def: Slot, text: str, *, cells: int = 2) -> bool:
     """An unlabelled reply is a table answer when it reads as rows: pipes, or rows with two or
     more cells (one at least), and no "symptom → cause → fix" arrows (the prose issue reader's
     shape)."""
@@ -115,7 +117,7 @@ def _rows_ok(slot_def: Slot, text: str) -> bool:
     if ARROWS.search(text):
         return False
     rows = parse_table(text, slot_def)
-    return any(sum(1 for v in r.values() if v) >= 2 for r in rows)
+    return any(sum(1 for v in r.values() if v) >= cells for r in rows)
 
 
 def _prose_table(slot_def: Slot, text: str) -> bool:

@@ -161,7 +161,10 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"standby|secondary region|warm spare|pilot light", 1),
     ),
     "backup_verification": ((r"verification is|backup (?:verification|checks?)|verif\w+ (?:the )?backups?|checksums?|backups? (?:are )?(?:verified|checked|tested)|integrity check", 2.5),),
-    "restore_testing": ((r"restore (?:test|drill)\w*|test(?:ed|ing)? (?:a |the )?restores?|restores? (?:are |is )?tested|restore into (?:staging|a scratch)|practi[cs]e restores?|dr (?:test|drill|exercise)", 2.5),),
+    "restore_testing": (
+        (r"restore (?:test|drill|check|job)\w*|test(?:ed|ing)? (?:a |the )?restores?|restores? (?:are |is )?tested|restore into (?:staging|a scratch)|practi[cs]e restores?|dr (?:test|drill|exercise)", 2.5),
+        (r"(?:test|automated|weekly|monthly|quarterly|yearly)\s+restores?\b|\brestores?\b[^.;]{0,60}\b(?:into|onto)\s+\S*(?:restore|test|stg|staging|scratch)", 3),
+    ),
     "data_integrity": ((r"integrity|row counts?|reconcil\w+|checksums? (?:after|match)|compare (?:counts|totals)|consistency check|doc(?:ument)? counts?", 2),),
     "doc_schedule": ((r"(?:docs?|runbooks?|documentation|this manual|wiki) (?:are |is |get )?(?:reviewed|updated|refreshed)|review (?:the )?(?:docs|runbooks)|update (?:the )?(?:docs|runbook)", 2),),
     "doc_versioning": ((r"(?:docs?|runbooks?|documentation) (?:live|are|is) (?:in|on)|confluence|notion|backstage|docs repo|in git|mkdocs|readme", 2),),
