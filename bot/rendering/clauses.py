@@ -9,6 +9,7 @@ knows those boundaries; ``bot.rendering.shrink`` decides which pieces to keep.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Abbreviations whose dot does not end a sentence.
@@ -419,6 +420,56 @@ def cut_at_phrase(text: str, limit: int) -> str:
     return " ".join(tokens[:best]).rstrip(",;:–—-")
 
 
+_VERB_S = re.compile(r"[a-z]{3,}s")  # "looks", "sits", "goes": a verb waiting for its object
+_OBJECT_PREPOSITIONS = frozenset(("at", "on", "in", "to", "into", "for", "from", "with", "by"))
+# Words a kept window of text may not start with: it would read as the tail of a sentence.
+_BAD_START = frozenset(
+    ("and", "or", "but", "so", "then", "which", "that", "who", "whose", "because", "unless",
+     "if", "while", "than", "as", "is", "are", "was", "were", "be", "of")
+)  # fmt: skip
+
+
+def cut_window(text: str, limit: int, score: Callable[[str], float]) -> str:
+    """At most ``limit`` words of ``text``: the window that scores best, starting where a
+    phrase starts ("via filebeat into Graylog") and ending where one ends (``cut_at_phrase``).
+
+    The head of a sentence is often the least of it ("ES + app logs go via filebeat into
+    Graylog"); when a later window carries more facts, that window is kept instead.
+    """
+    tokens = text.split()
+    head = cut_at_phrase(text, limit)
+    if words(text) <= limit:
+        return text
+    best, best_score = head, score(head)
+    for start in range(1, len(tokens)):
+        if not _good_start(tokens, start):
+            continue
+        counted, end = 0, 0
+        for index in range(start + 1, len(tokens) + 1):
+            counted += 1 if any(ch.isalnum() for ch in tokens[index - 1]) else 0
+            if counted > limit:
+                break
+            if index == len(tokens) or _good_end(tokens, index):
+                end = index
+        if end == 0 or counted < min(limit, 3):
+            continue
+        window = " ".join(tokens[start:end]).strip(",;:–—- ")
+        found = score(window)
+        if found > best_score + 0.5 and _balanced(window.split()):
+            best, best_score = window, found
+    return best.rstrip(",;:–—-")
+
+
+def _good_start(tokens: list[str], index: int) -> bool:
+    """May a kept window start at ``tokens[index]``?"""
+    previous, first = tokens[index - 1], tokens[index].strip("\"'(").lower()
+    if first in _BAD_START or not any(ch.isalnum() for ch in tokens[index]):
+        return False
+    if not _balanced(tokens[:index]):
+        return False
+    return previous.endswith((",", ";", ":", ".")) or first in PHRASE_STARTERS
+
+
 def _good_end(tokens: list[str], index: int) -> bool:
     """May the text end after ``tokens[:index]``?"""
     last, following = tokens[index - 1], tokens[index]
@@ -427,6 +478,8 @@ def _good_end(tokens: list[str], index: int) -> bool:
         return False
     if _NUMBER_END.search(last.rstrip(",;:.")) and _UNIT.match(following):
         return False
+    if _VERB_S.fullmatch(bare) and following.lower() in _OBJECT_PREPOSITIONS:
+        return False  # "the audit looks | at our access reviews" stops mid-phrase
     if not _balanced(tokens[:index]):
         return False
     if last.endswith((",", ";", ":", ".")):

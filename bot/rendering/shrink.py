@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.slots import Slot, SlotKind, Value
-from bot.rendering.clauses import Span, cut_at_phrase, droppable, remove, words
+from bot.rendering.clauses import Span, cut_window, droppable, remove, words
 from bot.rendering.marks import MARK, marked, unmark
 from bot.rendering.terms import is_name
 
@@ -250,7 +250,7 @@ class _State:
             floor = PROPOSAL_FLOOR if text.proposed else PHRASE_FLOOR
             if text.verbatim or count <= floor:
                 continue
-            shorter = cut_at_phrase(text.text, max(floor, count * 2 // 3))
+            shorter = cut_window(text.text, max(floor, count * 2 // 3), fact_score)
             saved = count - words(shorter)
             if saved > 0:
                 lost = max(fact_score(text.text) - fact_score(shorter), 0.1) * 2
