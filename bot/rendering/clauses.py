@@ -264,7 +264,7 @@ def join(kept: list[Clause]) -> str:
 # Where a piece of a sentence may start: after a top-level separator, or before a word that
 # opens a clause of its own ("…, so nothing is lost", "… because …", "and if ES melts …").
 _PIECE_SEP = re.compile(
-    r",\s+|\s*;\s+|\s+[-–—]\s+|\s+(?=(?:and\s+then|and\s+if|and\s+when|and\s+for|but|plus|"
+    r",\s+|\s*;\s+|(?<!\d):\s+|\s+[-–—]\s+|\s+(?=(?:and\s+then|and\s+if|and\s+when|and\s+for|but|plus|"
     r"whereas|so|because|since|which|although|though)\s)"
 )
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)")
@@ -311,8 +311,13 @@ def droppable(text: str) -> list[Span]:
     spans: list[Span] = []
     pieces = _pieces(text, mask)
     for index, (sep, start, end, new) in enumerate(pieces):
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if new and following and not following[3] and text[end : following[1]].startswith(":"):
+            spans.append(Span(start, following[1]))  # a lead-in: "log patterns worth grepping for:"
         if index == 0 or _ATTACHED.match(text[start:end].lstrip()):
             continue
+        if text[sep:start].startswith(":"):
+            continue  # what a lead-in introduces goes only with its sentence
         if new:  # a whole sentence, with every piece of it
             stop = next((p[0] for p in pieces[index + 1 :] if p[3]), len(text))
             spans.append(Span(sep, stop))
