@@ -392,8 +392,11 @@ def remove(text: str, span: Span) -> str:
 
 
 def _balanced(tokens: list[str]) -> bool:
+    """No code span, bracket or quotation left open ("new people do 'transcode a file")."""
     text = " ".join(tokens)
-    return text.count("`") % 2 == 0 and text.count("(") <= text.count(")")
+    opened = sum(1 for t in tokens if t[:1] in "'\"“‘" and len(t) > 1)
+    closed = sum(1 for t in tokens if t.rstrip(".,;:!?)")[-1:] in "'\"”’" and len(t) > 1)
+    return text.count("`") % 2 == 0 and text.count("(") <= text.count(")") and opened <= closed
 
 
 def cut_at_phrase(text: str, limit: int) -> str:

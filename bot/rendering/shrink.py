@@ -34,7 +34,7 @@ def _set(text: str) -> frozenset[str]:
 # Slots whose entries are code or keys: an entry is kept or dropped whole, never shortened.
 VERBATIM = frozenset({"diagnostic_commands", "health_checks"})
 PHRASE_FLOOR = 4  # a phrase cut never leaves fewer words than this
-PROPOSAL_FLOOR = 2  # the bot's own proposals may shrink further: they are marked guesses
+PROPOSAL_FLOOR = 3  # a proposal shorter than this says nothing ("rate †")
 ENTRY_COST = 4.0  # dropping a whole list entry or row loses more than its words say
 MACHINE_WEIGHT = 0.2  # the bot's own proposals (marked †) give way to anything an engineer said
 MAX_STEPS = 400  # each step removes at least one word; values are capped in size

@@ -34,6 +34,8 @@ _STATE = re.compile(
     r"crash\s*loop\w*|not\s+running|unhealthy)\b(?:\s+for\s+(?:more\s+than\s+)?\d+\s*\w+)?",
     re.I,
 )
+# A state written as a constant: "ceph HEALTH_ERR → critical", "AG sync not SYNCHRONIZED".
+_UPPER_STATE = re.compile(r"\b(?:not\s+)?[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\bnot\s+[A-Z]{4,}\b")
 _LEVEL = re.compile(
     r"(?:[=→>:(,-]|->|=>)?\s*\b(critical|crit|warning|warn|sev\s?[12]|p[12]|page(?:s|d)?\b"
     r"(?:\s+(?:immediately|right away|the on-?call|on-?call))?|ticket|info)\b\)?",
@@ -41,7 +43,8 @@ _LEVEL = re.compile(
 )
 _SEPS = " ,;:-–—>→=."
 _METRIC_LEAD = re.compile(
-    r"^(?:(?:the\s+)?main\s+ones?\s*:?\s*|alert(?:s|ing)?\s+(?:when|if|on)\s+|if\s+|when\s+|"
+    r"^(?:(?:(?:→|->|=>)\s*)?(?:critical|warning|crit|warn|disaster|high|sev\s?\d|p\d)\s*[,;]\s*|"
+    r"(?:the\s+)?main\s+ones?\s*:?\s*|alert(?:s|ing)?\s+(?:when|if|on)\s+|if\s+|when\s+|"
     r"we\s+(?:alert|page)\s+(?:on|when|if)\s+|and\s+)",
     re.I,
 )
@@ -58,7 +61,9 @@ def level_of(text: str) -> str:
 def metric_rows(text: str) -> list[Row]:
     """Every alert in one segment; "disk > 80% → warning, > 88% → critical" is two rows."""
     text = squash(text)
-    found = list(_THRESHOLD.finditer(text))
+    found = sorted(
+        [*_THRESHOLD.finditer(text), *_UPPER_STATE.finditer(text)], key=lambda m: m.start()
+    )
     if not found:
         state = _STATE.search(text)
         if state is None:
@@ -80,7 +85,10 @@ def metric_rows(text: str) -> list[Row]:
             action = rest[level_match.end() :]
         action = re.sub(r"^(?:and\s+|,\s*)", "", action.strip(_SEPS + " "))
         if index + 1 < len(found):
-            action = re.sub(r",?\s*(?:and\s+)?$", "", action)
+            following = _metric_name(text[match.end() : found[index + 1].start()])
+            if following and action.endswith(following):  # "…, ceph usage > 75%": the next name
+                action = action[: -len(following)]
+            action = re.sub(r",?\s*(?:and\s+)?$", "", action.strip())
         if level_match and "page" in level_match.group(1).lower() and not action:
             action = level_match.group(1)
         rows.append(
