@@ -59,7 +59,7 @@ class OfflineExtractor:
             prose, unplaced = _drop_unplaced_corrections(remaining)
             if unplaced and CORRECT_HOW not in result.notes:
                 result.notes.append(CORRECT_HOW)
-            leftovers = self._prose(prose, draft, [s.id for s in slots], result)
+            leftovers = [*unplaced, *self._prose(prose, draft, [s.id for s in slots], result)]
             scan = tp.drop_fences("\n".join(leftovers))  # pick-ups read only what prose left
         asked_ids = {s.id for s in slots}
 
@@ -135,11 +135,13 @@ class OfflineExtractor:
         return misfits
 
 
-def _drop_unplaced_corrections(text: str) -> tuple[str, bool]:
+def _drop_unplaced_corrections(text: str) -> tuple[str, list[str]]:
     """Sentences that open with "actually", "correction:", "scratch that" … and that the
     correction passes could not place. Stored as a new fact, a fix would sit beside the value
-    it meant to replace, so it is dropped and the engineer is told how to say it."""
+    it meant to replace, so it is kept for the details file only, and the engineer is told how
+    to say it."""
     out: list[str] = []
+    dropped: list[str] = []
     last = 0
     for start, end in tp.sentence_spans(text):
         sentence = text[start:end]
@@ -147,8 +149,9 @@ def _drop_unplaced_corrections(text: str) -> tuple[str, bool]:
         rest = sentence[trigger.end() :] if trigger else ""
         if trigger and rest.strip() and not tp.is_unknown(rest) and not is_aside(sentence):
             out.append(text[last:start])
+            dropped.append(sentence.strip())
             last = end
-    if not out:
-        return text, False
+    if not dropped:
+        return text, []
     out.append(text[last:])
-    return "".join(out).strip(), True
+    return "".join(out).strip(), dropped

@@ -185,7 +185,8 @@ OPS_WORDS = re.compile(
     r"topic|partition|cron|script|command|secret|key|cert|token|access|role|policy|sla|slo|"
     r"check|monitor|migration|upgrade|patch|rollback|failover|outage|timeout|retry|version|"
     r"batch|realtime|stream|offset|indexer|consumer|producer|broker|message|event|schema|"
-    r"pipeline|storage|snapshot|replication|primary|master|queue)s?\b",
+    r"pipeline|storage|snapshot|replication|primary|master|queue|gateway|firewall|vpc|subnet|"
+    r"vlan|proxy|dns|tls|cert)s?\b",
     re.I,
 )
 

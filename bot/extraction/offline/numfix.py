@@ -16,7 +16,7 @@ from bot.core.slots import SLOT_BY_ID, SlotKind, Value
 from bot.extraction.offline.corrections import STRONG
 from bot.extraction.offline.findings import Findings
 
-_NUMBER = r"\d+(?:[.,]\d+)?"
+_NUMBER = r"\d{1,2}:\d{2}|\d+(?:[.,]\d+)?"  # a time ("05:30") or a number
 _UNIT = r"\s*(?:%|ms|s|sec\w*|m|mins?|minutes?|h|hrs?|hours?|d|days?|k|gb|mb|tb)?"
 _NOT = re.compile(
     rf"(?P<new>{_NUMBER}){_UNIT}(?:\s+[a-z]+){{0,2}}?\s*,?\s*(?:and\s+)?"

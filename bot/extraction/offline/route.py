@@ -291,7 +291,11 @@ def route(
         if len(asked) == 1 and not is_chatter(segment.text) and value < DECIDES:
             out.add(asked[0], segment)  # a short answer to the one question asked
             previous = asked[0]
-        elif is_chatter(segment.text) and (slot_id is None or value < DECIDES + CONTINUE_BIAS):
+        elif (
+            not segment.head  # under a label ("security: … the knox gateway is the only way in")
+            and is_chatter(segment.text)
+            and (slot_id is None or value < DECIDES + CONTINUE_BIAS)
+        ):
             out.chatter.append(segment.text)
         elif previous is not None and not segment.head and _weak(found, slot_id, previous):
             out.add(previous, segment)  # "…, then start atlas-query. indexer goes last, …"
