@@ -86,6 +86,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
             body = text[label.end() :]
             return [] if _prose_table(slots[0], body) else [(slots[0], body, True)]
         whole = [(slots[0], text, False)]
+        if tp.is_unknown(text):
+            return whole  # "not sure, skip that": the question is answered with "don't know"
         if slots[0].kind is SlotKind.TABLE and not _rows_ok(slots[0], text):
             return []  # "yep, 0.21% last week" is no row; arrows are read by the prose readers
         short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text, slots[0].id)

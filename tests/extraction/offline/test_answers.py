@@ -251,3 +251,10 @@ def test_a_hedge_followed_by_an_answer_is_an_answer() -> None:
     extraction = run(text, "log_management")
     assert extraction.unknown == ()
     assert "Loki" in updates(extraction)["log_management"].value  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("asked", ["common_issues", "metrics", "backups", "escalation", "rto"])
+def test_dont_know_answers_a_single_question_of_any_kind(asked: str) -> None:
+    """A table question answered "not sure, skip that" must be skipped, not asked forever."""
+    extraction = run("not sure, skip that", asked)
+    assert (extraction.updates, extraction.unknown) == ((), (asked,))
