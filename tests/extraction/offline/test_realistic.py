@@ -70,3 +70,22 @@ def test_the_offline_manual_keeps_the_facts_and_nothing_else(
     assert result.noise == [], "chatter or injection text in the manual"
     assert result.stale == [], "a superseded value in the manual"
     assert result.secrets == [], "a pasted secret stored or published"
+
+
+@pytest.mark.parametrize("conversation", CONVERSATIONS, ids=lambda c: c.key)
+def test_the_interview_completes_on_its_own(conversation: Conversation, tmp_path: Path) -> None:
+    """Answering "not sure" to every follow-up ends the interview with a lint-clean manual
+    within 1.3 replies per topic: no question is asked forever."""
+    url = f"sqlite:///{tmp_path / 'auto.db'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    try:
+        store = SqlStore(make_session_factory(engine))
+        interview = Interview(store=store, extractor=OfflineExtractor(), builder=ManualBuilder())
+        run = replay(interview, conversation, finish=False)
+    finally:
+        engine.dispose()
+    assert run.outcome.manual is not None, "never completed"
+    result = score(conversation, manual=run.outcome.manual.markdown, details="")
+    assert result.lint_ok
+    assert run.replies <= 1.3 * len(conversation.topics)
