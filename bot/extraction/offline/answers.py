@@ -31,6 +31,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 POSITIONAL_WORDS = 12  # longer lines are prose, placed by what they say
 PROSE_ROW_WORDS = 20  # a table answer this long on one line is a paragraph
 DIRECT_WORDS = 40  # a reply this short to a single question is that question's answer
+DURATION_WORDS = 12  # "about 90 mins, maybe less"; a longer reply also says other things
 
 
 CORRECT_HOW = (
@@ -90,7 +91,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
             return whole  # "not sure, skip that": the question is answered with "don't know"
         if slots[0].kind is SlotKind.TABLE and not _rows_ok(slots[0], text):
             return []  # "yep, 0.21% last week" is no row; arrows are read by the prose readers
-        short = len(text.split()) <= DIRECT_WORDS and not _labelled_elsewhere(text, slots[0].id)
+        limit = DURATION_WORDS if slots[0].kind is SlotKind.DURATION else DIRECT_WORDS
+        short = len(text.split()) <= limit and not _labelled_elsewhere(text, slots[0].id)
         sentences = [(slots[0], part, False) for part in tp.split_on(text, _SENTENCE)]
         rows = slots[0].kind is SlotKind.TABLE and (
             len(text.strip().split("\n")) > 1 or _rows_ok(slots[0], text, cells=3)

@@ -45,7 +45,8 @@ _INJECTION = re.compile(
 _BOT_ADDRESS = re.compile(r"(?:^|\s)@?(?:opsmanual|bot)\b[\s,:]", re.I)
 # An aside that says nothing about the system, whatever words it holds.
 _ASIDE = re.compile(
-    r"^\s*(?:brb|afk|back|bbl|gtg|g2g|lol+|haha\w*|lmao|rofl|omg|oops|ugh|sorry,?\s+(?:was|am)\b"
+    r"^\s*(?:(?:brb|afk|back|bbl|gtg|g2g|lol+|haha\w*|lmao|rofl|omg|oops|ugh)\b(?!-)|"
+    r"sorry,?\s+(?:was|am)\b"
     r"|(?:is\s+it\s+)?(?:lunch|coffee|pizza|beer|friday)\b|who\s+(?:broke|ate|took|stole)|"
     r"(?:(?:is|does|did|has|can)\s+)?anyone\s+(?:want|up\s+for|fancy|else)|(?:is|does|did|has)\s+"
     r"anyone\b|(?:thanks|thank\s+you|ty|thx|cheers)\b|"

@@ -16,7 +16,7 @@ DECIDES = 1.5  # evidence a segment needs to be placed on its own
 
 # Labels that name a section or a group of slots rather than one slot.
 # fmt: off
-_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"secur\w*|sec ops|secops", ("security_events", "threat_detection", "vuln_management",
      "user_access", "service_accounts", "privileged_access", "audit", "data_protection",
      "regulatory")),
@@ -48,6 +48,7 @@ _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
      r"|(?:usual|typical)\s+(?:suspects|problems|issues)|war\s+stories", ("common_issues",)),
     (r"deploy\w*|releases?|ci/?cd|rollouts?", ("deploy_process", "rollback")),
     (r"start\w*|boot\w*", ("startup_steps", "startup_checks")),
+    (r"steps?|procedure|in order|order", ("recovery_steps", "startup_steps")),
     (r"shut\w*|stop\w*|graceful\w*", ("graceful_shutdown", "emergency_shutdown")),
     (r"emergency|kill\s*switch", ("emergency_shutdown",)),
     (r"backups?|snapshots?", ("backups", "backup_verification")),
@@ -58,7 +59,7 @@ _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # fmt: on
 _HEAD_LEAD = re.compile(r"^(?:for|in|on|re|about|as\s+for|and|also|the|our|some)\s+")
-_GROUP_RES = tuple((re.compile(rf"^(?:{p})\b", re.I), slots) for p, slots in _GROUPS)
+_GROUP_RES = tuple((re.compile(rf"^(?:{p})\b", re.I), slots) for p, slots in GROUPS)
 
 
 def group_slots(head: str) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
-from bot.extraction.offline.labels import DECIDES, group_slots, head_slots
+from bot.extraction.offline.labels import DECIDES, GROUPS, group_slots, head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE, PROBLEM, scores
 from bot.extraction.offline.segment import Segment
 from bot.rendering.clauses import top_level
@@ -116,6 +116,13 @@ def intro_topic(intro: str) -> str | None:
     return slot_id if value >= DECIDES else None
 
 
+# Slots that share a label group with a slot: the topic a label like "steps:" continues.
+_SIBLINGS: dict[str, set[str]] = {}
+for _pattern, _group in GROUPS:
+    for _slot in _group:
+        _SIBLINGS.setdefault(_slot, set()).update(_group)
+
+
 def _labelled_elsewhere(segment: Segment) -> bool:
     """The segment's label or list intro names a group that holds no alert table: a number
     with a threshold there is a scaling trigger, a security rule or a restore check."""
@@ -152,6 +159,9 @@ def _evidence(
         found[previous] += CONTINUE_BIAS  # a topic goes on until the words clearly change it
     if segment.head and not segment.inherited and _SEVERITY_FIRST.match(segment.head + " ="):
         found["severity_levels"] = found.get("severity_levels", 0.0) + 4.0  # "SEV2 = …"
+    if segment.head and previous is not None:  # "DR: RTO 1 hour. steps: …" are the DR steps
+        for slot_id in set(group_slots(segment.head)) & _SIBLINGS.get(previous, set()):
+            found[slot_id] = found.get(slot_id, 0.0) + SECTION_BONUS
     if segment.head:
         scale = INHERITED_SCALE if segment.inherited else 1.0
         for slot_id, value in scores(segment.head).items():

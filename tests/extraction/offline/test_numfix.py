@@ -51,3 +51,31 @@ def test_words_between_the_new_number_and_not() -> None:
 def test_no_stored_fact_holds_the_old_number_nothing_changes() -> None:
     extraction = run("actually it's 3 replicas not 2", "rto", draft=new_draft(metrics=METRICS))
     assert [u.slot_id for u in extraction.updates if u.op is Op.CORRECT] == []
+
+
+def test_a_step_that_goes_from_one_number_to_another_is_no_correction() -> None:
+    reply = (
+        "DR: RTO 1 hour. steps: scale kid-auth from 2 to 8 pods, switch origin priority in "
+        "Front Door"
+    )
+    extraction = run(reply, "rto", draft=new_draft(metrics=METRICS))
+    assert [u for u in extraction.updates if u.op is Op.CORRECT] == []
+    assert {u.slot_id for u in extraction.updates} >= {"rto", "recovery_steps"}
+
+
+def test_only_the_correcting_sentence_is_taken_out_of_the_reply() -> None:
+    reply = (
+        "backups run nightly into s3. oh and the heap one is 92% not 85 since october. "
+        "restore test is monthly into es-stg"
+    )
+    extraction = run(reply, "rto", draft=new_draft(metrics=METRICS))
+    found = {u.slot_id: u for u in extraction.updates}
+    assert found["metrics"].op is Op.CORRECT
+    assert found["metrics"].quote == "oh and the heap one is 92% not 85 since october."
+    assert "backups" in found
+    assert "restore_testing" in found
+
+
+def test_was_then_now_is_a_correction() -> None:
+    rows = corrected("the disk alert was 85, now 80 since the new volumes")
+    assert rows[1]["threshold"] == "> 80%"
