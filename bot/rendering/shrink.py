@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.slots import Slot, SlotKind, Value
-from bot.rendering.clauses import Span, cut_window, droppable, remove, words
+from bot.rendering.clauses import cut_window, words
 from bot.rendering.marks import MARK, marked, unmark
+from bot.rendering.spans import Span, droppable, remove
 from bot.rendering.terms import is_name
 
 

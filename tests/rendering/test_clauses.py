@@ -8,7 +8,8 @@ alone, and a phrase cut never ends on "the", "not", ">" or between a number and 
 
 from __future__ import annotations
 
-from bot.rendering.clauses import cut_at_phrase, droppable, remove, sentences, words
+from bot.rendering.clauses import cut_at_phrase, sentences, words
+from bot.rendering.spans import droppable, remove
 
 
 def options(text: str) -> list[str]:
