@@ -157,12 +157,12 @@ def _fits(parts: Iterable[tuple[Slot, str, bool]]) -> bool:
 
 
 def _labelled_elsewhere(text: str, asked: str) -> bool:
-    """ "RPO: 15 minutes\nRTO: 4h" names its own topics: prose routing reads the labels. Heads
-    that name no field ("api: serves REST", "P1: …" under the severity question) are the rows
-    of an answer, not labels."""
+    """ "RPO: 15 minutes\nRTO: 4h" or "health: haproxy checks /healthz" names its own topics:
+    prose routing reads the labels. Heads that name no field ("api: serves REST", "P1: …" under
+    the severity question) are the rows of an answer, not labels."""
     heads = [split_head(line.strip())[0] for line in text.split("\n") if line.strip()]
     named = [h for h in heads if h and (found := head_slots(h)) and asked not in found]
-    return len(named) >= 2
+    return len(named) >= (1 if asked else 2)
 
 
 def _labelled(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:

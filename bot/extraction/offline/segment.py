@@ -22,7 +22,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)]|\(\d{1,2}\)|[a-h]\)
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})\)\s")
 _SEP = r"(?<!\d):(?!//|\d)"  # "02:00" and "https://" are no label separators
 _HEAD = re.compile(
-    rf"^(?P<head>[^\s:=`|>→][^:=`|>→.!?]{{0,38}}?)\s*(?P<sep>{_SEP}|=(?!=)|\s[-–—]\s)\s*(?=\S)"
+    rf"^(?P<head>[^\s:=`|>→{{\"][^:=`|>→.!?{{\"]{{0,38}}?)\s*(?P<sep>{_SEP}|=(?!=)|\s[-–—]\s)\s*(?=\S)"
 )
 _PAREN_HEAD = re.compile(
     rf"^(?P<head>[^\s:=`|>→(][^:=`|>→.!?(]{{0,38}}?\s*\([^()]{{1,80}}\))\s*(?P<sep>{_SEP})\s*(?=\S)"

@@ -14,6 +14,7 @@ import pytest
 
 from bot.core.draft import Extraction
 from bot.core.merge import merge
+from bot.extraction.offline.answers import CORRECT_HOW
 from bot.interview.ports import Extractor
 from tests.extraction.offline.support import (
     EXTRACTOR,
@@ -146,3 +147,42 @@ def test_placeholder_entries_and_cells_are_dropped_from_lists() -> None:
         {"name": "worker", "purpose": ""},
         {"name": "scheduler", "purpose": "payouts"},
     ]
+
+
+# ------------------------------------------------------------------ prose, end to end
+
+
+def test_a_sentence_no_severity_row_reads_from_is_placed_again_elsewhere() -> None:
+    """ "for a P1 we open #inc-atlas" sits among the severity levels but is no level: it must
+    reach the incident process, not vanish."""
+    reply = (
+        "incidents: P1 = search down, P2 = p99 over 2s, P3 = one node down, P4 = cosmetic. "
+        "for a P1 we open #inc-atlas and page the search lead"
+    )
+    found = values(reply, "architecture")
+    assert [r["level"] for r in found["severity_levels"]] == ["P1", "P2", "P3", "P4"]  # type: ignore[index, union-attr]
+    assert "#inc-atlas" in str(found["incident_channel"])
+
+
+def test_the_health_endpoint_the_team_named_fills_the_endpoint() -> None:
+    found = values("health: haproxy checks /actuator/health on atlas-query", "architecture")
+    assert found["health_endpoint"] == "`GET /actuator/health`"
+
+
+def test_an_unplaced_correction_is_kept_for_the_details_with_a_hint() -> None:
+    extraction = run("actually the third level is Director. backups run nightly", "kpis", "rto")
+    assert extraction.notes == (CORRECT_HOW,)
+    assert "actually the third level is Director." in extraction.leftovers
+    assert "backups" in updates(extraction)
+
+
+def test_one_reply_fills_many_fields_and_keeps_what_it_cannot_place() -> None:
+    reply = (
+        "morning all 👋 logs: ES + app logs go via filebeat into Graylog, 14 days retention. "
+        "random but who broke the coffee machine lol. DR: RTO 4 hours, RPO 24h.\n"
+        "the Zurich team has owned the ledger service since the reorg"
+    )
+    extraction = run(reply, "architecture", "components")
+    assert set(updates(extraction)) == {"log_management", "rto", "rpo"}
+    assert extraction.leftovers == ("the Zurich team has owned the ledger service since the reorg",)
+    assert "coffee" not in str(extraction)
