@@ -59,7 +59,9 @@ def _claude_down() -> Iterator[Factory]:
     from tests.fakes.anthropic_api import FakeAnthropic, http_error
 
     with FakeAnthropic() as fake:
-        fake.default_responder = lambda _body: http_error(529, "overloaded_error", "Overloaded")
+        fake.default_responder = lambda _body: http_error(
+            529, error_type="overloaded_error", message="Overloaded"
+        )
         sdk = anthropic.Anthropic(api_key=fake.api_key, base_url=fake.base_url, max_retries=0)
 
         def factory(store: SqlStore) -> tuple[Extractor, ManualBuilder]:
@@ -142,24 +144,56 @@ def _missed(s: Score, *, finish: bool) -> list[str]:
     return out
 
 
+def _select(conversations: list[Conversation], only: str) -> list[Conversation]:
+    if only == "tuned":
+        return [c for c in conversations if not c.held_out]
+    if only == "held-out":
+        return [c for c in conversations if c.held_out]
+    keys = {k for k in only.split(",") if k}
+    return [c for c in conversations if not keys or c.key in keys]
+
+
+def _total(group: str, mode: str, scores: list[Score]) -> str:
+    """One line per group and mode: the core and all-fact shares over every conversation."""
+    core = sum(s.core for s in scores) or 1
+    facts = sum(s.facts for s in scores) or 1
+    return (
+        f"{'TOTAL ' + group:<18} {mode:<11} core in manual "
+        f"{sum(s.core_in_manual for s in scores) / core:.1%}, in the right section "
+        f"{sum(s.core_in_section for s in scores) / core:.1%}; all facts in manual "
+        f"{sum(s.in_manual for s in scores) / facts:.1%}, right section "
+        f"{sum(s.in_section for s in scores) / facts:.1%}, manual+details "
+        f"{sum(s.in_either for s in scores) / facts:.1%}; noise "
+        f"{sum(len(s.noise) for s in scores)}, stale {sum(len(s.stale) for s in scores)}, "
+        f"secrets {sum(len(s.secrets) for s in scores)}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", help="print the missing and misplaced facts of one system")
     parser.add_argument("--write", type=Path, help="write each manual and details file here")
     parser.add_argument("--modes", default="offline,auto,claude-down")
+    parser.add_argument(
+        "--only", default="", help="'tuned', 'held-out' or comma-separated conversation keys"
+    )
     args = parser.parse_args(argv)
-    conversations = load_all()
+    conversations = sorted(_select(load_all(), args.only), key=lambda c: (c.held_out, c.key))
     modes = args.modes.split(",")
     print(HEADER)
     missed: list[str] = []
+    totals: dict[tuple[bool, str], list[Score]] = {}
     with tempfile.TemporaryDirectory() as tmp, _claude_down() as claude:
         work = Path(tmp)
-        for conversation in conversations:
+        for index, conversation in enumerate(conversations):
+            if conversation.held_out and (index == 0 or not conversations[index - 1].held_out):
+                print("-- held out (written and tagged before tuning; never tuned on)")
             for mode in modes:
                 factory = claude if mode == "claude-down" else _offline
                 finish = mode != "auto"
                 result, run = run_one(conversation, factory, work, finish=finish, tag=mode)
                 print(_row(mode, result))
+                totals.setdefault((conversation.held_out, mode), []).append(result)
                 missed += [
                     f"{conversation.key} {mode}: {m}" for m in _missed(result, finish=finish)
                 ]
@@ -172,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
                     print("  missing:", [f"{f.section} {f.text}" for f in result.missing])
                     print("  misplaced:", [f"{f.section} {f.text}" for f in result.misplaced])
                     print("  noise:", result.noise, "stale:", result.stale)
+    print()
+    for (held_out, mode), scores in sorted(totals.items()):
+        print(_total("held-out" if held_out else "tuned", mode, scores))
     print()
     print("targets: published and lint-clean 100%; core facts in manual >= 85%, in the right")
     print("section >= 80%; all facts in manual + details 100%; no noise or secrets;")

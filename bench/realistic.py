@@ -51,6 +51,7 @@ class Conversation:
     noise: tuple[str, ...]
     stale: tuple[Tagged, ...]
     secrets: tuple[str, ...]
+    held_out: bool = False  # never looked at while tuning: its figures are reported apart
 
 
 def load(path: Path) -> Conversation:
@@ -67,6 +68,7 @@ def load(path: Path) -> Conversation:
         noise=tuple(n["text"] for n in data.get("noise", ())),
         stale=tuple(Tagged(str(s["section"]), s["text"]) for s in data.get("stale", ())),
         secrets=tuple(data.get("secrets", ())),
+        held_out=bool(data.get("held_out", False)),
     )
 
 
@@ -80,10 +82,23 @@ _MARKUP = re.compile(r"[`*_\\|]")
 _SUBSECTION = re.compile(r"^### (\d+\.\d+)\b", re.M)
 
 
+_DURATION = re.compile(
+    r"\b(\d+(?:[.,]\d+)?)\s*(?:(h|hrs?|hours?)|(mins?|minutes?)|(s|secs?|seconds?)|(d|days?))\b"
+)
+_UNITS = ("h", "min", "s", "d")
+
+
+def _duration(match: re.Match[str]) -> str:
+    unit = next(u for u, g in zip(_UNITS, match.groups()[1:], strict=True) if g)
+    return f"{match.group(1)}{unit}"
+
+
 def normalise(text: str) -> str:
     """Lower-case, markup, escapes and table pipes dropped, whitespace collapsed: how a reader
-    searches ("CCU drop | > 20%" in a table row reads as "CCU drop > 20%")."""
-    return " ".join(_MARKUP.sub("", text).casefold().split())
+    searches ("CCU drop | > 20%" in a table row reads as "CCU drop > 20%"). Durations are read
+    in one spelling, since the core stores "24h" as "24 hours" and a reader takes them as one."""
+    flat = " ".join(_MARKUP.sub("", text).casefold().split())
+    return _DURATION.sub(_duration, flat)
 
 
 def subsections(markdown: str) -> dict[str, str]:

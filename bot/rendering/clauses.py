@@ -9,15 +9,16 @@ knows those boundaries; ``bot.rendering.shrink`` decides which pieces to keep.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Abbreviations whose dot does not end a sentence.
-_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "approx", "incl", "cf", "ca"})
+ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "approx", "incl", "cf", "ca"})
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 # Clause boundaries at the top level of a sentence (outside code, brackets and quotes).
 _CLAUSE_SEP = re.compile(r"\s*;\s+|,\s+|\s+[-–—]\s+|\s+(?=(?:and\s+then|but|plus|whereas)\s)")
 # A clause that opens with one of these only makes sense with the one before it.
-_ATTACHED = re.compile(
+ATTACHED = re.compile(
     r"^(?:not\b|except\b|unless\b|but\s+not\b|only\s+(?:if|when)\b|otherwise\b|or\s+else\b|"
     r"(?:for|over|within|in)\s+(?:>|<)?\s*\d|i\.e\b|e\.g\b)",
     re.I,
@@ -210,7 +211,7 @@ def sentences(text: str) -> list[str]:
     for piece, sep in _split_top(text.strip(), _SENTENCE_END):
         buffer += piece
         last = buffer.rstrip(".!?\"')]").rsplit(maxsplit=1)[-1:] or [""]
-        if last[0].lower().rstrip(".") in _ABBREVIATIONS and sep:
+        if last[0].lower().rstrip(".") in ABBREVIATIONS and sep:
             buffer += " "
             continue
         out.append(buffer.strip())
@@ -237,7 +238,7 @@ def clauses(text: str) -> list[Clause]:
         pieces = _split_top(sentence, _CLAUSE_SEP)
         for position, (piece, sep) in enumerate(pieces):
             piece = piece.strip()
-            attached = position > 0 and bool(_ATTACHED.match(piece))
+            attached = position > 0 and bool(ATTACHED.match(piece))
             out.append(Clause(piece, sep, index, attached))
     return out
 
@@ -261,8 +262,11 @@ def join(kept: list[Clause]) -> str:
 
 
 def _balanced(tokens: list[str]) -> bool:
+    """No code span, bracket or quotation left open ("new people do 'transcode a file")."""
     text = " ".join(tokens)
-    return text.count("`") % 2 == 0 and text.count("(") <= text.count(")")
+    opened = sum(1 for t in tokens if t[:1] in "'\"“‘" and len(t) > 1)
+    closed = sum(1 for t in tokens if t.rstrip(".,;:!?)")[-1:] in "'\"”’" and len(t) > 1)
+    return text.count("`") % 2 == 0 and text.count("(") <= text.count(")") and opened <= closed
 
 
 def cut_at_phrase(text: str, limit: int) -> str:
@@ -294,6 +298,56 @@ def cut_at_phrase(text: str, limit: int) -> str:
     return " ".join(tokens[:best]).rstrip(",;:–—-")
 
 
+_VERB_S = re.compile(r"[a-z]{3,}s")  # "looks", "sits", "goes": a verb waiting for its object
+_OBJECT_PREPOSITIONS = frozenset(("at", "on", "in", "to", "into", "for", "from", "with", "by"))
+# Words a kept window of text may not start with: it would read as the tail of a sentence.
+_BAD_START = frozenset(
+    ("and", "or", "but", "so", "then", "which", "that", "who", "whose", "because", "unless",
+     "if", "while", "than", "as", "is", "are", "was", "were", "be", "of")
+)  # fmt: skip
+
+
+def cut_window(text: str, limit: int, score: Callable[[str], float]) -> str:
+    """At most ``limit`` words of ``text``: the window that scores best, starting where a
+    phrase starts ("via filebeat into Graylog") and ending where one ends (``cut_at_phrase``).
+
+    The head of a sentence is often the least of it ("ES + app logs go via filebeat into
+    Graylog"); when a later window carries more facts, that window is kept instead.
+    """
+    tokens = text.split()
+    head = cut_at_phrase(text, limit)
+    if words(text) <= limit:
+        return text
+    best, best_score = head, score(head)
+    for start in range(1, len(tokens)):
+        if not _good_start(tokens, start):
+            continue
+        counted, end = 0, 0
+        for index in range(start + 1, len(tokens) + 1):
+            counted += 1 if any(ch.isalnum() for ch in tokens[index - 1]) else 0
+            if counted > limit:
+                break
+            if index == len(tokens) or _good_end(tokens, index):
+                end = index
+        if end == 0 or counted < min(limit, 3):
+            continue
+        window = " ".join(tokens[start:end]).strip(",;:–—- ")
+        found = score(window)
+        if found > best_score + 0.5 and _balanced(window.split()):
+            best, best_score = window, found
+    return best.rstrip(",;:–—-")
+
+
+def _good_start(tokens: list[str], index: int) -> bool:
+    """May a kept window start at ``tokens[index]``?"""
+    previous, first = tokens[index - 1], tokens[index].strip("\"'(").lower()
+    if first in _BAD_START or not any(ch.isalnum() for ch in tokens[index]):
+        return False
+    if not _balanced(tokens[:index]):
+        return False
+    return previous.endswith((",", ";", ":", ".")) or first in PHRASE_STARTERS
+
+
 def _good_end(tokens: list[str], index: int) -> bool:
     """May the text end after ``tokens[:index]``?"""
     last, following = tokens[index - 1], tokens[index]
@@ -302,6 +356,8 @@ def _good_end(tokens: list[str], index: int) -> bool:
         return False
     if _NUMBER_END.search(last.rstrip(",;:.")) and _UNIT.match(following):
         return False
+    if _VERB_S.fullmatch(bare) and following.lower() in _OBJECT_PREPOSITIONS:
+        return False  # "the audit looks | at our access reviews" stops mid-phrase
     if not _balanced(tokens[:index]):
         return False
     if last.endswith((",", ";", ":", ".")):

@@ -18,11 +18,11 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from bot.core.slots import SLOT_BY_ID, Slot, Value
-from bot.rendering.shrink import Step, ladder
+from bot.core.slots import SLOT_BY_ID, Slot, Value, value_texts
+from bot.rendering.marks import marked
+from bot.rendering.shrink import MACHINE_WEIGHT, Step, ladder
 
 PRIORITY_WEIGHT = {1: 1.0, 2: 0.85, 3: 0.7, 4: 0.55, 5: 0.45}
-MACHINE_WEIGHT = 0.2  # the bot's own proposals give way to anything an engineer said
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +32,13 @@ class Fit:
     shortened: tuple[str, ...]  # slots that lost words, in catalogue order
 
 
-def _weight(slot_def: Slot, machine: bool) -> float:
+def _weight(slot_def: Slot, machine: bool, value: Value) -> float:
+    """How much the slot's words matter at 3 a.m. Proposals weigh less entry by entry, by
+    their mark (``shrink``); a machine value that carries no mark at all is a proposal
+    throughout."""
     base: float = PRIORITY_WEIGHT.get(slot_def.priority, 0.35)
-    return base * (MACHINE_WEIGHT if machine else 1.0)
+    unmarked = not any(marked(text) for text in value_texts(value))
+    return base * (MACHINE_WEIGHT if machine and unmarked else 1.0)
 
 
 def _pressure(words: int, budget: int) -> float:
@@ -72,7 +76,7 @@ def fit_values(
         slot_def = SLOT_BY_ID[slot_id]
         cost = (
             lost
-            * _weight(slot_def, slot_id in machine)
+            * _weight(slot_def, slot_id in machine, values[slot_id])
             * _pressure(steps[at].words, slot_def.budget)
         )
         heapq.heappush(heap, (cost / max(saved, 1), order[slot_id], slot_id))

@@ -13,9 +13,11 @@ from collections.abc import Sequence
 
 from bot.core.slots import SLOT_BY_ID, Row, Slot, SlotKind, Value
 from bot.extraction.offline import prose_rows
+from bot.extraction.offline.backup_rows import backup_rows
 from bot.extraction.offline.gate import strip_greeting
+from bot.extraction.offline.labels import head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE
-from bot.extraction.offline.route import head_slots
+from bot.extraction.offline.pickups import named_durations, names_duration_slot
 from bot.extraction.offline.rowparse import parse_table
 from bot.extraction.offline.segment import COMMAND, Segment
 from bot.extraction.offline.textparse import (
@@ -65,7 +67,7 @@ def _join(texts: Sequence[str]) -> str:
     for text in dict.fromkeys(t for t in texts if t):
         if out and not out[-1].endswith((".", "!", "?", ";", ":")):
             out[-1] += ";"
-        out.append(_capital(text) if not out or out[-1].endswith((".", "!", "?")) else text)
+        out.append(_capital(text) if out and out[-1].endswith((".", "!", "?")) else text)
     return " ".join(out)
 
 
@@ -96,6 +98,16 @@ _HANDED = re.compile(
     r"passes)\s+(?:up\s+)?to\s+(?P<who>.+)$",
     re.I,
 )
+# "if a SEV1 runs past 30 min the studio technical director", "for a P1 longer than an hour
+# the CTO gets told": a level with its condition first.
+_CONDITIONED = re.compile(
+    r"^(?P<cond>(?:if|when|for)\s.+?)\s+(?P<who>(?:the\s+)?(?:(?!(?:the|an?)\s)[\w-]+\s+){0,3}?"
+    r"(?:director|lead|"
+    r"manager|head\s+of\s+[\w\s]+?|vp|cto|ceo|cio|ciso|owner|commander|on-?call|secondary|primary)"
+    r"\b(?:\s+(?:gets|is)\s+(?:told|paged|called|informed))?)[.!]?$",
+    re.I,
+)
+_ME = re.compile(r"^me\s+\((?P<role>[^()]+)\)", re.I)
 _LEVEL_TAG = re.compile(r"(?:^|(?<=[\s;,]))(?:L|level\s*|tier\s*)[1-9]\s*[:.)\-–—=]\s*", re.I)
 
 
@@ -111,7 +123,7 @@ def steps(texts: Sequence[str]) -> list[str]:
             else:
                 pieces = [piece]
             for part in pieces:
-                step = _capital(clean(part).rstrip("."))
+                step = clean(part).rstrip(".")
                 if step and not is_blank(step):
                     out.append(step)
     return list(dict.fromkeys(out))
@@ -128,10 +140,11 @@ def chain(texts: Sequence[str]) -> list[str]:
         else:
             pieces = split_on(text, _CHAIN_SEP)
         for piece in pieces:
-            handed = _HANDED.match(clean(piece))
+            handed = _HANDED.match(clean(piece)) or _CONDITIONED.match(clean(piece))
             if handed:  # "if it's not solved in 30 min it comes to me (search lead)"
                 piece = f"{handed.group('who')} ({handed.group('cond')})"
-            level = _capital(clean(_CHAIN_FILLER.sub("", clean(piece))).rstrip("."))
+            level = clean(_CHAIN_FILLER.sub("", clean(piece))).rstrip(".")
+            level = _ME.sub(r"\g<role>", level)  # "me (search lead)" is the search lead
             if level and _ROLE.search(level) and not level.lower().startswith("if "):
                 out.append(level)
             elif level and out and level.lower().startswith("if "):
@@ -141,6 +154,11 @@ def chain(texts: Sequence[str]) -> list[str]:
 
 _TICKED = re.compile(r"`([^`\n]+)`")
 _COMMA = re.compile(r",\s+(?:and\s+)?")
+
+
+def is_command(segment: Segment) -> bool:
+    """Code, a backticked command, or a line that starts with one."""
+    return segment.code or bool(_TICKED.search(segment.text)) or bool(COMMAND.match(segment.text))
 
 
 def commands(segments: Sequence[Segment]) -> list[str]:
@@ -163,25 +181,34 @@ def commands(segments: Sequence[Segment]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _code_steps(segments: Sequence[Segment]) -> list[str]:
+def _code_steps(slot_id: str, segments: Sequence[Segment]) -> list[str]:
+    """Steps from prose and code; a step's own label stays ("ceph first — `ceph -s` …" is
+    "ceph first: `ceph -s` …"), a label carried over from an earlier sentence does not."""
     out: list[str] = []
     for segment in segments:
         if segment.code:
             body = " ".join(line.strip() for line in segment.text.split("\n") if line.strip())
             out.append(f"`{body}`")
         else:
-            out.extend(steps([segment.text]))
+            text = segment.text if segment.inherited else _with_head(slot_id, segment)
+            out.extend(steps([text]))
     return out
 
 
 # ---------------------------------------------------------------- tables
 
 
+_LEVEL_HEAD = re.compile(r"^(?:p|sev\s?|s)[0-5]$", re.I)
+
+
 def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
     rows: list[Row] = []
+    prose: list[str] = []  # backups are read as one paragraph: a clause adds to the row before
     for segment in segments:
-        labelled = slot_def.id in ("severity_levels", "components", "backups")
+        labelled = slot_def.id in ("components", "backups") and not segment.inherited
         text = _with_head(slot_def.id, segment) if labelled else clean(segment.text)
+        if slot_def.id == "severity_levels" and _LEVEL_HEAD.match(segment.head):
+            text = f"{segment.head}: {text}" if not segment.inherited else text  # "SEV3: …"
         if not text:
             continue
         if "|" in mask(text):
@@ -190,7 +217,7 @@ def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
         if slot_def.id == "metrics":
             rows.extend(prose_rows.metric_rows(text))
         elif slot_def.id == "backups":
-            rows.extend(prose_rows.backup_rows(text, rows[-1]["component"] if rows else ""))
+            prose.append(text)
         elif slot_def.id == "common_issues":
             row = prose_rows.issue_row(text) or prose_rows.prose_issue_row(text)
             if row is None and segment.item:
@@ -200,8 +227,22 @@ def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
         elif slot_def.id == "components":
             rows.extend(prose_rows.component_rows(text))
         elif slot_def.id == "severity_levels":
-            rows.extend(prose_rows.severity_rows(text) or parse_table(text, slot_def))
+            found = prose_rows.severity_rows(text) or parse_table(text, slot_def)
+            rows.extend(r for r in found if r.get("level"))
+    rows.extend(backup_rows(prose))
     return [{c: squash(r.get(c, "")) for c in slot_def.columns} for r in rows]
+
+
+def unusable(slot_id: str, segments: Sequence[Segment]) -> list[Segment]:
+    """Segments the slot cannot hold: prose among the commands, a sentence no row of the table
+    can be read from ("for a P1 we open #inc-atlas" under the severity levels). Backups are
+    read as one paragraph, so no sentence of theirs is judged alone."""
+    slot_def = SLOT_BY_ID[slot_id]
+    if slot_id == "diagnostic_commands":
+        return [s for s in segments if not is_command(s)]
+    if slot_def.kind is not SlotKind.TABLE or slot_id == "backups" or len(segments) < 2:
+        return []
+    return [s for s in segments if not _rows(slot_def, [s])]
 
 
 def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
@@ -209,11 +250,7 @@ def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
     slot_def = SLOT_BY_ID[slot_id]
     texts = [_with_head(slot_id, s) for s in segments if not s.code]
     if slot_def.kind is SlotKind.DURATION:
-        for text in texts:
-            found = first_duration(text, zero=True)
-            if found:
-                return found
-        return None
+        return _duration(slot_id, segments)
     if slot_def.kind is SlotKind.TABLE:
         return _rows(slot_def, segments)[:MAX_ROWS] or None
     if slot_def.kind is SlotKind.ITEMS:
@@ -224,12 +261,28 @@ def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
         elif slot_id == "health_checks":
             items = [t for t in texts if t]
         else:
-            items = _code_steps(segments)
+            items = _code_steps(slot_id, segments)
         return items[:MAX_ROWS] or None
     if slot_id == "health_endpoint":
         return endpoint(texts)
     code = [f"`{' '.join(s.text.split())}`" for s in segments if s.code]
     return _join([*texts, *code]) or None
+
+
+def _duration(slot_id: str, segments: Sequence[Segment]) -> str | None:
+    """An RTO/RPO: right after its name ("RTO of 4 hours"), or anywhere in a segment that does
+    not name it (the label "RTO:" or the question asked placed it); "the RTO drill takes 2
+    hours" names the RTO and gives it no value."""
+    for segment in segments:
+        text = clean(segment.text)
+        named = named_durations(text)
+        if slot_id in named:
+            return named[slot_id][0]
+        if not names_duration_slot(text, slot_id):
+            found = first_duration(text, zero=True)
+            if found:
+                return found
+    return None
 
 
 _ENDPOINT = re.compile(

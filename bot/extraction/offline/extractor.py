@@ -23,16 +23,15 @@ from collections.abc import Sequence
 from bot.core.draft import Draft, Extraction, Op
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline import textparse as tp
-from bot.extraction.offline.answers import form_answers
-from bot.extraction.offline.build import build_value
-from bot.extraction.offline.corrections import corrections
+from bot.extraction.offline.answers import CORRECT_HOW, form_answers
+from bot.extraction.offline.build import build_value, endpoint, unusable
+from bot.extraction.offline.corrections import STRONG, corrections
 from bot.extraction.offline.findings import SCAN_LIMIT, Findings
-from bot.extraction.offline.gate import is_chatter, is_injection
+from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.numfix import number_corrections
-from bot.extraction.offline.pickups import pick_up
-from bot.extraction.offline.route import route
-from bot.extraction.offline.segment import segments
-from bot.extraction.offline.valueparse import parse_value
+from bot.extraction.offline.pickups import named_durations, pick_up
+from bot.extraction.offline.route import Routed, route
+from bot.extraction.offline.segment import Segment, segments
 
 INJECTION_NOTE = (
     "I only take facts about the system from this thread; instructions to me are not followed."
@@ -47,7 +46,7 @@ class OfflineExtractor:
     name = "offline"
 
     def extract(self, *, draft: Draft, asked: Sequence[str], text: str) -> Extraction:
-        cleaned = tp.clean_input(text)
+        cleaned = tp.clean_input(text, fences=True)
         if not cleaned:
             return Extraction()
         slots = tuple(SLOT_BY_ID[s] for s in dict.fromkeys(asked) if s in SLOT_BY_ID)
@@ -55,17 +54,13 @@ class OfflineExtractor:
         remaining = corrections(cleaned, draft, result)
         remaining = number_corrections(remaining, draft, result)
         leftovers: list[str] = []
-        if remaining and not form_answers(remaining, slots, result):
-            leftovers = self._prose(remaining, [s.id for s in slots], result)
-            if not result.updates and slots and leftovers and not is_injection(cleaned):
-                # Never stuck: a substantive reply nothing could place answers question 1.
-                value = parse_value(slots[0], remaining)
-                if value is not None:
-                    result.add(slots[0].id, Op.SET, value, remaining)
-                    result.notes.append(
-                        f"I took that as the answer to question 1 ({slots[0].label})."
-                    )
-                    leftovers = []
+        scan = tp.drop_fences(remaining)
+        if remaining and not form_answers(scan.strip(), slots, result):
+            prose, unplaced = _drop_unplaced_corrections(remaining)
+            if unplaced and CORRECT_HOW not in result.notes:
+                result.notes.append(CORRECT_HOW)
+            leftovers = [*unplaced, *self._prose(prose, draft, [s.id for s in slots], result)]
+            scan = tp.drop_fences("\n".join(leftovers))  # pick-ups read only what prose left
         asked_ids = {s.id for s in slots}
 
         def open_slot(slot_id: str) -> bool:
@@ -76,7 +71,7 @@ class OfflineExtractor:
                 and draft.value(slot_id) is None
             )
 
-        pick_up(remaining[:SCAN_LIMIT], open_slot, result)
+        pick_up(scan[:SCAN_LIMIT], open_slot, result)
         if not result.updates and not result.unknown and not leftovers and not result.notes:
             note = INJECTION_NOTE if is_injection(cleaned) else CHATTER_NOTE
             if is_injection(cleaned) or is_chatter(cleaned):
@@ -88,15 +83,75 @@ class OfflineExtractor:
             tuple(leftovers),
         )
 
-    def _prose(self, text: str, asked: list[str], result: Findings) -> list[str]:
-        routed = route(segments(text[:MAX_PROSE_CHARS]), asked=asked)
-        for slot_id, placed in routed.by_slot.items():
-            value = build_value(slot_id, placed)
-            if value is None:
-                continue
-            kind = SLOT_BY_ID[slot_id].kind
-            op = Op.SET if kind is SlotKind.DURATION else Op.APPEND
-            result.add(slot_id, op, value, " ".join(s.text for s in placed))
+    def _prose(self, text: str, draft: Draft, asked: list[str], result: Findings) -> list[str]:
+        if not text:
+            return []
+        parts = segments(text[:MAX_PROSE_CHARS], name=draft.name)
+        routed = route(parts, asked=asked)
+        misfits = self._place(routed, draft, asked, result)
+        if misfits:  # "for a P1 we open #inc-atlas" is no severity row: the next best place
+            again = sorted(
+                (s for found in misfits.values() for s in found), key=lambda s: (s.block, s.item)
+            )
+            rerouted = route(again, asked=asked, exclude=frozenset(misfits))
+            still = self._place(rerouted, draft, asked, result)
+            routed.leftovers.extend(rerouted.leftovers)
+            routed.leftovers.extend(s.text for found in still.values() for s in found)
         if routed.injection:
             result.notes.append(INJECTION_NOTE)
         return routed.leftovers
+
+    @staticmethod
+    def _place(
+        routed: Routed, draft: Draft, asked: list[str], result: Findings
+    ) -> dict[str, list[Segment]]:
+        """Build and record each slot's value; returns, per slot, the segments it could not
+        use (prose among commands, a sentence no table row can be read from)."""
+        for placed in list(routed.by_slot.values()):
+            for segment in placed:  # "RTO 4 hours, RPO 24h" is placed once, and names both
+                for slot_id in named_durations(segment.text):
+                    if segment not in routed.by_slot.get(slot_id, []):
+                        routed.add(slot_id, segment)
+        if "health_endpoint" not in routed.by_slot and draft.value("health_endpoint") is None:
+            for segment in routed.by_slot.get("health_details", []):  # "haproxy checks /healthz"
+                if endpoint([segment.text]):
+                    routed.add("health_endpoint", segment)
+        misfits: dict[str, list[Segment]] = {}
+        for slot_id, placed in routed.by_slot.items():
+            unused = unusable(slot_id, placed)
+            used = [s for s in placed if s not in unused]
+            value = build_value(slot_id, used) if used else None
+            quote = " ".join(s.text for s in used)
+            if value is None:
+                unused = placed
+            elif SLOT_BY_ID[slot_id].kind is not SlotKind.DURATION:
+                result.add(slot_id, Op.APPEND, value, quote)
+            elif draft.value(slot_id) is not None and slot_id not in asked:
+                routed.leftovers.append(quote)  # "RTO 1 hour" in passing never overwrites
+            else:
+                result.add(slot_id, Op.SET, value, quote)
+            if unused:
+                misfits[slot_id] = list(unused)
+        return misfits
+
+
+def _drop_unplaced_corrections(text: str) -> tuple[str, list[str]]:
+    """Sentences that open with "actually", "correction:", "scratch that" … and that the
+    correction passes could not place. Stored as a new fact, a fix would sit beside the value
+    it meant to replace, so it is kept for the details file only, and the engineer is told how
+    to say it."""
+    out: list[str] = []
+    dropped: list[str] = []
+    last = 0
+    for start, end in tp.sentence_spans(text):
+        sentence = text[start:end]
+        trigger = STRONG.match(sentence)
+        rest = sentence[trigger.end() :] if trigger else ""
+        if trigger and rest.strip() and not tp.is_unknown(rest) and not is_aside(sentence):
+            out.append(text[last:start])
+            dropped.append(sentence.strip())
+            last = end
+    if not dropped:
+        return text, []
+    out.append(text[last:])
+    return "".join(out).strip(), dropped

@@ -3,7 +3,8 @@
 The offline extractor reads a reply in passes (``corrections``, the answers in ``offline``,
 ``pickups``), each in its own module, and all of them write into one ``Findings``. It lives
 apart so those modules need not import each other. Its one rule: the first finding for a slot
-wins, and a slot marked "don't know" gets no value, so an earlier pass always beats a later one.
+wins, and a slot marked "don't know" gets no value, so an earlier pass always beats a later one;
+only prose appended in a second pass adds to what the first found.
 """
 
 from __future__ import annotations
@@ -25,9 +26,24 @@ class Findings:
     notes: list[str] = field(default_factory=list)
 
     def add(self, slot_id: str, op: Op, value: Value | None, quote: str) -> None:
-        if slot_id not in self.updates and slot_id not in self.unknown:
+        if slot_id in self.unknown:
+            return
+        earlier = self.updates.get(slot_id)
+        if earlier is None:
             self.updates[slot_id] = SlotUpdate(slot_id, op, value, squash(quote)[:QUOTE_LIMIT])
+        elif op is Op.APPEND and earlier.op is Op.APPEND and value is not None:
+            # prose placed in a second pass adds to what the first pass found
+            joined = squash(f"{earlier.quote} {quote}")[:QUOTE_LIMIT]
+            self.updates[slot_id] = SlotUpdate(slot_id, op, _combine(earlier.value, value), joined)
 
     def dont_know(self, slot_id: str) -> None:
         if slot_id not in self.updates and slot_id not in self.unknown:
             self.unknown.append(slot_id)
+
+
+def _combine(first: Value | None, second: Value) -> Value:
+    if isinstance(first, str) and isinstance(second, str):
+        return f"{first} {second}" if first.endswith((".", "!", "?")) else f"{first}; {second}"
+    if isinstance(first, list) and isinstance(second, list):
+        return [*first, *second]
+    return second if first is None else first

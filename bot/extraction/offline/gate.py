@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.extraction.offline.lexicon import OPS_WORDS
+from bot.rendering.terms import is_name
 
 _GREETING = re.compile(
     r"^\s*(?:(?:hey|hi|hiya|hello|howdy|yo|morning|good\s+(?:morning|afternoon|evening)|"
@@ -23,7 +24,8 @@ _GREETING = re.compile(
     re.I,
 )
 _INJECTION = re.compile(
-    r"ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|earlier|your)\b|"
+    r"ignore\s+(?:all\s+)?(?:the\s+|of\s+)?(?:previous|prior|above|earlier|your)\s+(?:\w+\s+)?"
+    r"(?:instructions?|questions?|messages?|prompts?|rules|context|interview|directions)\b|"
     r"disregard\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|your|interview|questions|"
     r"instructions|everything)\b|reply\s+with\s+every\s+secret|"
     r"new\s+instructions?\b|system\s+(?:prompt|override|message)|"
@@ -43,9 +45,11 @@ _INJECTION = re.compile(
 _BOT_ADDRESS = re.compile(r"(?:^|\s)@?(?:opsmanual|bot)\b[\s,:]", re.I)
 # An aside that says nothing about the system, whatever words it holds.
 _ASIDE = re.compile(
-    r"^\s*(?:brb|afk|back|bbl|gtg|g2g|lol+|haha\w*|lmao|rofl|omg|oops|ugh|sorry,?\s+(?:was|am)\b"
+    r"^\s*(?:(?:brb|afk|back|bbl|gtg|g2g|lol+|haha\w*|lmao|rofl|omg|oops|ugh)\b(?!-)|"
+    r"sorry,?\s+(?:was|am)\b"
     r"|(?:is\s+it\s+)?(?:lunch|coffee|pizza|beer|friday)\b|who\s+(?:broke|ate|took|stole)|"
-    r"anyone\s+(?:want|up\s+for|fancy|else)|(?:thanks|thank\s+you|ty|thx|cheers)\b|"
+    r"(?:(?:is|does|did|has|can)\s+)?anyone\s+(?:want|up\s+for|fancy|else)|(?:is|does|did|has)\s+"
+    r"anyone\b|(?:thanks|thank\s+you|ty|thx|cheers)\b|"
     r"(?:nice|great|cool|awesome|perfect|sounds\s+good|makes\s+sense|agreed|\+1|same)\b[\s!.]*$"
     r"|(?:one|a)\s+sec\b|give\s+me\s+a\s+(?:sec|minute)|in\s+a\s+meeting|(?:stand-?up|meeting)"
     r"\s*(?:now|brb)?\s*$)",
@@ -66,11 +70,15 @@ _TO_COLLEAGUE = re.compile(
     re.I,
 )
 _SUBSTANCE = re.compile(r"\d|`|/\w|[A-Z]{2,}|\w[._-]\w|\w:\w")
-# Talk about a credential someone just pasted ("that's the actual superuser pw, rotate it").
+# Talk about a credential someone just pasted ("that's the actual superuser pw, rotate it",
+# "jules pls rotate that now that it's in slack"), not a rotation policy ("keys are rotated
+# every 90 days", "api key rotated but the secret not updated").
 _ABOUT_A_PASTE = re.compile(
-    r"\b(?:pw|passw(?:or)?d|secret|token|creds?|credentials?|api\s+key)\b.{0,80}\b(?:rotat\w*|"
-    r"leak\w*|pasted|oops|delete\s+(?:it|that|this)|remove\s+(?:it|that)|change\s+it)|"
-    r"\b(?:rotat\w+|revok\w+)\s+(?:it|that|this|them)\b.{0,40}\b(?:pls|please|asap|today|now)\b",
+    r"\b(?:that'?s|this\s+is|it'?s)\s+(?:the\s+)?(?:real|actual|prod|live)\b|"
+    r"\b(?:pls|please|can\s+you|could\s+you)\s+(?:\w+\s+){0,2}(?:rotat|revok|delet|remov|mov|chang)|"
+    r"\b(?:rotat|revok|delet|remov|mov|chang)\w*\s+(?:it|that|this|them|those)\b.{0,30}"
+    r"\b(?:pls|please|asap|now|today|tonight)\b|"
+    r"\b(?:i|you|he|she|they)\s+(?:just\s+)?pasted\b|\bthe\s+one\s+(?:i|you)\s+pasted\b",
     re.I,
 )
 
@@ -89,6 +97,12 @@ def is_injection(text: str) -> bool:
     return _INJECTION.search(text) is not None
 
 
+# Chatter wherever it sits in the sentence: "random but who broke the coffee machine lol".
+_ASIDE_ANYWHERE = re.compile(
+    r"\bwho\s+(?:broke|ate|took|stole|drank|moved)\b|\banyone\s+(?:want|up\s+for|fancy)\b", re.I
+)
+
+
 def is_aside(text: str) -> bool:
     """Chatter whatever words it holds: greetings, asides, who-is-here remarks, talk about a
     credential someone pasted, questions to a colleague."""
@@ -97,7 +111,9 @@ def is_aside(text: str) -> bool:
         return True
     if _ASIDE.match(body) or _WHO_IS_HERE.match(body) or _ABOUT_A_PASTE.search(body):
         return True
-    return body.endswith("?") and bool(_TO_COLLEAGUE.search(body))
+    if _ASIDE_ANYWHERE.search(body):
+        return True
+    return text.rstrip().endswith("?") and bool(_TO_COLLEAGUE.search(body))
 
 
 def is_chatter(text: str) -> bool:
@@ -109,8 +125,10 @@ def is_chatter(text: str) -> bool:
     if is_aside(text):
         return True
     body = strip_greeting(text).strip(" .,;:!?-—–")
-    if body.endswith("?") and not (_SUBSTANCE.search(body) or OPS_WORDS.search(body)):
+    if text.rstrip().endswith("?") and not (_SUBSTANCE.search(body) or OPS_WORDS.search(body)):
         return True
+    if any(is_name(word.strip(".,;:!?()")) for word in body.split()):
+        return False  # "indexer goes last, it catches up from the kafka offsets"
     return not (OPS_WORDS.search(body) or _SUBSTANCE.search(body) or len(body.split()) > 12)
 
 

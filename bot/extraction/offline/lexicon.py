@@ -26,11 +26,15 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"written in|node\.?js|golang|\bgo\b (?:service|app)|python|java\b|kotlin|rust|\.net|elixir|ruby|php", 1),
         (r"\bthe (?:batch|service|system|platform|pipeline|job|app|farm|cluster|backend|gateway|api|idp) (?:that|which|behind|for)\b", 2.5),
         (r"stateless|stateful", 1), (r"runs? (?:on|in) ", 0.7), (r"front(?:s|ed)? by", 1), (r"fan(?:s)? out", 1),
+        (r"\b(?:eks|gke|aks|ecs|fargate|kubernetes|k8s|openshift|nomad|ec2|vms?|bare[- ]metal|on[- ]prem\w*|data ?cent(?:er|re)|colo|racks?)\b", 1.5),
+        (r"\bnodes?\b|cluster|replicas?|shards?|instances?|vcpus?|gpus?|\d+ (?:servers|pods|vms)", 0.7),
     ),
     "components": (
         (r"compon\w*", 2.5), (r"(?:consists?|made up) of", 2), (r"(?:main|key) (?:parts|pieces|services)", 2.5),
         (r"(?:ingest|ingestion) (?:worker|service)|worker(?:s)?\b|scheduler|dispatcher|renderer|sender|consumer|producer|gateway|frontend|backend service", 1),
         (r"admin (?:api|ui|panel|tool)", 1.5), (r"sidecar|cron ?job", 0.7), (r"(?:there's|there is) also (?:a|an)", 1.5),
+        (r"\b(?:postgres\w*|mysql|mariadb|dynamodb|mongo\w*|cassandra|scylla\w*|redis|memcached|elasticache|kafka|rabbitmq|sqs|sns|kinesis|pub/?sub|s3|gcs|blob storage|cockroach\w*|clickhouse|bigquery|bigtable|snowflake|hdfs|ceph|minio|nfs|aurora|azure sql|cosmos\s?db|key vault|sql server)\b", 1),
+        (r"(?:state|data) (?:lives|is kept|is stored|is in)|stored in|lives in|holds\b", 1.5),
     ),
     "external_services": (
         (r"external (?:services?|dependenc\w+|apis?)", 3), (r"third[- ]party", 2), (r"depends? on|dependenc(?:y|ies)", 1.5),
@@ -38,10 +42,8 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"(?:sends?|calls?) (?:out )?(?:to|via)", 0.7),
     ),
     "infrastructure": (
-        (r"infra(?:structure)?", 2), (r"\b(?:eks|gke|aks|ecs|fargate|kubernetes|k8s|openshift|nomad|ec2|vms?|bare[- ]metal|on[- ]prem\w*|data ?cent(?:er|re)|colo|racks?)\b", 1.5),
-        (r"\b(?:aws|gcp|azure|google cloud|hetzner|ovh|digitalocean)\b", 1), (r"(?:us|eu|ap|sa|ca|me)-(?:east|west|central|north|south|northeast|southeast)-\d", 1.5),
-        (r"\b(?:postgres\w*|mysql|mariadb|dynamodb|mongo\w*|cassandra|scylla\w*|redis|memcached|elasticache|kafka|rabbitmq|sqs|sns|kinesis|pub/?sub|s3|gcs|blob storage|cockroach\w*|clickhouse|bigquery|snowflake|hdfs|ceph|minio|nfs)\b", 1),
-        (r"\bnodes?\b|cluster|replicas?|shards?|instances?|vcpus?|gpus?|cores|ports? \d|[cmrt]\d[a-z]?\.\w*large|\d+ (?:servers|pods|vms)", 0.7), (r"state (?:lives|is kept|is stored)|stored in|lives in", 1.5),
+        (r"infra(?:structure)?", 2), (r"\b(?:aws|gcp|azure|google cloud|hetzner|ovh|digitalocean)\b", 0.7),
+        (r"\bdeps?\b|depends? on|(?:we )?don'?t own|(?:owned|managed|hosted|provided|run|operated) by|shared (?:\w+ )?(?:cluster|platform|instance)|platform team|their (?:cluster|team)", 2),
         (r"terraform|helm|ansible|puppet|chef|pulumi", 0.5),
     ),
     "integrations": (
@@ -52,6 +54,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"alerts? (?:on|when|if|fires?)|alerting (?:on|rules?)|alert(?:s)? (?:at|above)", 2), (r"thresholds?", 2), (r"\bp(?:50|90|95|99|999)\b", 1),
         (r"error rate|latency|queue (?:age|depth|lag|length|size)|consumer lag|heap|cpu|memory|disk|5xx|4xx|saturation|backlog|gc pauses?|jvm", 1),
         (r"\b(?:critical|warning|warn|crit|sev ?[12])\b", 1.5), (r"= ?(?:critical|warning)", 2), (r"\bpages?\b|paging", 0.7),
+        (r"\bticket (?:the|to)\b|\bnotif(?:y|ies)\b|wakes? (?:up|someone)", 1),
     ),
     "app_monitoring": (
         (r"\bapm\b|application monitoring|tracing|traces|opentelemetry|otel|jaeger|tempo|zipkin|sentry|new relic|dynatrace|appdynamics|honeycomb|elastic apm", 2),
@@ -68,6 +71,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "alerting": (
         (r"pagerduty|opsgenie|victorops|splunk on-?call|alertmanager|xmatters|grafana oncall|incident\.io", 2.5), (r"pages?\b|paging|paged|wakes? (?:up|someone)", 1.5),
         (r"alerts? (?:go|are sent|route|land|are in|live)|alert routing|routed to|notif\w+ (?:go|channel)", 2), (r"on-?call (?:rotation|schedule)", 1.5),
+        (r"#[\w-]*alerts?\b|(?:goes|go|posts?) to (?:slack|teams|#)|non-?paging", 2),
     ),
     "startup_steps": (
         (r"(?:to )?start(?:s|ing|up)?\b|boot\w*|bring (?:it )?up|spin (?:it )?up|power on|cold start", 2), (r"\bstart order|startup (?:order|sequence)|first start", 3),
@@ -105,10 +109,10 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"staging|prod(?:uction)?", 0.7), (r"helm upgrade|kubectl apply|terraform apply", 1),
     ),
     "rollback": ((r"roll ?back|rolling back|revert\w*|undo|previous (?:version|release|image|tag)|rollout undo|redeploy the last|pin (?:the )?(?:previous|old)", 3),),
-    "severity_levels": ((r"\bsev(?:erity)? ?[1-4]\b|\bp[1-4]\b|severity levels?|sev levels?", 2.5), (r"response time|respond within|ack (?:within|in)", 1.5)),
+    "severity_levels": ((r"severity levels?|sev levels?", 2.5), (r"\bsev(?:erity)? ?[1-4]\b|\bp[1-4]\b", 1), (r"response time|respond within|ack (?:within|in)", 1.5)),
     "incident_channel": (
         (r"incidents? (?:go|are|get|channel|room|declared|commander)|war ?room|status ?page|statuspage|incident\.io|declare (?:an )?incident|bridge call|zoom bridge|(?:its|their) own channel|incident channel", 2.5),
-        (r"#[\w-]*inc(?:ident)?s?[\w-]*|#[\w-]*(?:alerts|ops|war)\b", 2),
+        (r"#[\w-]*inc(?:ident)?s?[\w-]*|#[\w-]*war\b", 2),
         (r"post-?mortem|postmortem|retro", 1), (r"notif(?:y|ies) (?:stakeholders|customers|support)|comms?\b", 1.5),
     ),
     "escalation": (
@@ -117,14 +121,14 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "common_issues": (
         (r"common (?:issues?|problems?|failures?)|(?:goes|went) wrong|known issues?|usual suspects|most (?:common|frequent)|(?:keeps?|tends to) (?:happening|break\w*)|biggest pain", 3),
-        (r"→|->|=>", 1.5), (r"symptom\w*|root cause|caused by|because|fix(?:ed)? (?:is|by)|resolution|workaround", 1.5), (r"ooms?|oom ?kill\w*|timeouts?|crash ?loop\w*|stuck|deadlock\w*|leak\w*|spikes?|runs? out of|full disk|disk (?:fills|full)|split[- ]brain|poison", 1),
+        (r"→|->|=>", 1.5), (r"symptom\w*|root cause|caused by|because|fix(?:ed)? (?:is|by)|resolution|workaround", 1.5), (r"ooms?|oom ?kill\w*|timeouts?|crash ?loop\w*|stuck|deadlock\w*|leak\w*|spikes?|runs? out of|full disk|disk (?:fills|full)|split[- ]brain|poison|storms?|exhaust\w*|can'?t (?:log|connect|reach)|falls? (?:off|over)|(?:is|are|goes) down", 1),
     ),
     "diagnostic_commands": (
         (r"debug\w*|diagnos\w*|troubleshoot\w*|first (?:thing|command)s? (?:i|we) (?:run|check)|to see what's (?:wrong|going on)", 2.5),
         (r"kubectl (?:get|describe|logs|top)|systemctl status|journalctl|tail -f|docker (?:ps|logs)|curl |psql |redis-cli|\bdig\b|\btop\b|htop|iostat|vmstat|netstat|\bss -|lsof|strace|tcpdump|_cat/|aws \w+ (?:describe|get|list)|gcloud \w+ (?:describe|list)|az \w+ (?:show|list)", 2),
     ),
     "log_errors": (
-        (r"log patterns?", 3), (r"error patterns?|grep (?:for|the logs)|look (?:for|out for) .{0,40}(?:in the logs|errors?|exceptions?)|log lines?|stack ?traces?|exceptions?|panic:|fatal|\berror\b.{0,20}\blogs?\b", 2),
+        (r"log patterns?|grep(?:ping)? (?:for|the logs)", 3), (r"error patterns?|look (?:for|out for) .{0,40}(?:in the logs|errors?|exceptions?)|log lines?|stack ?traces?|exceptions?|panic:|fatal|\berror\b.{0,20}\blogs?\b", 2),
         (r"[A-Z][a-z]+(?:Exception|Error|Timeout)\b", 2), (r"(?:level|status)[:=](?:error|5\d\d)", 2),
     ),
     "log_performance": ((r"slow (?:requests?|queries|log)|latency (?:in|from) (?:the )?logs|took \d+|duration_ms|response_time", 2),),
@@ -138,12 +142,12 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "growth": ((r"growth|growing|grow(?:s)? (?:by|at|about)|doubl\w+|per (?:month|quarter|year)|year[- ]over[- ]year|yoy|mom\b|black friday|launch|season\w*|peak season|traffic (?:goes|will)", 2),),
     "resources": ((r"(?:we'?ll|will) need|need (?:more|another|extra)|headroom|capacity (?:plan\w*|review)|budget for|order (?:more )?(?:nodes|servers|disks)|provision\w*", 2),),
     "scaling_triggers": (
-        (r"autoscal\w+|\bhpa\b|keda|scal(?:e|es|ing) (?:out|up|when|at|on)|scaling (?:policy|rule|trigger)|add (?:more )?(?:nodes|replicas|workers|instances)|min(?:imum)? \d+ ?(?:/|and|,) ?max", 2.5),
-        (r"when (?:cpu|memory|queue|lag|load)", 1.5),
+        (r"autoscal\w+|\bhpa\b|keda|scal(?:e|es|ing) (?:out|up|when|at|on)|scaling (?:policy|rule|trigger)|add (?:an?|one|two|\d+|more|extra|another)? ?(?:\w+ )?(?:nodes?|replicas?|workers?|instances?|vms?|brokers?|servers?|shards?)\b|min(?:imum)? \d+ ?(?:/|and|,) ?max", 2.5),
+        (r"when (?:the )?(?:cpu|memory|queue|lag|load|disk|heap)", 1.5),
     ),
-    "security_events": ((r"security events?|siem|audit ?logs?|cloudtrail|wazuh|sentinel\b|security hub|privilege changes?|suspicious", 2),),
+    "security_events": ((r"security events?|siem|audit ?logs?|cloudtrail|wazuh|sentinel\b|security hub|privilege changes?|suspicious|auth(?:entication)? failures?|failed (?:logins?|logons?)|brute[- ]force|credential stuffing|impossible travel", 2),),
     "threat_detection": ((r"threat\w*|guardduty|waf\b|\bids\b|\bips\b|falco|crowdstrike|defender|intrusion|ddos|cloud armor|shield\b|fail2ban|anomal\w+", 2),),
-    "vuln_management": ((r"vulnerab\w+|\bcves?\b|dependabot|snyk|trivy|renovate|grype|qualys|nessus|patch(?:ed|ing)?|deps? scan\w*|scanned|image scan\w*|security updates?", 2),),
+    "vuln_management": ((r"vulnerab\w+|\bcves?\b|\bcvss\b|dependabot|snyk|trivy|renovate|grype|qualys|nessus|patch(?:ed|ing)?|deps? scan\w*|scanned|image scan\w*|security updates?", 2),),
     "user_access": ((r"\bsso\b|okta|azure ad|entra|google workspace|ldap|active directory|saml|oidc|\brbac\b|access requests?|get access|(?:engineers|devs|people) (?:get|have) access|bastion|teleport|ssh (?:access|keys?)|vpn|\bmfa\b|2fa", 2),),
     "service_accounts": ((r"service accounts?|service principals?|iam (?:task )?roles?|irsa|workload identity|vault\b|secrets? manager|key ?vault|sealed secrets|sops|static keys|api keys?|credentials? (?:are|live|stored|rotated)|rotat\w+ (?:every|each|quarterly|monthly)|secrets? (?:are|live|in)", 2),),
     "privileged_access": ((r"privileg\w+|admin access|root access|sudo|break[- ]glass|just[- ]in[- ]time|\bjit\b|\bpam\b|elevat\w+|cluster-admin|db admin|superuser|approval (?:from|by)", 2),),
@@ -157,7 +161,10 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"standby|secondary region|warm spare|pilot light", 1),
     ),
     "backup_verification": ((r"verification is|backup (?:verification|checks?)|verif\w+ (?:the )?backups?|checksums?|backups? (?:are )?(?:verified|checked|tested)|integrity check", 2.5),),
-    "restore_testing": ((r"restore (?:test|drill)\w*|test(?:ed|ing)? (?:a |the )?restores?|restores? (?:are |is )?tested|restore into (?:staging|a scratch)|practi[cs]e restores?|dr (?:test|drill|exercise)", 2.5),),
+    "restore_testing": (
+        (r"restore (?:test|drill|check|job)\w*|test(?:ed|ing)? (?:a |the )?restores?|restores? (?:are |is )?tested|restore into (?:staging|a scratch)|practi[cs]e restores?|dr (?:test|drill|exercise)", 2.5),
+        (r"(?:test|automated|weekly|monthly|quarterly|yearly)\s+restores?\b|\brestores?\b[^.;]{0,60}\b(?:into|onto)\s+\S*(?:restore|test|stg|staging|scratch)", 3),
+    ),
     "data_integrity": ((r"integrity|row counts?|reconcil\w+|checksums? (?:after|match)|compare (?:counts|totals)|consistency check|doc(?:ument)? counts?", 2),),
     "doc_schedule": ((r"(?:docs?|runbooks?|documentation|this manual|wiki) (?:are |is |get )?(?:reviewed|updated|refreshed)|review (?:the )?(?:docs|runbooks)|update (?:the )?(?:docs|runbook)", 2),),
     "doc_versioning": ((r"(?:docs?|runbooks?|documentation) (?:live|are|is) (?:in|on)|confluence|notion|backstage|docs repo|in git|mkdocs|readme", 2),),
@@ -176,7 +183,10 @@ OPS_WORDS = re.compile(
     r"endpoint|job|worker|latency|error|disk|cpu|memory|traffic|request|user|customer|team|"
     r"on-?call|incident|ticket|runbook|dashboard|region|replica|shard|index|bucket|table|"
     r"topic|partition|cron|script|command|secret|key|cert|token|access|role|policy|sla|slo|"
-    r"check|monitor|migration|upgrade|patch|rollback|failover|outage|timeout|retry|version)s?\b",
+    r"check|monitor|migration|upgrade|patch|rollback|failover|outage|timeout|retry|version|"
+    r"batch|realtime|stream|offset|indexer|consumer|producer|broker|message|event|schema|"
+    r"pipeline|storage|snapshot|replication|primary|master|queue|gateway|firewall|vpc|subnet|"
+    r"vlan|proxy|dns|tls|cert)s?\b",
     re.I,
 )
 
@@ -196,8 +206,12 @@ def compiled() -> dict[str, tuple[tuple[re.Pattern[str], float], ...]]:
     }
 
 
+SCORE_LIMIT = 1_500  # a "sentence" longer than this is a paste; its start says what it is
+
+
 def scores(text: str) -> dict[str, float]:
     """Slot id -> evidence that ``text`` is about it (each cue counted once)."""
+    text = text[:SCORE_LIMIT]
     found: dict[str, float] = {}
     for slot_id, cues in compiled().items():
         total = sum(weight for regex, weight in cues if regex.search(text))
@@ -217,5 +231,15 @@ IMPERATIVE = re.compile(
     r"reboot|power|attach|detach|copy|move|trigger|kick|bump|increase|decrease|raise|lower|"
     r"ask|tell|call|ping|ssh|login|log\s+in|go|give|let|make|put|take|use|send|post|"
     r"escalate|mark|tag|merge|revert|pin|cordon|uncordon|evict|recreate|reindex|re-?index)\b",
+    re.I,
+)
+
+
+# Words that say something went wrong: "aurora connection storms when … → error → fix" is a
+# common issue, "players hit an NLB → envoy → player-api" is a request flow.
+PROBLEM = re.compile(
+    r"\b(?:ooms?|oom ?kill\w*|timeouts?|times? out|crash\w*|stuck|deadlock\w*|leak\w*|spikes?|"
+    r"runs? out of|full|split[- ]brain|poison|storms?|exhaust\w*|can'?t|cannot|fail\w*|"
+    r"errors?|broken|falls? (?:off|over)|down|lag\w*|hang\w*|slow)\b",
     re.I,
 )

@@ -16,18 +16,23 @@ from bot.core.slots import SLOT_BY_ID, SlotKind, Value
 from bot.extraction.offline.corrections import STRONG
 from bot.extraction.offline.findings import Findings
 
-_NUMBER = r"\d+(?:[.,]\d+)?"
+_NUMBER = r"\d{1,2}:\d{2}|\d+(?:[.,]\d+)?"  # a time ("05:30") or a number
 _UNIT = r"\s*(?:%|ms|s|sec\w*|m|mins?|minutes?|h|hrs?|hours?|d|days?|k|gb|mb|tb)?"
 _NOT = re.compile(
-    rf"(?P<new>{_NUMBER}){_UNIT}(?:\s+(?:now|these\s+days|today))?\s*,?\s*(?:and\s+)?"
+    rf"(?P<new>{_NUMBER}){_UNIT}(?:\s+[a-z]+){{0,2}}?\s*,?\s*(?:and\s+)?"
     rf"(?:not|instead\s+of|rather\s+than|no\s+longer)\s+(?:the\s+)?"
     rf"(?P<old>{_NUMBER})(?P<unit>{_UNIT})\b",
     re.I,
 )
+# "we bumped it from 85 to 92", "it was 500, now 800"; a plain "scale from 2 to 8 pods" is a
+# step, not a correction.
 _FROM_TO = re.compile(
-    rf"(?:from|was)\s+(?P<old>{_NUMBER})(?P<unit>{_UNIT})\s+(?:to|→|->|now)\s+(?P<new>{_NUMBER})",
+    rf"(?:\b(?:changed|moved|bumped|raised|lowered|increased|decreased|reduced|upped|dropped|"
+    rf"went)\s+(?:\w+\s+){{0,4}}?from|\bwas)\s+(?P<old>{_NUMBER})(?P<unit>{_UNIT})\s*,?\s+"
+    rf"(?:to|→|->|now|is\s+now)\s+(?P<new>{_NUMBER})",
     re.I,
 )
+_SENTENCE = re.compile(r"[.!?](?=\s)|\n")
 _WORD = re.compile(r"[a-z][a-z0-9_-]{2,}", re.I)
 _STOP = frozenset(
     [
@@ -71,7 +76,7 @@ def _words(text: str) -> set[str]:
 
 
 def _replace_number(text: str, old: str, new: str) -> str | None:
-    pattern = re.compile(rf"(?<![\d.,]){re.escape(old)}(?![\d]|[.,]\d)")
+    pattern = re.compile(rf"(?<![\w.,]){re.escape(old)}(?![\d]|[.,]\d)")  # "p90" is a name
     if not pattern.search(text):
         return None
     return pattern.sub(new, text, count=1)
@@ -107,14 +112,20 @@ def _candidates(draft: Draft, old: str, new: str) -> list[tuple[str, Value, str]
 
 
 def number_corrections(text: str, draft: Draft, result: Findings) -> str:
-    """Apply "N not M" / "from M to N" corrections; return the text without them."""
-    if STRONG.match(text) is None and not re.search(r"\bnot\b|\bfrom\b", text, re.I):
+    """Apply "N not M" / "from M to N" corrections; return the text without the sentence that
+    made one (everything else in the reply is read as usual)."""
+    if STRONG.match(text) is None and not re.search(r"\bnot\b|\bfrom\b|\bwas\b", text, re.I):
         return text
     match = _NOT.search(text) or _FROM_TO.search(text)
     if match is None:
         return text
+    starts = [m.end() for m in _SENTENCE.finditer(text, 0, match.start())]
+    start = starts[-1] if starts else 0
+    ending = _SENTENCE.search(text, match.end())
+    end = ending.end() if ending else len(text)
+    sentence = text[start:end]
     old, new = match.group("old"), match.group("new")
-    about = _words(text[: match.start()] + " " + text[match.end() :])
+    about = _words(text[start : match.start()] + " " + text[match.end() : end])
     options = _candidates(draft, old, new)
     if not options:
         return text
@@ -123,6 +134,5 @@ def number_corrections(text: str, draft: Draft, result: Findings) -> str:
     )
     if slot_id in result.updates:
         return text
-    result.add(slot_id, Op.CORRECT, value, text)
-    sentence_end = text.find(".", match.end())
-    return "" if sentence_end < 0 else text[sentence_end + 1 :].strip()
+    result.add(slot_id, Op.CORRECT, value, sentence.strip())
+    return (text[:start] + text[end:]).strip()

@@ -108,18 +108,32 @@ def pick_up(text: str, open_slot: Callable[[str], bool], result: Findings) -> No
         _pick_health(text, result)
 
 
-def _pick_durations(text: str, open_slot: Callable[[str], bool], result: Findings) -> None:
-    """ "RTO of 4 hours and RPO 15 minutes": the duration must follow the name directly."""
+def named_durations(text: str) -> dict[str, tuple[str, str]]:
+    """ "RTO of 4 hours and RPO 15 minutes" -> {"rto": ("4 hours", quote), "rpo": …}: the
+    duration must follow the name directly ("the RTO drill takes 2 hours" names no RTO)."""
+    found: dict[str, tuple[str, str]] = {}
     mentions = list(_DR.finditer(text))
     for index, mention in enumerate(mentions):
         slot_id = "rto" if mention.group("rto") else "rpo"
         end = mentions[index + 1].start() if index + 1 < len(mentions) else len(text)
         window = text[mention.end() : min(end, mention.end() + 60)]
         glue = _DR_GLUE.match(window)
-        found = leading_duration(window[glue.end() if glue else 0 :])
-        if found and open_slot(slot_id):
-            quote = text[mention.start() : mention.end() + (glue.end() if glue else 0) + found[1]]
-            result.add(slot_id, Op.SET, found[0], quote)
+        skip = glue.end() if glue else 0
+        duration = leading_duration(window[skip:])
+        if duration and slot_id not in found:
+            quote = text[mention.start() : mention.end() + skip + duration[1]]
+            found[slot_id] = (duration[0], quote)
+    return found
+
+
+def names_duration_slot(text: str, slot_id: str) -> bool:
+    return any(("rto" if m.group("rto") else "rpo") == slot_id for m in _DR.finditer(text))
+
+
+def _pick_durations(text: str, open_slot: Callable[[str], bool], result: Findings) -> None:
+    for slot_id, (value, quote) in named_durations(text).items():
+        if open_slot(slot_id):
+            result.add(slot_id, Op.SET, value, quote)
 
 
 def _pick_tools(text: str, open_slot: Callable[[str], bool], result: Findings) -> None:

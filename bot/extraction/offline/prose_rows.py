@@ -1,11 +1,11 @@
-"""Table rows written as prose: alerts, backups, common issues, components, severity levels.
+"""Table rows written as prose: alerts, common issues, components, severity levels.
 
-"JVM heap > 85% on any node for 10 min → warning, look at hot_threads", "SLM takes a snapshot at
-01:30 every night into the MinIO repo, retention 30 days, verified by a monthly restore",
-"1) unassigned shards → forgot to re-enable allocation → PUT _cluster/settings": each table has
-its own grammar of how people say a row. These parsers read one segment (a sentence, a `;`
-piece or a list item) and return the rows in it with every column present; a cell nobody gave
-stays empty rather than being invented. Pipe and "head: a, b, c" rows are ``rowparse``'s job.
+"JVM heap > 85% on any node for 10 min → warning, look at hot_threads", "1) unassigned shards →
+forgot to re-enable allocation → PUT _cluster/settings": each table has its own grammar of how
+people say a row. These parsers read one segment (a sentence, a `;` piece or a list item) and
+return the rows in it with every column present; a cell nobody gave stays empty rather than
+being invented. Pipe and "head: a, b, c" rows are ``rowparse``'s job; backups, described as a
+paragraph, are ``backup_rows``'.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ _CMP = (
     r"goes\s+(?:above|over|below)|climbs?\s+(?:above|over)|hits?|reaches|>\s*=)\b)"
 )
 _NUM = (
-    r"\d[\d,.]*\s*(?:[kKmM]\b\s*)?(?:%|ms|µs|s\b|sec\w*|m\b|mins?\b|minutes?|h\b|hours?|k\b|"
-    r"msgs?|messages|jobs|gb|mb|tb|x\b|qps|rps|/s|/min|per\s+\w+)?"
+    r"\d[\d,.]*\s*(?:[kKmM]\b\s*)?(?:(?:%|ms|µs|s|sec\w*|m|mins?|minutes?|h|hours?|k|msgs?|"
+    r"messages|jobs|gb|mb|tb|x|qps|rps|c)(?![a-z])|/s|/min|per\s+\w+)?"
 )
 _FOR = (
     r"(?:\s+(?:on\s+any\s+\w+\s+|across\s+\w+\s+)?(?:for|over|in|within)\s+"
@@ -34,6 +34,8 @@ _STATE = re.compile(
     r"crash\s*loop\w*|not\s+running|unhealthy)\b(?:\s+for\s+(?:more\s+than\s+)?\d+\s*\w+)?",
     re.I,
 )
+# A state written as a constant: "ceph HEALTH_ERR → critical", "AG sync not SYNCHRONIZED".
+_UPPER_STATE = re.compile(r"\b(?:not\s+)?[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\bnot\s+[A-Z]{4,}\b")
 _LEVEL = re.compile(
     r"(?:[=→>:(,-]|->|=>)?\s*\b(critical|crit|warning|warn|sev\s?[12]|p[12]|page(?:s|d)?\b"
     r"(?:\s+(?:immediately|right away|the on-?call|on-?call))?|ticket|info)\b\)?",
@@ -41,7 +43,8 @@ _LEVEL = re.compile(
 )
 _SEPS = " ,;:-–—>→=."
 _METRIC_LEAD = re.compile(
-    r"^(?:(?:the\s+)?main\s+ones?\s*:?\s*|alert(?:s|ing)?\s+(?:when|if|on)\s+|if\s+|when\s+|"
+    r"^(?:(?:(?:→|->|=>)\s*)?(?:critical|warning|crit|warn|disaster|high|sev\s?\d|p\d)\s*[,;]\s*|"
+    r"(?:the\s+)?main\s+ones?\s*:?\s*|alert(?:s|ing)?\s+(?:when|if|on)\s+|if\s+|when\s+|"
     r"we\s+(?:alert|page)\s+(?:on|when|if)\s+|and\s+)",
     re.I,
 )
@@ -58,7 +61,9 @@ def level_of(text: str) -> str:
 def metric_rows(text: str) -> list[Row]:
     """Every alert in one segment; "disk > 80% → warning, > 88% → critical" is two rows."""
     text = squash(text)
-    found = list(_THRESHOLD.finditer(text))
+    found = sorted(
+        [*_THRESHOLD.finditer(text), *_UPPER_STATE.finditer(text)], key=lambda m: m.start()
+    )
     if not found:
         state = _STATE.search(text)
         if state is None:
@@ -80,7 +85,10 @@ def metric_rows(text: str) -> list[Row]:
             action = rest[level_match.end() :]
         action = re.sub(r"^(?:and\s+|,\s*)", "", action.strip(_SEPS + " "))
         if index + 1 < len(found):
-            action = re.sub(r",?\s*(?:and\s+)?$", "", action)
+            following = _metric_name(text[match.end() : found[index + 1].start()])
+            if following and action.endswith(following):  # "…, ceph usage > 75%": the next name
+                action = action[: -len(following)]
+            action = re.sub(r",?\s*(?:and\s+)?$", "", action.strip())
         if level_match and "page" in level_match.group(1).lower() and not action:
             action = level_match.group(1)
         rows.append(
@@ -116,97 +124,6 @@ def _metric_name(text: str) -> str:
     name = _METRIC_TAIL.sub("", name)
     name = re.split(r"[,;]\s+(?=\S+\s*(?:→|->|=|>))", name)[-1]
     return name.strip(_SEPS + " ")
-
-
-# ---------------------------------------------------------------- backups
-
-_FREQUENCY = re.compile(
-    r"\b(?:hourly|daily|nightly|weekly|monthly|quarterly|continuous(?:ly)?|every\s+(?:night|day|"
-    r"hour|week|month|\d+\s*(?:h|hours?|min\w*|days?))|(?:once|twice)\s+a\s+(?:day|week|month)|"
-    r"at\s+\d{1,2}:\d{2}(?:\s+(?:every\s+(?:night|day)|utc|daily|nightly))*|point[- ]in[- ]time|"
-    r"\bpitr\b|real[- ]?time|streaming|on every (?:commit|deploy|change))\b",
-    re.I,
-)
-_RETENTION = re.compile(
-    r"(?:(?:retention|retained|kept|keep(?:ing)?|held|stored)\s+(?:for\s+|of\s+|is\s+)?"
-    r"(?:~|about\s+)?\d+\s*(?:d|days?|weeks?|w|months?|years?|y)\b(?:,?\s+min(?:imum)?\s+\d+\s+\w+"
-    r"(?:\s+kept)?)?|\d+\s*(?:-|\s)?(?:d|days?|weeks?|months?|years?)\s+(?:retention|kept)"
-    r"|\d+\s*(?:days?|weeks?|months?|years?)\b)",
-    re.I,
-)
-_LOCATION = re.compile(
-    r"\b(?:(?:in|into|to|on)\s+(?:the\s+|an?\s+|our\s+)?(?:[\w./:-]*\s+){0,3}?"
-    r"(?:bucket|repo(?:sitory)?|vault|region|account|glacier|s3|gcs|minio|blob\s+storage|"
-    r"storage\s+account|nas|tape|offsite|dc|data\s?cent(?:er|re)|site)\b(?:\s+[\w./:-]+)?|"
-    r"(?:s3|gs|az)://\S+|mirrored\s+to\s+\S+|(?:cross[- ]region|offsite)\s+copy(?:\s+to\s+\S+)?)",
-    re.I,
-)
-_VERIFY = re.compile(
-    r"(?:we\s+)?(?:verif\w+|check\w*|validat\w+|test\w*)\s+(?:via|by|with|through|using)\s+"
-    r"[^;.]+|restores?\s+(?:is\s+|are\s+)?(?:tested|test\w*|drill\w*)[^;.]*|(?:monthly|weekly|"
-    r"quarterly|daily)\s+restore[^;.]*|checksum\w*[^;.]*",
-    re.I,
-)
-_BACKUP_NOUN = re.compile(
-    r"\b(?:backups?|snapshots?|dumps?|point[- ]in[- ]time(?:\s+recovery)?|pitr|versioning|"
-    r"is\s+backed\s+up|are\s+backed\s+up)\b",
-    re.I,
-)
-_NOTHING = re.compile(r"nothing\s+to\s+back\s+up|no\s+backups?\s+needed|not\s+backed\s+up", re.I)
-
-
-def _first(regex: re.Pattern[str], text: str) -> str:
-    match = regex.search(text)
-    return squash(match.group()).strip(_SEPS) if match else ""
-
-
-def backup_rows(text: str, previous: str = "") -> list[Row]:
-    """One backup per piece split at "plus"/"also"; a piece naming no component reuses the
-    last one ("…, plus a weekly on-demand backup kept 90 days")."""
-    rows: list[Row] = []
-    component = previous
-    for piece in split_on(text, re.compile(r",?\s+plus\s+|;\s+|,\s+also\s+", re.I)):
-        piece = squash(piece).strip(_SEPS)
-        if not piece or _NOTHING.search(piece):
-            continue
-        name = _component(piece) or component
-        row = {
-            "component": name,
-            "frequency": _first(_FREQUENCY, piece),
-            "retention": _first(_RETENTION, piece),
-            "location": _first(_LOCATION, piece),
-            "verification": _first(_VERIFY, piece),
-        }
-        if not name or sum(1 for v in row.values() if v) < 2:
-            if rows and any(row[c] for c in ("retention", "location", "verification")):
-                last = rows[-1]
-                for column in ("frequency", "retention", "location", "verification"):
-                    last[column] = last[column] or row[column]
-            continue
-        component = name
-        rows.append(row)
-    return rows
-
-
-def _component(piece: str) -> str:
-    """What is backed up: the words before "backup"/"snapshot", or the sentence's subject."""
-    match = _BACKUP_NOUN.search(piece)
-    head = piece[: match.start()] if match else piece
-    head = re.sub(
-        r"^(?:we\s+(?:take|do|have|run)\s+|there(?:'s|\s+is)\s+|(?:an?|the|our)\s+|"
-        r"(?:slm\s+)?policy\s+\S+\s+takes\s+an?\s+)",
-        "",
-        head.strip(_SEPS),
-        flags=re.I,
-    )
-    head = re.split(r"\s+(?:takes?|goes|go|runs?|is|are|has|have|with|into|to|at)\s+", head)[0]
-    words = [w for w in head.split() if not _FREQUENCY.fullmatch(w)]
-    name = " ".join(words[-4:]).strip(_SEPS)
-    if not name and match:
-        return squash(match.group()).capitalize()
-    if match and name and match.group().lower().startswith(("point", "pitr", "version")):
-        name = f"{name} {squash(match.group())}"
-    return name
 
 
 # ---------------------------------------------------------------- common issues
@@ -306,6 +223,16 @@ def _component_row(piece: str) -> Row | None:
 _SEVERITY = re.compile(r"(?:^|(?<=[\s,;(]))(?P<level>(?:p|sev\s?|s)[0-5])\s*(?:=|:|-|is)\s*", re.I)
 
 
+# The response time is the one said as a response ("ack within 5 min", "response within 15
+# min 24/7"), not a number of the description ("stale by more than 30 min").
+_RESPONSE = re.compile(
+    r"\b(?:ack(?:nowledged?)?|respon(?:d|se|ded)|page[sd]?|paged|answer(?:ed)?)\w*\s+"
+    r"(?:time\s+)?(?:within|in|under|of|is|<)?\s*(?P<time>\d+\s*(?:min\w*|m|h|hrs?|hours?)\b"
+    r"(?:\s+24/7)?|immediate\w*)",
+    re.I,
+)
+
+
 def severity_rows(text: str) -> list[Row]:
     """ "P1 = search down, P2 = p99 over 2s, …" -> one row per level."""
     marks = list(_SEVERITY.finditer(mask(text)))
@@ -313,12 +240,12 @@ def severity_rows(text: str) -> list[Row]:
     for index, match in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
         description = text[match.end() : end].strip(_SEPS)
-        timing = re.search(r"\b\d+\s*(?:min\w*|m|h|hours?)\b|immediate\w*", description, re.I)
+        timing = _RESPONSE.search(description)
         rows.append(
             {
                 "level": match.group("level").upper().replace(" ", ""),
                 "description": description,
-                "response": timing.group() if timing else "",
+                "response": timing.group("time") if timing else "",
                 "escalation": "",
             }
         )

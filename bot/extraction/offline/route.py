@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from bot.core.slots import SLOT_BY_ID, SlotKind
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
-from bot.extraction.offline.lexicon import IMPERATIVE, scores
+from bot.extraction.offline.labels import DECIDES, GROUPS, group_slots, head_slots
+from bot.extraction.offline.lexicon import IMPERATIVE, PROBLEM, scores
 from bot.extraction.offline.segment import Segment
 from bot.rendering.clauses import top_level
 
-DECIDES = 1.5  # evidence a segment needs to be placed on its own
 ASKED_PRIOR = 0.75
 HEAD_WEIGHT = 1.5
 INTRO_WEIGHT = 0.75
@@ -32,51 +32,6 @@ ISSUE_BONUS = 3.0  # a list item written "symptom → cause → fix"
 CONTINUE_BIAS = 1.0
 LIST_BONUS = 3.0
 
-# Labels that name a section or a group of slots rather than one slot.
-# fmt: off
-_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"secur\w*|sec ops|secops", ("security_events", "threat_detection", "vuln_management",
-     "user_access", "service_accounts", "privileged_access", "audit", "data_protection",
-     "regulatory")),
-    (r"complian\w*|regulat\w*|legal", ("audit", "data_protection", "regulatory")),
-    (r"access|auth\w*|permissions|iam", ("user_access", "service_accounts", "privileged_access")),
-    (r"capacity|scal\w+|growth", ("growth", "resources", "scaling_triggers")),
-    (r"maint\w*|housekeeping|routine", ("maint_daily", "maint_weekly", "maint_monthly",
-     "maint_quarterly", "db_indexes", "db_statistics", "db_cleanup", "db_tuning")),
-    (r"db maint\w*|database maint\w*|index side", ("db_indexes", "db_statistics", "db_cleanup",
-     "db_tuning")),
-    (r"incidents?|sev\w*|severity", ("severity_levels", "incident_channel", "escalation")),
-    (r"deps?(?: wise)?|dependenc\w+|upstream|downstream", ("external_services", "infrastructure",
-     "integrations")),
-    (r"monitoring|observability|o11y|dashboards?", ("app_monitoring", "infra_monitoring",
-     "log_management", "alerting")),
-    (r"alert\w*|alarms?|pages?", ("metrics", "alerting")),
-    (r"logs?|logging", ("log_management", "log_errors")),
-    (r"health\w*|probes?|liveness|readiness", ("health_details", "health_endpoint")),
-    (r"dr|disaster\s+recovery|recovery|failover", ("rto", "rpo", "recovery_steps",
-     "backup_verification", "restore_testing", "data_integrity")),
-    (r"restore\s+tests?|restore\s+drills?", ("restore_testing", "data_integrity")),
-    (r"perf\w*|normal numbers|numbers|baseline|kpis?", ("kpis", "baseline", "perf_alerts")),
-    (r"docs?|documentation|runbooks?|training|onboarding|knowledge", ("doc_schedule",
-     "doc_versioning", "doc_review", "onboarding", "training", "knowledge_transfer")),
-    (r"useful\s+(?:cmds|commands)|commands|cmds|debug\w*|troubleshoot\w*|diagnos\w*",
-     ("diagnostic_commands", "log_errors")),
-    (r"(?:most\s+)?common\s+(?:issues|problems)|(?:the\s+)?stuff\s+we\s+(?:actually\s+)?hit|known\s+"
-     r"issues|gotchas|failure\s+modes|(?:what|things\s+that)\s+(?:usually\s+)?(?:breaks?|goes\s+wrong)"
-     r"|(?:usual|typical)\s+(?:suspects|problems|issues)|war\s+stories", ("common_issues",)),
-    (r"deploy\w*|releases?|ci/?cd|rollouts?", ("deploy_process", "rollback")),
-    (r"start\w*|boot\w*", ("startup_steps", "startup_checks")),
-    (r"shut\w*|stop\w*|graceful\w*", ("graceful_shutdown", "emergency_shutdown")),
-    (r"emergency|kill\s*switch", ("emergency_shutdown",)),
-    (r"backups?|snapshots?", ("backups", "backup_verification")),
-    (r"escalation|on-?call", ("escalation", "alerting")),
-    (r"components?|parts|pieces|services", ("components",)),
-    (r"architecture|overview|quick version|tl;?dr|summary|flow|how it works|request path",
-     ("architecture", "components", "infrastructure")),
-)
-# fmt: on
-_HEAD_LEAD = re.compile(r"^(?:for|in|on|re|about|as\s+for|and|also|the|our|some)\s+")
-_GROUP_RES = tuple((re.compile(rf"^(?:{p})\b", re.I), slots) for p, slots in _GROUPS)
 _COMMA = re.compile(
     r",\s+(?!(?:and\s+)?then\b)|\s+and\s+(?=\w+\s+(?:is|are|has|have|gets?|goes|go)\b)"
 )
@@ -90,9 +45,11 @@ _ARROW_LEVEL = re.compile(r"(?:→|->|=>)\s*(?:critical|warning|crit|warn|page)\
 _SEVERITY = re.compile(r"\b(?:p|sev\s?|s)[0-4]\s*(?:=|:|-\s|is\b)", re.I)
 _STEPS_INTRO = re.compile(r"\bsteps?\b|\bin\s+order\b|\bprocedure\b|\bplaybook\b", re.I)
 # Shapes that name a table on their own: (slot, pattern, bonus, matches needed).
+_SEVERITY_FIRST = re.compile(r"^\s*(?:p|sev\s?)[0-4]\s*(?:=|:|-\s|is\b)", re.I)  # "SEV1 = …"
 _SHAPES = (
     ("metrics", _THRESHOLD, THRESHOLD_BONUS, 1),
     ("severity_levels", _SEVERITY, 4.0, 2),
+    ("severity_levels", _SEVERITY_FIRST, 4.0, 1),
 )
 _TABLE_SHAPED = re.compile(r"→|->|=>|\b(?:critical|warning)\b|[<>]=?\s*\d|\d+\s*%", re.I)
 
@@ -110,50 +67,101 @@ class Routed:
         self.by_slot.setdefault(slot_id, []).append(segment)
 
 
-def head_slots(head: str) -> tuple[str, ...]:
-    """The slots a label names: a group ("security") or whatever its words score for."""
-    found: list[str] = []
-    text = _HEAD_LEAD.sub("", head.strip().lower())
-    for regex, slots in _GROUP_RES:
-        if regex.match(text):
-            found.extend(slots)
-    ranked = sorted(scores(text).items(), key=lambda kv: -kv[1])
-    found.extend(s for s, v in ranked if v >= DECIDES)
-    return tuple(dict.fromkeys(found))
+# Fields whose facts carry thresholds of their own: a patch deadline, a scaling trigger, a
+# brute-force rule, a restore check.
+_OWN_THRESHOLDS = frozenset(
+    {
+        "vuln_management",
+        "security_events",
+        "threat_detection",
+        "scaling_triggers",
+        "restore_testing",
+        "data_integrity",
+        "backup_verification",
+        "baseline",
+        "kpis",
+        "growth",
+    }
+)
 
 
 def own_evidence(text: str) -> dict[str, float]:
-    """What the words of ``text`` alone say, plus the shape of an alert row (a threshold)."""
+    """What the words of ``text`` alone say, plus the shape of an alert row (a threshold). A
+    threshold in a sentence with no metric word and a strong other topic ("we patch for CVSS
+    >= 7 within 14 days") strengthens that topic instead."""
     found = dict(scores(text))
     mask = top_level(text)
     for slot_id, regex, bonus, least in _SHAPES:
         if sum(1 for m in regex.finditer(text) if mask[m.start()]) >= least:
-            found[slot_id] = found.get(slot_id, 0.0) + bonus
+            target = slot_id
+            if slot_id == "metrics" and found.get("metrics", 0.0) < 1.0:
+                others = [s for s in found if s in _OWN_THRESHOLDS]
+                other = max(others, key=found.__getitem__, default="")
+                target = other if other and found[other] >= 2.0 else slot_id
+            found[target] = found.get(target, 0.0) + bonus
     return found
 
 
 def intro_topic(intro: str) -> str | None:
-    """The one slot a list's intro line names ("useful cmds:", "startup after an outage:")."""
+    """The one slot a list's intro line names ("useful cmds:", "startup after an outage:"); a
+    group ("DR: … steps:") names its first slot that holds a list, not the RTO."""
     text = intro.rstrip(" :").lower()
     groups = head_slots(text)
     if groups:
-        return groups[0]
+        listed = [s for s in groups if SLOT_BY_ID[s].kind in (SlotKind.ITEMS, SlotKind.TABLE)]
+        if listed or len(groups) == 1:
+            return (listed or groups)[0]
+        return None  # "monitoring:" names four text fields; the items' own words decide
     slot_id, value = _best(scores(text))
     return slot_id if value >= DECIDES else None
 
 
+# Slots that share a label group with a slot: the topic a label like "steps:" continues.
+_SIBLINGS: dict[str, set[str]] = {}
+for _pattern, _group in GROUPS:
+    for _slot in _group:
+        _SIBLINGS.setdefault(_slot, set()).update(_group)
+
+
+def _labelled_elsewhere(segment: Segment) -> bool:
+    """The segment's label or list intro names a group that holds no alert table: a number
+    with a threshold there is a scaling trigger, a security rule or a restore check."""
+    named: set[str] = set()
+    for text in (segment.head, segment.intro):
+        if text and _OWN_THRESHOLD.search(own_text := text.rstrip(" :").lower()) is None:
+            found = group_slots(own_text) or head_slots(own_text)
+            if found and "metrics" not in found and "alerting" not in found:
+                named.update(found)
+    return bool(named) and bool(_THRESHOLD.search(segment.text))
+
+
+_OWN_THRESHOLD = re.compile(r"[<>]|\d\s*%")
+
+
 def _evidence(
-    segment: Segment, asked: Sequence[str], previous: str | None = None
+    segment: Segment,
+    asked: Sequence[str],
+    previous: str | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     found = own_evidence(segment.text)
+    if "metrics" in found and _labelled_elsewhere(segment):
+        found["metrics"] -= THRESHOLD_BONUS  # "capacity: … add a node when disk > 70%"
+        if found["metrics"] <= 0:
+            del found["metrics"]
     if (
-        segment.item
+        (segment.item or PROBLEM.search(ARROWS.split(segment.text)[0]))  # "storms when X → …"
         and len(ARROWS.findall(segment.text)) >= 2
         and not _ARROW_LEVEL.search(segment.text)
     ):
         found["common_issues"] = found.get("common_issues", 0.0) + ISSUE_BONUS
     if previous is not None and previous in found:
         found[previous] += CONTINUE_BIAS  # a topic goes on until the words clearly change it
+    if segment.head and not segment.inherited and _SEVERITY_FIRST.match(segment.head + " ="):
+        found["severity_levels"] = found.get("severity_levels", 0.0) + 4.0  # "SEV2 = …"
+    if segment.head and previous is not None:  # "DR: RTO 1 hour. steps: …" are the DR steps
+        for slot_id in set(group_slots(segment.head)) & _SIBLINGS.get(previous, set()):
+            found[slot_id] = found.get(slot_id, 0.0) + SECTION_BONUS
     if segment.head:
         scale = INHERITED_SCALE if segment.inherited else 1.0
         for slot_id, value in scores(segment.head).items():
@@ -176,9 +184,15 @@ def _evidence(
         topic = intro_topic(segment.intro) if listed else None
         if topic is not None:  # the items of "startup after a power event:" are its steps
             found[topic] = found.get(topic, 0.0) + LIST_BONUS
-    for slot_id in asked:
-        if slot_id in found:
+    labelled = group_slots(segment.head) if segment.head else ()
+    for slot_id in asked:  # the asked questions tip a piece, unless its label names another group
+        if slot_id in found and (not labelled or slot_id in labelled):
             found[slot_id] += ASKED_PRIOR
+    listed = segment.item or segment.code  # a list item is never an RTO on its own
+    for slot_id in [s for s in found if s in exclude or s not in SLOT_BY_ID]:
+        del found[slot_id]
+    for slot_id in [s for s in found if listed and SLOT_BY_ID[s].kind is SlotKind.DURATION]:
+        del found[slot_id]
     return found
 
 
@@ -194,7 +208,7 @@ def _order(slot_id: str) -> int:
 
 
 def _split_mixed(
-    segment: Segment, asked: Sequence[str], previous: str | None
+    segment: Segment, asked: Sequence[str], previous: str | None, exclude: frozenset[str]
 ) -> list[tuple[Segment, str | None]]:
     """Cut a segment at top-level commas when its pieces clearly name different slots.
 
@@ -229,19 +243,23 @@ def _split_mixed(
             inherited=segment.inherited,
         )
         own = own_evidence(part.text)
-        slot_id, _ = _best(_evidence(part, asked, previous))
+        slot_id, _ = _best(_evidence(part, asked, previous, exclude))
         named = slot_id if slot_id and own.get(slot_id, 0.0) >= DECIDES + 0.5 else None
         routed.append((part, named))
     if len({s for _, s in routed if s}) < 2:
         return []
-    whole, _ = _best(_evidence(segment, asked, previous))
+    whole, _ = _best(_evidence(segment, asked, previous, exclude))
     first = routed[0]
     return [(first[0], first[1] or whole), *routed[1:]]
 
 
-def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
-    """Place every segment of one reply (see the module docstring for the rules)."""
+def route(
+    parts: Sequence[Segment], *, asked: Sequence[str], exclude: frozenset[str] = frozenset()
+) -> Routed:
+    """Place every segment of one reply (see the module docstring for the rules); slots in
+    ``exclude`` are never chosen (a second pass for text a table could not read as rows)."""
     out = Routed()
+    asked = [slot_id for slot_id in asked if slot_id not in exclude]
     previous: str | None = None
     previous_block = -1
     poisoned = {s.block for s in parts if is_injection(s.text)}
@@ -253,6 +271,9 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
             carried = previous if segment.head == "" and _continues(segment) else None
             previous = carried
         previous_block = segment.block
+        if segment.code and all(_ENV_LINE.match(line.strip()) for line in segment.text.split("\n")):
+            out.leftovers.append(segment.text)  # a pasted env line: details, never a command
+            continue
         if segment.code:
             slot_id = _code_slot(segment, previous)
             if slot_id:
@@ -264,21 +285,30 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
                 f"{segment.head}: {segment.text}" if segment.head else segment.text
             )
             continue  # a pasted env/config line is kept for the details, not made a fact
-        mixed = _split_mixed(segment, asked, previous)
+        if is_aside(segment.text):  # "@kasia is the forcemerge still weekly?" is no fact
+            out.chatter.append(segment.text)
+            continue
+        mixed = _split_mixed(segment, asked, previous, exclude)
         if mixed:
             for part, slot_id in mixed:
                 target = slot_id or previous
-                if target and not is_chatter(part.text):
+                if target and (slot_id or not is_chatter(part.text)):  # named: never chatter
                     out.add(target, part)
                     previous = target
             continue
-        found = _evidence(segment, asked, previous)
+        found = _evidence(segment, asked, previous, exclude)
         slot_id, value = _best(found)
-        if len(asked) == 1 and not is_aside(segment.text) and value < DECIDES:
+        if len(asked) == 1 and not is_chatter(segment.text) and value < DECIDES:
             out.add(asked[0], segment)  # a short answer to the one question asked
             previous = asked[0]
-        elif is_chatter(segment.text) and (slot_id is None or value < DECIDES + CONTINUE_BIAS):
+        elif (
+            not segment.head  # under a label ("security: … the knox gateway is the only way in")
+            and is_chatter(segment.text)
+            and (slot_id is None or value < DECIDES + CONTINUE_BIAS)
+        ):
             out.chatter.append(segment.text)
+        elif previous is not None and not segment.head and _weak(found, slot_id, previous):
+            out.add(previous, segment)  # "…, then start atlas-query. indexer goes last, …"
         elif slot_id is not None and value >= DECIDES:
             out.add(slot_id, segment)
             previous = slot_id
@@ -292,10 +322,20 @@ def route(parts: Sequence[Segment], *, asked: Sequence[str]) -> Routed:
             previous = slot_id
         else:
             out.leftovers.append(segment.text)
+    for slot_id in exclude & set(out.by_slot):
+        out.leftovers.extend(s.text for s in out.by_slot.pop(slot_id))
     return out
 
 
-_ENV_HEAD = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
+def _weak(found: dict[str, float], slot_id: str | None, previous: str) -> bool:
+    """The topic of the line goes on unless the words name another one clearly: a tool name
+    and the asked prior ("kafka", 1.75) do not move "indexer goes last" out of the startup."""
+    if slot_id is None or slot_id == previous:
+        return True
+    return found[slot_id] < DECIDES + CONTINUE_BIAS and found[slot_id] - found.get(previous, 0) < 2
+
+
+_ENV_HEAD = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")  # DATABASE_URL, not SEV2 or RTO
 _ENV_LINE = re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]{2,}=\S")
 
 

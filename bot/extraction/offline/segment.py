@@ -10,19 +10,25 @@ because "useful cmds:" says what the lines below it are.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.extraction.offline.gate import strip_greeting
+from bot.extraction.offline.labels import head_slots
 from bot.extraction.offline.textparse import mask
 from bot.rendering.clauses import sentences
 
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)]|\(\d{1,2}\)|[a-h]\))\s+")
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})\)\s")
+_SEP = r"(?<!\d):(?!//|\d)"  # "02:00" and "https://" are no label separators
 _HEAD = re.compile(
-    r"^(?P<head>[^\s:=`|>→][^:=`|>→.!?]{0,38}?)\s*(?P<sep>:(?!//)|=(?!=)|\s[-–—]\s)\s*(?=\S)"
+    rf"^(?P<head>[^\s:=`|>→{{\"][^:=`|>→.!?{{\"]{{0,38}}?)\s*(?P<sep>{_SEP}|=(?!=)|\s[-–—]\s)\s*(?=\S)"
 )
-_PIECE = re.compile(r"\s*;\s+")
+_PAREN_HEAD = re.compile(
+    rf"^(?P<head>[^\s:=`|>→(][^:=`|>→.!?(]{{0,38}}?\s*\([^()]{{1,80}}\))\s*(?P<sep>{_SEP})\s*(?=\S)"
+)
+_PARENS = re.compile(r"\([^()]*\)")
+_PIECE = re.compile(r"\s*;\s+|\s+—\s+(?=\S)")  # "…in CyberArk — and yes the one i pasted…"
 # A "head" with a verb is a sentence that ends in a colon ("alerts are in Datadog: …"), not a
 # label: it is content of its own, and the list after it is placed by what it says.
 _CLAUSE_VERB = re.compile(
@@ -69,12 +75,14 @@ def _inline_items(line: str) -> list[str]:
 
 
 def split_head(text: str) -> tuple[str, str]:
-    """ "backups: nightly …" -> ("backups", "nightly …"); no label -> ("", text)."""
-    match = _HEAD.match(text)
+    """ "backups: nightly …" -> ("backups", "nightly …"); no label -> ("", text). A label may
+    carry an aside: "startup after a full outage (happened once, in 2022): masters first"."""
+    match = _HEAD.match(text) or _PAREN_HEAD.match(text)
     if match is None:
         return "", text
     head = match.group("head").strip()
-    if len(head.split()) > 5 or head.count("(") != head.count(")") or _CLAUSE_VERB.search(head):
+    bare = _PARENS.sub(" ", head)
+    if len(bare.split()) > 5 or head.count("(") != head.count(")") or _CLAUSE_VERB.search(bare):
         return "", text
     return head, text[match.end() :]
 
@@ -89,8 +97,20 @@ def _pieces(sentence: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
-def segments(text: str) -> list[Segment]:
-    """The reply's segments in order; empty and greeting-only lines give none."""
+def segments(text: str, *, name: str = "") -> list[Segment]:
+    """The reply's segments in order; empty and greeting-only lines give none. The system's
+    own ``name`` is never a label ("Reel Transcode = the farm that …")."""
+    found = _segments(text)
+    own = name.casefold().strip()
+    if not own:
+        return found
+    return [
+        replace(s, head="", inherited=False) if s.head.casefold().strip() == own else s
+        for s in found
+    ]
+
+
+def _segments(text: str) -> list[Segment]:
     out: list[Segment] = []
     lines = text.split("\n")
     block = 0
@@ -128,17 +148,51 @@ def segments(text: str) -> list[Segment]:
         if numbered:
             lead, items = numbered[0], numbered[1:]
             if lead:
-                out.extend(_sentence_segments(lead, block))
+                out.extend(_without_intro(_sentence_segments(lead, block)))
             for item in items:
                 out.append(Segment(item, block=block, intro=lead, item=True))
             intro = lead
             continue
-        out.extend(_sentence_segments(line, block))
+        found = _sentence_segments(line, block)
+        listed = index < len(lines) and _opens_list(lines[index:])
+        out.extend(_without_intro(found) if listed else found)
         if line.rstrip().endswith(":"):  # the list below is about the line's last sentence
             last = (sentences(line) or [line])[-1].strip()
             head, _ = split_head(line)
-            intro = f"{head}: {last}" if head and not last.startswith(head) else last
+            own = len(last.split()) <= 3 and head_slots(last.rstrip(" :"))
+            intro = f"{head}: {last}" if head and not last.startswith(head) and not own else last
     return [s for s in out if s.text.strip()]
+
+
+_FACTISH = re.compile(r"\d|`|/\w|\w[._]\w")
+
+
+def _without_intro(found: list[Segment]) -> list[Segment]:
+    """ "the main ones:", "steps:", "alerts we actually care about:" only say what the list
+    below is; the router reads them as the list's intro, and they are no fact of their own."""
+    last = found[-1] if found else None
+    if (
+        last is not None
+        and last.text.rstrip().endswith(":")
+        and len(last.text.split()) <= 12
+        and not _FACTISH.search(last.text)
+    ):
+        return found[:-1]
+    return found
+
+
+def _opens_list(rest: list[str]) -> bool:
+    following = next((line for line in rest if line.strip()), "")
+    return bool(_BULLET.match(following) or _FENCE.match(following) or COMMAND.match(following))
+
+
+# An emoji ends a thought in Slack as a full stop does: "that's the real pw 😅 normal numbers
+# btw: …" is two sentences.
+_EMOJI_BREAK = re.compile(r"(?<=[\U0001F300-\U0001FAFF\u2600-\u27bf])\s+(?=\S)")
+
+
+def _sentences(line: str) -> list[str]:
+    return [s for part in _EMOJI_BREAK.split(line) for s in sentences(part)]
 
 
 def _sentence_segments(
@@ -146,7 +200,7 @@ def _sentence_segments(
 ) -> list[Segment]:
     out: list[Segment] = []
     head = ""
-    for sentence in sentences(line):
+    for sentence in _sentences(line):
         own_head, body = split_head(sentence)
         lead = intro
         if not own_head:

@@ -29,14 +29,20 @@ _QUOTES = "\"'“”‘’«»"
 _SENTENCE_END = re.compile(r"(?<=\S)[.!?]+(?=\s|$)|\n")
 
 
-def clean_input(text: str) -> str:
+def clean_input(text: str, *, fences: bool = False) -> str:
     """Unify line breaks, blank out control characters, drop code-fence lines (keep content).
 
     Slack sends `>`, `<` and `&` as HTML entities; "p99 &gt; 800ms" must still be a threshold.
+    With ``fences`` the fence lines stay: prose reading needs to know where a pasted block
+    begins and ends (``drop_fences`` removes them later for the form parsers).
     """
     text = text.replace("\r\n", "\n").translate(_BREAKS).replace("&gt;", ">").replace("&lt;", "<")
-    text = text.replace("&amp;", "&")
-    return _FENCE.sub("", _CONTROL.sub(" ", text)).strip()
+    text = _CONTROL.sub(" ", text.replace("&amp;", "&"))
+    return (text if fences else drop_fences(text)).strip()
+
+
+def drop_fences(text: str) -> str:
+    return _FENCE.sub("", text)
 
 
 def squash(text: str) -> str:

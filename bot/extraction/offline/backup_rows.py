@@ -1,0 +1,162 @@
+"""Backup table rows from prose: what is backed up, how often, kept how long, where, verified how.
+
+Engineers describe backups as a paragraph: "mysql nightly xtrabackup full at 02:00 + binlogs
+shipped every 15 min, to the ceph bucket db-backups and copied to the AWS bucket
+reel-db-backups. 14 days local, 90 days in AWS. … restore check is a weekly automated restore
+onto db-restore01". The paragraph is read clause by clause: a clause that names something backed
+up ("aurora automated backups", "nomad + consul snapshots") starts a row; every other clause
+adds to the row before it. Each cell keeps the engineer's own phrases ("14 days local, 90 days
+in AWS"), since the wording is what a responder searches for; a cell nobody gave stays empty.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.slots import Row
+from bot.extraction.offline.textparse import split_on, squash
+
+_SEPS = " ,;:-–—>→=."
+_CLAUSE = re.compile(
+    r",\s+(?:and\s+)?|\s+\+\s+|;\s+|(?<=[^\d\s])\.\s+|\s+plus\s+|"
+    r",?\s+and\s+(?=(?:\w+\s+){0,3}(?:backups?|snapshots?|dumps?|copies|copied|archived?)\b)",
+    re.I,
+)
+_NOUN = re.compile(
+    r"(?<![\w-])(?:backups?|backed\s+up|snapshots?|dumps?|pitr|point[- ]in[- ]time(?:\s+recovery)?|"
+    r"xtrabackup|pg_dump|mysqldump|pgbackrest|wal-?g|barman|velero|restic|replication|"
+    r"versioning|archive)(?![\w-])",
+    re.I,
+)
+_FREQUENCY = re.compile(
+    r"(?<![\w-])(?:hourly|daily|nightly|weekly|monthly|quarterly|yearly|continuous(?:ly)?|"
+    r"every\s+(?:night|day|hour|week|month|\d+\s*(?:h|hours?|min\w*|days?))|(?:once|twice)\s+a\s+"
+    r"(?:day|week|month)|at\s+\d{1,2}:\d{2}(?:\s+utc)?|pitr|point[- ]in[- ]time|real[- ]?time|"
+    r"streaming|on\s+every\s+(?:commit|deploy|change))(?![\w-])",
+    re.I,
+)
+_RETENTION = re.compile(
+    r"(?:\b(?:retention|retained|kept|keep(?:ing)?|held|stored|for)\s+(?:for\s+|of\s+|is\s+)?)?"
+    r"(?:~|about\s+)?\b\d+\s*(?:d|days?|weeks?|w|months?|years?|y)\b"
+    r"(?:\s+(?:local(?:ly)?|in\s+[\w-]+|there|on\s+[\w-]+|offsite|retention|retained|kept|pitr))?"
+    r"|\b(?:retention|min(?:imum)?)\s+\d+\s+\w+(?:\s+kept)?|\bsoft\s+delete\b[^,;.]*",
+    re.I,
+)
+_PLACE = (
+    r"(?:the\s+|an?\s+|our\s+)?(?:[\w./:-]+\s+){0,3}?"
+    r"(?:bucket|repo(?:sitory)?|vault|region|account|(?:s3\s+)?glacier(?:\s+deep\s+archive)?|s3|"
+    r"gcs|minio|blob\s+storage|storage\s+account|share|nas|tape(?:\s+library)?|offsite|dc|site|"
+    r"data\s?cent(?:er|re))\b"
+    r"(?:\s+(?:(?:bucket|repo(?:sitory)?|vault|account)\b|[\w./:$\\-]*[-_./:\d$\\][\w./:$\\-]*)){0,2}"
+    r"(?:\s+\([^()]{1,60}\))?"
+)
+_LOCATION = re.compile(
+    rf"\b(?:(?:mirrored|copied|replicated|shipped|synced)\s+(?:\w+\s+){{0,2}})?"
+    rf"(?:in|into|to|on|onto)\s+{_PLACE}"
+    r"|(?:s3|gs|az)://\S+|\\\\\S+|(?<![\w/])/(?:backup|backups|mnt|srv|var)/\S+|"
+    r"\b(?:mirrored|copied|replicated|shipped|synced)\s+(?:\w+\s+){0,2}to\s+\S+(?:\s+\S+)?|"
+    r"\bcross[- ]region(?:\s+(?:copy|copies|replication))?(?:\s+to\s+\S+)?",
+    re.I,
+)
+_VERIFY = re.compile(
+    r"(?:we\s+)?(?:verif\w+|check\w*|validat\w+|test\w*)\s+(?:via|by|with|through|using|is|are)\b"
+    r"[^;]*|\brestores?\s+(?:check|test|drill)\w*[^;]*|\b(?:monthly|weekly|quarterly|daily|"
+    r"automated)\s+(?:automated\s+)?restore[^;]*|\bchecksum\w*[^;]*|\bverification\b[^;]*",
+    re.I,
+)
+_NOTHING = re.compile(
+    r"\b(?:nothing\s+to\s+back\s+up|no\s+backups?\s+needed|not\s+backed\s+up|"
+    r"(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+backed\s+up)\b",
+    re.I,
+)
+_LEAD = re.compile(
+    r"^(?:(?:and|also|plus|then)\s+)*(?:we\s+(?:take|do|have|run|keep)\s+|there(?:'s|\s+is|\s+are)\s+|"
+    r"(?:an?|the|our)\s+|backups?\s*:\s*)",
+    re.I,
+)
+_NOT_A_NAME = re.compile(
+    r"^(?:\d|\W|we\b|it\b|they\b|and\b|or\b|same\b|retention|kept|verif|restore|check|copied|"
+    r"copies|mirrored|weekly|daily|nightly|monthly|hourly|yearly|long[- ]term)",
+    re.I,
+)
+_COLUMNS = ("frequency", "retention", "location", "verification")
+
+
+def backup_rows(texts: Sequence[str]) -> list[Row]:
+    """Every backup the ``texts`` describe, in order; see the module docstring."""
+    rows: list[Row] = []
+    for text in texts:
+        for clause in split_on(squash(text), _CLAUSE):
+            clause = clause.strip(_SEPS)
+            if clause:
+                _read(clause, rows)
+    return [r for r in rows if any(r[c] for c in _COLUMNS) or r["frequency"]]
+
+
+def _read(clause: str, rows: list[Row]) -> None:
+    nothing = _NOTHING.search(clause)
+    if nothing:  # "renditions aren't backed up": a fact a responder must know
+        name = _VERB.split(_LEAD.sub("", clause[: nothing.start()].strip(_SEPS)))[0] or clause
+        rows.append({"component": name, **dict.fromkeys(_COLUMNS, "")})
+        rows[-1]["frequency"] = "not backed up"
+        return
+    cells = {column: _phrases(regex, clause) for column, regex in _CELLS}
+    if cells["verification"]:
+        for column in ("frequency", "location"):
+            cells[column] = ""  # "weekly automated restore onto db-restore01" is the check
+    name = _name(clause, cells)
+    if name and (not rows or any(cells.values()) or len(clause.split()) <= 4):
+        rows.append({"component": name, **cells})
+        return
+    if not rows:
+        if any(cells.values()):
+            rows.append({"component": "Backups", **cells})
+        return
+    last = rows[-1]
+    if any(phrase and last[column] for column, phrase in cells.items() if column != "verification"):
+        # "…, monthly for 12 months": another schedule of the same thing, a row of its own
+        rows.append({"component": last["component"], **cells})
+        return
+    for column, phrase in cells.items():
+        if phrase and phrase.lower() not in last[column].lower():
+            last[column] = f"{last[column]}, {phrase}" if last[column] else phrase
+
+
+_CELLS = (
+    ("frequency", _FREQUENCY),
+    ("retention", _RETENTION),
+    ("location", _LOCATION),
+    ("verification", _VERIFY),
+)
+
+
+def _phrases(regex: re.Pattern[str], clause: str) -> str:
+    found = dict.fromkeys(squash(m.group()).strip(_SEPS) for m in regex.finditer(clause))
+    return ", ".join(p for p in found if p)
+
+
+def _name(clause: str, cells: dict[str, str]) -> str:
+    """What the clause backs up: its words before the backup noun and around it, without the
+    cells ("mysql nightly xtrabackup full at 02:00" -> "mysql xtrabackup full"), or nothing
+    when the clause names no backup of its own."""
+    noun = _NOUN.search(clause)
+    if noun is None:
+        return ""
+    rest = clause
+    for regex in (_LOCATION, _RETENTION, _VERIFY, _FREQUENCY):
+        rest = regex.sub(" ", rest)
+    rest = _LEAD.sub("", squash(rest).strip(_SEPS))
+    rest = _VERB.split(rest)[0]
+    name = " ".join(rest.split()[:6]).strip(_SEPS)
+    name = re.sub(r"\s+(?:with|of|for|and|at|from)$", "", name, flags=re.I)
+    if not name or _NOT_A_NAME.match(name) or not _NOUN.search(name + " " + noun.group()):
+        return ""
+    return name
+
+
+_VERB = re.compile(
+    r"\s+(?:takes?|goes|go|runs?|is|are|has|have|gets?|shipped|copied|mirrored|lands?|"
+    r"moves?|kept)\b",
+    re.I,
+)

@@ -1,0 +1,80 @@
+"""Backups described as a paragraph become table rows (``backup_rows``).
+
+Why: a backup paragraph mixes several things (the database dump, the binlogs, the archive),
+each with its own schedule, retention, place and check, and the responder searches for the
+engineers' own words ("14 days local", "vault sf-backup-vault"). Every backup must get its row,
+and a clause must never be dropped or filed under the wrong column.
+"""
+
+from __future__ import annotations
+
+from bot.extraction.offline.backup_rows import backup_rows
+
+
+def cells(text: str) -> list[tuple[str, ...]]:
+    return [tuple(row.values()) for row in backup_rows([text])]
+
+
+def test_a_clause_naming_a_backup_starts_a_row_the_others_add_to_it() -> None:
+    said = (
+        "SLM policy nightly-snap takes a snapshot at 01:30 every night into the MinIO repo "
+        "atlas-snapshots. retention 30 days. we verify via the SLM status alert"
+    )
+    assert cells(said) == [
+        (
+            "SLM policy nightly-snap",
+            "at 01:30, every night",
+            "retention 30 days",
+            "into the MinIO repo atlas-snapshots",
+            "we verify via the SLM status alert",
+        )
+    ]
+
+
+def test_several_backups_in_one_paragraph() -> None:
+    said = (
+        "aurora automated backups with 14 days PITR, AWS Backup takes a weekly snapshot into the "
+        "separate backup account (vault sf-backup-vault, vault lock on) kept 90 days. redis "
+        "leaderboards get a daily snapshot kept 7 days"
+    )
+    rows = backup_rows([said])
+    assert [r["component"] for r in rows] == [
+        "aurora automated backups",
+        "AWS Backup",
+        "redis leaderboards",
+    ]
+    assert (
+        rows[1]["location"]
+        == "into the separate backup account (vault sf-backup-vault, vault lock on)"
+    )
+    assert rows[1]["retention"] == "kept 90 days"
+    assert rows[2]["frequency"] == "daily"
+
+
+def test_another_schedule_of_the_same_thing_is_a_row_of_its_own() -> None:
+    said = "azure SQL PITR 35 days, long-term retention weekly for 12 weeks, monthly for 12 months"
+    assert cells(said) == [
+        ("azure SQL", "PITR", "35 days", "", ""),
+        ("azure SQL", "weekly", "for 12 weeks", "", ""),
+        ("azure SQL", "monthly", "for 12 months", "", ""),
+    ]
+
+
+def test_what_is_not_backed_up_is_said_too() -> None:
+    rows = backup_rows(["renditions aren't backed up, we can always re-encode"])
+    assert rows[0]["component"] == "renditions"
+    assert rows[0]["frequency"] == "not backed up"
+
+
+def test_a_backup_inside_an_identifier_is_no_new_backup() -> None:
+    said = (
+        "mysql nightly xtrabackup full at 02:00, copied to the AWS bucket reel-db-backups (glacier)"
+    )
+    rows = backup_rows([said])
+    assert len(rows) == 1
+    assert rows[0]["component"] == "mysql xtrabackup full"
+    assert "reel-db-backups" in rows[0]["location"]
+
+
+def test_no_backup_words_no_rows() -> None:
+    assert backup_rows(["the weather in ams3 was fine"]) == []

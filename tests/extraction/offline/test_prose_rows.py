@@ -1,0 +1,84 @@
+"""Alert, issue, component and severity rows written as prose (``prose_rows``).
+
+Why: engineers write "disk used > 80% → warning, > 88% → critical" and "1) unassigned shards →
+someone forgot to re-enable allocation → PUT _cluster/settings", never a table. Each row must
+come out with its threshold, level, cause and fix in the right columns; a column nobody gave
+stays empty, never invented.
+"""
+
+from __future__ import annotations
+
+from bot.extraction.offline.prose_rows import (
+    component_rows,
+    issue_row,
+    metric_rows,
+    prose_issue_row,
+    severity_rows,
+)
+
+
+def test_one_sentence_two_alert_rows() -> None:
+    rows = metric_rows("disk used > 80% → warning, > 88% → critical (ES high watermark is 90%)")
+    assert [(r["metric"], r["threshold"], r["level"]) for r in rows] == [
+        ("disk used", "> 80%", "Warning"),
+        ("disk used", "> 88%", "Critical"),
+    ]
+
+
+def test_a_state_is_a_threshold_and_paging_is_critical() -> None:
+    [row] = metric_rows("cluster status red → critical, pages immediately")
+    assert (row["metric"], row["threshold"], row["level"]) == ("cluster status", "red", "Critical")
+    assert row["action"] == "pages immediately"
+
+
+def test_a_duration_stays_with_its_threshold() -> None:
+    [row] = metric_rows("JVM heap > 85% on any node for 10 min → warning, look at hot_threads")
+    assert row["threshold"] == "> 85% on any node for 10 min"
+    assert row["action"] == "look at hot_threads"
+
+
+def test_issue_rows_from_arrows() -> None:
+    row = issue_row(
+        "unassigned shards after a restart → someone forgot to re-enable allocation → "
+        "PUT _cluster/settings with enable all"
+    )
+    assert row == {
+        "issue": "unassigned shards after a restart",
+        "symptoms": "",
+        "cause": "someone forgot to re-enable allocation",
+        "resolution": "PUT _cluster/settings with enable all",
+    }
+    assert issue_row("no arrows here") is None
+
+
+def test_issue_rows_from_because_and_fix() -> None:
+    row = prose_issue_row(
+        "consumer lag climbing, usually because a poison message blocks the partition, fix: "
+        "skip it with the admin tool"
+    )
+    assert row is not None
+    assert row["cause"] == "a poison message blocks the partition"
+    assert row["resolution"] == "skip it with the admin tool"
+
+
+def test_components_named_with_their_purpose() -> None:
+    rows = component_rows(
+        "the ingest worker (reads SQS), the renderer (builds PDFs) and the sender (emails them)"
+    )
+    assert [(r["name"], r["purpose"]) for r in rows] == [
+        ("ingest worker", "reads SQS"),
+        ("renderer", "builds PDFs"),
+        ("sender", "emails them"),
+    ]
+
+
+def test_severity_rows_from_one_line() -> None:
+    rows = severity_rows(
+        "P1 = search down or returning empty results, P2 = p99 over 2s or stale by more than "
+        "30 min, P3 = one node down"
+    )
+    assert [r["level"] for r in rows] == ["P1", "P2", "P3"]
+    assert rows[0]["description"] == "search down or returning empty results"
+    assert rows[1]["response"] == ""  # "stale by more than 30 min" describes, it is no response
+    [row] = severity_rows("SEV1 = players can't log in or can't get matches, ack within 5 min")
+    assert row["response"] == "5 min"
