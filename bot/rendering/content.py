@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.core.slots import SLOT_BY_ID, SLOT_IDS, Value
 from bot.core.values import normalise
+from bot.rendering.optional import OMITTABLE
 
 
 def _f(slot_id: str, description: str, **constraints: Any) -> Any:
@@ -385,6 +386,8 @@ def content_from_values(
         value = normalise(SLOT_BY_ID[slot_id], raw)
         if not _is_empty(value):
             shaped[slot_id] = value
+        elif slot_id in OMITTABLE and raw == "":
+            shaped[slot_id] = ""  # a proposal the fitter dropped: its bullet is not rendered
     missing = [slot_id for slot_id in SLOT_IDS if slot_id not in shaped]
     if missing:
         raise MissingSlotsError(missing)

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 
 from bot.core.slots import SLOT_BY_ID, Slot, Value, value_texts
 from bot.rendering.marks import marked
+from bot.rendering.optional import OMITTABLE
 from bot.rendering.shrink import MACHINE_WEIGHT, Step, ladder
+
+LABEL_WORDS = 2  # what a bullet's bold label costs, saved with it
 
 PRIORITY_WEIGHT = {1: 1.0, 2: 0.85, 3: 0.7, 4: 0.55, 5: 0.45}
 
@@ -49,19 +52,32 @@ def _pressure(words: int, budget: int) -> float:
     return 1.0 + 2.0 * (budget - words) / budget
 
 
+def ladders_of(values: dict[str, Value]) -> dict[str, list[Step]]:
+    """Every value's ladder, built once: fitting the same values to another number of words
+    (the render loop does, a few times) only walks them again."""
+    ladders: dict[str, list[Step]] = {}
+    for slot_id, value in values.items():
+        slot_def = SLOT_BY_ID.get(slot_id)
+        if slot_def is not None:
+            ladders[slot_id] = ladder(slot_def, value)
+            if slot_id in OMITTABLE and _all_proposed(value):
+                ladders[slot_id].append(Step("", 0, 0.0))  # the bullet goes, label and all
+    return ladders
+
+
 def fit_values(
-    values: dict[str, Value], *, available: int, machine: frozenset[str] = frozenset()
+    values: dict[str, Value],
+    *,
+    available: int,
+    machine: frozenset[str] = frozenset(),
+    ladders: dict[str, list[Step]] | None = None,
 ) -> Fit:
     """The values, each at the rung that makes them fit ``available`` words together.
 
     Values of ids outside the catalogue are passed through untouched. When everything is at its
     floor and still does not fit, the floors are returned (the caller decides what then).
     """
-    ladders: dict[str, list[Step]] = {}
-    for slot_id, value in values.items():
-        slot_def = SLOT_BY_ID.get(slot_id)
-        if slot_def is not None:
-            ladders[slot_id] = ladder(slot_def, value)
+    ladders = ladders if ladders is not None else ladders_of(values)
     position = dict.fromkeys(ladders, 0)
     total = sum(steps[0].words for steps in ladders.values())
     heap: list[tuple[float, int, str]] = []
@@ -72,6 +88,8 @@ def fit_values(
         if at + 1 >= len(steps):
             return
         saved = steps[at].words - steps[at + 1].words
+        if steps[at + 1].value == "":
+            saved += LABEL_WORDS  # the label goes with it
         lost = max(steps[at].score - steps[at + 1].score, 0.05)
         slot_def = SLOT_BY_ID[slot_id]
         cost = (
@@ -86,6 +104,8 @@ def fit_values(
     while total > available and heap:
         _, _, slot_id = heapq.heappop(heap)
         steps, at = ladders[slot_id], position[slot_id]
+        if steps[at + 1].value == "" and not _others_say_something(slot_id, ladders, position):
+            continue  # the last part of a subsection stays
         total -= steps[at].words - steps[at + 1].words
         position[slot_id] = at + 1
         push(slot_id)
@@ -94,3 +114,20 @@ def fit_values(
         out[slot_id] = steps[position[slot_id]].value
     shortened = tuple(s for s in SLOT_BY_ID if s in ladders and position[s] > 0)
     return Fit(out, total, shortened)
+
+
+def _all_proposed(value: Value) -> bool:
+    texts = [t for t in value_texts(value) if t.strip()]
+    return bool(texts) and all(marked(t) for t in texts)
+
+
+def _others_say_something(
+    slot_id: str, ladders: dict[str, list[Step]], position: dict[str, int]
+) -> bool:
+    """Would the slot's subsection keep some other part if this one went?"""
+    subsection = SLOT_BY_ID[slot_id].subsection
+    return any(
+        ladders[other][position[other]].value != ""
+        for other in ladders
+        if other != slot_id and SLOT_BY_ID[other].subsection == subsection
+    )

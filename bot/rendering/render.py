@@ -23,7 +23,7 @@ from bot.contract.mdtable import escape_cell
 from bot.core.outline import MAX_WORDS, OUTLINE
 from bot.core.slots import SLOTS, Slot, SlotKind, Value, value_texts
 from bot.rendering.content import ManualContent, content_from_values
-from bot.rendering.fit import fit_values
+from bot.rendering.fit import fit_values, ladders_of
 from bot.rendering.marks import LEGEND, MARK, marked, unmark
 from bot.rendering.protected import value_words
 
@@ -166,6 +166,9 @@ class BudgetedManual:
         return self.word_count <= self.max_words
 
 
+GAP = 8  # a fitted manual this close under the limit is as good as it gets
+
+
 def _has_marks(values: dict[str, Value]) -> bool:
     return any(marked(text) for value in values.values() for text in value_texts(value))
 
@@ -281,15 +284,27 @@ class Renderer:
         if words > max_words:
             own = sum(value_words(v) for v in current.values())
             available = max_words - (words - own)
-            rendered = current
+            best: tuple[str, int, dict[str, Value]] | None = None
+            tried: set[int] = set()
+            ladders = ladders_of(current)
             for _ in range(max_passes):
-                fitted = fit_values(current, available=available, machine=frozenset(machine_now))
-                rendered = fitted.values
-                markdown, words = build(rendered)
-                if words <= max_words:
+                tried.add(available)
+                fitted = fit_values(
+                    current, available=available, machine=frozenset(machine_now), ladders=ladders
+                )
+                text, count = build(fitted.values)
+                if count <= max_words and (best is None or count > best[1]):
+                    best = (text, count, fitted.values)
+                # Rows dropped and bullets left out change the template's own words, so the
+                # room is measured again: too long gives words back, too short takes them.
+                step = max_words - count
+                if (-GAP <= step <= 0 and count <= max_words) or available + step in tried:
                     break
-                available -= words - max_words
-            current = rendered
+                available += step if step < 0 else max(1, step // 2)
+            if best is not None:
+                markdown, words, current = best
+            else:
+                markdown, words, current = text, count, fitted.values
         swapped: list[str] = []
         while words > max_words and fallback:
             slot_id = _worst(current, fallback, swapped)
