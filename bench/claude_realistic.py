@@ -1,0 +1,126 @@
+"""A realistic conversation through the interview in Claude mode, turn by turn.
+
+Shared by the Claude benchmark on the realistic set (``bench.bench_llm_realistic``), the
+recorder of its cassettes (``tests.llm.record_realistic``) and the tests: the same loop as
+``bench.realistic.replay`` (every reply in order, then ``finish``), with every Claude part
+wired the way ``bot.runtime`` wires them (extract, phrase, infer, condense) through the real
+SDK to the local fake, and each turn's requests, outcome and wall time kept for accounting.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import anthropic
+
+from bench.realistic import SCOPE, Conversation, Score, score
+from bot.config import Settings
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrate import upgrade_to_head
+from bot.db.store import SqlStore
+from bot.extraction.offline.extractor import OfflineExtractor
+from bot.interview.service import Interview, Kind, Outcome
+from bot.llm.factory import make_llm_parts
+from bot.llm.usage import MemoryUsageLog, TokenUsage
+from bot.rendering.builder import Manual, ManualBuilder
+from tests.fakes.anthropic_api import FakeAnthropic, RecordedRequest
+
+FINISH = "finish"
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    number: int  # the reply's place in the conversation (1-based); 0 for `finish`
+    text: str
+    outcome: Outcome
+    seconds: float
+    requests: tuple[RecordedRequest, ...]  # what this turn sent to the API
+
+
+@dataclass(slots=True)
+class ClaudeReplay:
+    conversation: Conversation
+    model: str
+    turns: list[Turn] = field(default_factory=list)
+    usage: MemoryUsageLog = field(default_factory=MemoryUsageLog)
+    manual: Manual | None = None
+    score: Score | None = None
+    first_finish: bool = False  # the manual came from the first `finish` (or on its own)
+
+    @property
+    def replies(self) -> int:
+        """Replies sent, `finish` included (what bench.realistic counts)."""
+        return len(self.turns)
+
+    @property
+    def total(self) -> TokenUsage:
+        return self.usage.total()
+
+    @property
+    def notices(self) -> list[str]:
+        return [n for t in self.turns for n in t.outcome.notices]
+
+
+def replay_claude(
+    conversation: Conversation,
+    *,
+    fake: FakeAnthropic,
+    sdk: anthropic.Anthropic,
+    workdir: Path,
+    model: str,
+    author: str | None = None,
+    tag: str = "claude",
+    breaker_failures: int | None = None,
+) -> ClaudeReplay:
+    """Every reply in order (as ``author`` if given: the terminal has one author), then
+    ``finish``; scored with ``bench.realistic.score``."""
+    url = f"sqlite:///{workdir / f'{conversation.key}-{tag}.db'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    result = ClaudeReplay(conversation, model)
+    extra = {} if breaker_failures is None else {"llm_breaker_failures": breaker_failures}
+    settings = Settings(anthropic_api_key=fake.api_key, model=model, **extra)
+    parts = make_llm_parts(
+        settings=settings, fallback=OfflineExtractor(), recorder=result.usage, sdk=sdk
+    )
+    store = SqlStore(make_session_factory(engine))
+    core = Interview(
+        store=store,
+        extractor=parts.extractor,
+        builder=ManualBuilder(condenser=parts.condenser, inferrer=parts.inferrer),
+        phraser=parts.phraser,
+    )
+    try:
+        outcome = core.start(scope=SCOPE, name=conversation.name, owner=author or "bench")
+        draft_id = outcome.draft.id or 0
+        said = [(n, author or r.author, r.text) for n, r in enumerate(conversation.replies, 1)]
+        if outcome.kind is not Kind.COMPLETE:
+            said.append((0, author or "bench", FINISH))
+        for number, who, text in said:
+            if number == 0 and outcome.kind is Kind.COMPLETE:
+                break
+            since = len(fake.requests)
+            started = time.perf_counter()
+            outcome = core.handle(scope=SCOPE, draft_id=draft_id, author=who, text=text)
+            seconds = time.perf_counter() - started
+            requests = tuple(fake.requests[since:])
+            result.turns.append(Turn(number, text, outcome, seconds, requests))
+        result.manual = outcome.manual
+        result.first_finish = (
+            outcome.kind is Kind.COMPLETE
+            and sum(t.outcome.kind is Kind.COMPLETE for t in result.turns) == 1
+        )
+        stored = "\n".join(r.text for r in store.list_replies(draft=outcome.draft))
+    finally:
+        engine.dispose()
+    manual = result.manual
+    result.score = score(
+        conversation,
+        manual=manual.markdown if manual else "",
+        details=manual.details if manual else "",
+        stored=stored,
+    )
+    result.score.replies = result.replies
+    return result
