@@ -9,9 +9,12 @@ SDK to the local fake, and each turn's requests, outcome and wall time kept for 
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import anthropic
 
@@ -25,9 +28,11 @@ from bot.interview.service import Interview, Kind, Outcome
 from bot.llm.factory import make_llm_parts
 from bot.llm.usage import MemoryUsageLog, TokenUsage
 from bot.rendering.builder import Manual, ManualBuilder
+from bot.rendering.condense import value_words
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedRequest
 
 FINISH = "finish"
+JSON = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +85,9 @@ def replay_claude(
     upgrade_to_head(url)
     engine = make_engine(url)
     result = ClaudeReplay(conversation, model)
-    extra = {} if breaker_failures is None else {"llm_breaker_failures": breaker_failures}
+    extra: dict[str, Any] = {}
+    if breaker_failures is not None:
+        extra["llm_breaker_failures"] = breaker_failures
     settings = Settings(anthropic_api_key=fake.api_key, model=model, **extra)
     parts = make_llm_parts(
         settings=settings, fallback=OfflineExtractor(), recorder=result.usage, sdk=sdk
@@ -124,3 +131,39 @@ def replay_claude(
     )
     result.score.replies = result.replies
     return result
+
+
+_OVER = re.compile(r"Words to remove in total: about (\d+)\.")
+_FIELDS = re.compile(
+    r"^([a-z_]+) \(\d+ words allowed, (\d+) now\):\n<field>\n(.*?)\n</field>", re.M | re.S
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Condensing:
+    """What the one condense call of a finish asked and could at most have achieved."""
+
+    over_by: int  # words the manual was over when Claude was asked
+    fields: tuple[str, ...]  # slot ids sent
+    most_saved: int  # words Claude's answer saves if every field were accepted
+
+    @property
+    def fitter_needed(self) -> bool:
+        """Claude alone could not bring the manual within 800 words: the fitter did the rest."""
+        return self.over_by > self.most_saved
+
+
+def condensing(requests: Sequence[RecordedRequest], answer: Callable[[JSON], JSON]) -> Condensing:
+    """From the recorded HTTP traffic: the condense request and the answer it got."""
+    sent = [r for r in requests if (r.output_schema or {}).get("title") == "Condensed"]
+    if len(sent) != 1:
+        raise AssertionError(f"expected one condense call, saw {len(sent)}")
+    text = sent[0].user_text
+    over = _OVER.search(text)
+    fields = {slot: body for slot, _, body in _FIELDS.findall(text)}
+    saved = 0
+    for field_out in answer(sent[0].body).get("fields", ()):
+        original = fields.get(field_out.get("slot_id", ""))
+        if original is not None:
+            saved += max(0, value_words(original) - value_words(field_out.get("text", "")))
+    return Condensing(int(over.group(1)) if over else 0, tuple(fields), saved)

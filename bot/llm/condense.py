@@ -20,6 +20,7 @@ from bot.llm.client import ClaudeClient
 from bot.llm.grounding import keeps_facts
 from bot.llm.models import Condensed
 from bot.llm.usage import CallKind
+from bot.observability import record_llm_condensed
 from bot.rendering.condense import known_names, value_words
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ class ClaudeCondenser:
             (accepted if ok else rejected).append(field.slot_id)
             if ok:
                 result[field.slot_id] = shorter
+        record_llm_condensed(accepted=len(accepted), rejected=len(rejected))
         if rejected:
             log.info("draft %s: kept %s, whose shortening lost facts", draft_id, rejected)
         return result if accepted else None

@@ -81,6 +81,8 @@ def test_the_correction_reaches_the_draft_and_the_old_value_is_gone():
     result = merge(draft, extraction.updates, author="grete", reply_id=2, now=NOW)
     assert not result.rejected
     value = draft.value("metrics")
-    assert isinstance(value, list) and len(value) == len(METRICS)
+    assert isinstance(value, list)
+    assert len(value) == len(METRICS)
     thresholds = [r["threshold"] for r in value]  # type: ignore[index]
-    assert "by 05:30" in thresholds and "by 06:00" not in thresholds
+    assert "by 05:30" in thresholds
+    assert "by 06:00" not in thresholds
