@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anthropic
 
-from bench.realistic import SCOPE, Conversation, Score, score
+from bench.realistic import AUTO_CAP, DONT_KNOW, SCOPE, Conversation, Score, score
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade_to_head
@@ -26,7 +26,8 @@ from bot.db.store import SqlStore
 from bot.extraction.offline.extractor import OfflineExtractor
 from bot.interview.service import Interview, Kind, Outcome
 from bot.llm.factory import make_llm_parts
-from bot.llm.usage import MemoryUsageLog, TokenUsage
+from bot.llm.plans import CallPlan
+from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage
 from bot.rendering.builder import Manual, ManualBuilder
 from bot.rendering.condense import value_words
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedRequest
@@ -53,6 +54,7 @@ class ClaudeReplay:
     manual: Manual | None = None
     score: Score | None = None
     first_finish: bool = False  # the manual came from the first `finish` (or on its own)
+    opening: Turn | None = None  # `start`: the first questions, phrased
 
     @property
     def replies(self) -> int:
@@ -77,20 +79,22 @@ def replay_claude(
     model: str,
     author: str | None = None,
     tag: str = "claude",
-    breaker_failures: int | None = None,
+    finish: bool = True,
+    gap: float = 0.0,
+    plans: Mapping[CallKind, CallPlan] | None = None,
 ) -> ClaudeReplay:
     """Every reply in order (as ``author`` if given: the terminal has one author), then
-    ``finish``; scored with ``bench.realistic.score``."""
+    ``finish`` (or, with ``finish`` False, "not sure" to every follow-up question until the
+    manual completes on its own, as ``bench.realistic.replay`` does); ``gap`` seconds pass on
+    the fake API's clock before each reply (prompt-cache expiry); scored with
+    ``bench.realistic.score``."""
     url = f"sqlite:///{workdir / f'{conversation.key}-{tag}.db'}"
     upgrade_to_head(url)
     engine = make_engine(url)
     result = ClaudeReplay(conversation, model)
-    extra: dict[str, Any] = {}
-    if breaker_failures is not None:
-        extra["llm_breaker_failures"] = breaker_failures
-    settings = Settings(anthropic_api_key=fake.api_key, model=model, **extra)
+    settings = Settings(anthropic_api_key=fake.api_key, model=model)
     parts = make_llm_parts(
-        settings=settings, fallback=OfflineExtractor(), recorder=result.usage, sdk=sdk
+        settings=settings, fallback=OfflineExtractor(), recorder=result.usage, sdk=sdk, plans=plans
     )
     store = SqlStore(make_session_factory(engine))
     core = Interview(
@@ -100,20 +104,28 @@ def replay_claude(
         phraser=parts.phraser,
     )
     try:
+        since = len(fake.requests)
         outcome = core.start(scope=SCOPE, name=conversation.name, owner=author or "bench")
+        result.opening = Turn(-1, "", outcome, 0.0, tuple(fake.requests[since:]))
         draft_id = outcome.draft.id or 0
-        said = [(n, author or r.author, r.text) for n, r in enumerate(conversation.replies, 1)]
-        if outcome.kind is not Kind.COMPLETE:
-            said.append((0, author or "bench", FINISH))
-        for number, who, text in said:
-            if number == 0 and outcome.kind is Kind.COMPLETE:
-                break
+
+        def say(number: int, who: str, text: str) -> Outcome:
+            fake.advance(gap)
             since = len(fake.requests)
             started = time.perf_counter()
-            outcome = core.handle(scope=SCOPE, draft_id=draft_id, author=who, text=text)
+            out = core.handle(scope=SCOPE, draft_id=draft_id, author=who, text=text)
             seconds = time.perf_counter() - started
-            requests = tuple(fake.requests[since:])
-            result.turns.append(Turn(number, text, outcome, seconds, requests))
+            result.turns.append(Turn(number, text, out, seconds, tuple(fake.requests[since:])))
+            return out
+
+        for number, said in enumerate(conversation.replies, 1):
+            outcome = say(number, author or said.author, said.text)
+        if finish and outcome.kind is not Kind.COMPLETE:
+            outcome = say(0, author or "bench", FINISH)
+        while not finish and outcome.kind is not Kind.COMPLETE:
+            if len(result.turns) >= len(conversation.replies) + AUTO_CAP:
+                break
+            outcome = say(0, author or "bench", DONT_KNOW)
         result.manual = outcome.manual
         result.first_finish = (
             outcome.kind is Kind.COMPLETE
