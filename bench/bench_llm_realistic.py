@@ -299,7 +299,7 @@ def report(model: str, rows: list[Row], down: dict[str, dict[bool, OutageRun]]) 
         f"of {rows[0].conversation.key}:"
     )
     heads = [
-        f"{where}, {'breaker' if b else 'no breaker'}" for where in down for b in (False, True)
+        f"{where}: {'3 fails,60s' if b else 'no breaker'}" for where in down for b in (False, True)
     ]
     print(_cell("", heads, "target"))
     runs = [down[where][b] for where in down for b in (False, True)]
@@ -357,9 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         first = rows[0].conversation
         ways = (
-            {"in-process": in_process}
+            {"in-proc": in_process}
             if args.no_slack
-            else {"in-process": in_process, "Slack": through_slack}
+            else {"in-proc": in_process, "Slack": through_slack}
         )
         down = {
             where: {
