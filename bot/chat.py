@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.draft import Scope
+from bot.intake.notice import redaction_notice
 from bot.interview.service import Interview, InterviewError, Kind, Outcome
 
 CLI_SCOPE = Scope(workspace="local", channel="cli")
@@ -71,7 +72,8 @@ def _write_manual(markdown: str, *, path: Path, out: TextIO) -> None:
 
 
 def _show(outcome: Outcome, *, output: Path | None, out: TextIO) -> None:
-    for notice in outcome.notices:
+    notice = redaction_notice(outcome.redacted)
+    if notice:
         out.write(f"! {notice}\n")
     if outcome.text:
         out.write(outcome.text + "\n")

@@ -95,7 +95,7 @@ def _with_draft(args: argparse.Namespace, action: Callable[[Runtime, Draft], int
 
 
 def _manual_text(runtime: Runtime, draft: Draft) -> str:
-    from bot.interview.service import utcnow
+    from bot.core.clock import utcnow
     from bot.rendering.builder import ManualBuilder
 
     latest = runtime.store.latest_version(draft=draft)

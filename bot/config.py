@@ -12,6 +12,9 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
+# A running job renews its lease every heartbeat, so the lease only has to outlast a few
+# missed renewals (a GC pause, a database failover), not the slowest job.
+DEFAULT_LEASE_SECONDS = 15.0
 
 
 def default_data_dir() -> Path:
@@ -62,6 +65,26 @@ class Settings(BaseSettings):
         description="Seconds the breaker stays open before one probe call.",
     )
     log_level: str = Field(default="INFO", validation_alias="OPSMANUAL_LOG_LEVEL")
+    lease_seconds: float = Field(
+        default=DEFAULT_LEASE_SECONDS,
+        validation_alias="OPSMANUAL_LEASE_SECONDS",
+        gt=0,
+        description="How long a claimed job stays its worker's without a renewal: a killed "
+        "replica's job is taken over once its lease runs out.",
+    )
+    drain_seconds: float = Field(
+        default=0.0,
+        validation_alias="OPSMANUAL_DRAIN_SECONDS",
+        ge=0,
+        description="After SIGTERM, how long `serve` still accepts events while /health "
+        "answers 503 stopping (time for a load balancer to take the replica out).",
+    )
+    heartbeat_seconds: float | None = Field(
+        default=None,
+        validation_alias="OPSMANUAL_HEARTBEAT_SECONDS",
+        gt=0,
+        description="How often a running job renews its lease; default a third of the lease.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -9,13 +9,12 @@ that test sees (dropped afterwards). PostgreSQL comes from ``OPSMANUAL_TEST_PG_U
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
+
+from tests.postgres_schema import fresh_schema
 
 if TYPE_CHECKING:
     from bot.db.store import SqlStore
@@ -34,37 +33,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 
 
 def _fresh_postgres_database() -> Iterator[str]:
-    """A new schema per test, first on the search_path (CREATE DATABASE costs ~0.25 s a test).
-
-    The schema name doubles as application_name, so teardown can end any connection a test
-    left open before dropping the schema.
-    """
+    """A new schema per test (``tests.postgres_schema``), or a skip without PostgreSQL."""
     base = os.environ.get(PG_URL_ENV)
     if not base:
         reason = f"PostgreSQL tests need {PG_URL_ENV} (bash .ci/start-postgres.sh prints it)"
         if os.environ.get(REQUIRE_PG_ENV) == "1":
             pytest.fail(f"{REQUIRE_PG_ENV}=1 but {reason}", pytrace=False)
         pytest.skip(reason)
-    schema = f"opsmanual_t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = make_url(base).update_query_dict(
-        {"options": f"-csearch_path={schema}", "application_name": schema}
-    )
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE application_name = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": schema},
-            )
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with fresh_schema(base) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ proposed update (validation, caps, conflicts between engineers) are in ``bot.cor
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.core.names import name_key, slugify
 from bot.core.slots import SLOT_BY_ID, Value
 from bot.core.values import validate
 
@@ -26,6 +25,8 @@ class Op(StrEnum):
     DEFAULT = "default"
     INFERRED = "inferred"
 
+
+__all__ = ["name_key", "slugify"]  # re-exported: a draft is found by its name key
 
 PROPOSED_OPS = frozenset({Op.SET, Op.APPEND, Op.CORRECT, Op.CLEAR})
 # Not a slot: statements an extractor could not place in a section. They are kept as facts
@@ -59,6 +60,9 @@ class Fact:
     quote: str | None = None
     id: int | None = None
     withdrawn: bool = False
+    # What the slot's rules say about ``value``, worked out once when the fact enters the
+    # draft (merge, machine values) or, for a fact read back from storage, on first use.
+    checked: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +157,14 @@ class Draft:
         return found
 
     def problems(self, slot_id: str) -> list[str]:
-        """Why a slot is not filled yet (empty list when it is)."""
-        value = self.value(slot_id)
+        """Why a slot is not filled yet (empty list when it is), from the fact's own check."""
+        fact = self.current(slot_id)
         slot_def = SLOT_BY_ID[slot_id]
-        if value is None:
+        if fact is None or fact.value is None:
             return [f"{slot_def.label} is missing"]
-        return validate(slot_def, value)
+        if fact.checked is None:
+            fact.checked = tuple(validate(slot_def, fact.value))
+        return list(fact.checked)
 
     def filled(self, slot_id: str) -> bool:
         return not self.problems(slot_id)
@@ -187,38 +193,3 @@ class Draft:
                 fact.withdrawn = True
                 touched.append(fact.slot_id)
         return touched
-
-
-SLUG_MAX_CHARS = 80
-
-
-def name_key(name: str) -> str:
-    """What makes two draft names one draft: NFKC, casefolded, whitespace collapsed and stripped.
-
-    ASCII punctuation counts as a space, as it always has ("PAYMENTS-API", " payments_api " and
-    "Payments API" are one draft), but every other character counts: "Payments 日本" and
-    "Payments 中国" are two drafts. A name of nothing but ASCII punctuation keeps it ("???").
-    """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-    words = "".join(" " if c.isascii() and not c.isalnum() else c for c in folded).split()
-    return " ".join(words) if words else " ".join(folded.split())
-
-
-def slugify(name: str) -> str:
-    """The file-name form of a draft name ("Payments API" -> "payments-api"); drafts are found
-    by ``name_key``, never by slug.
-
-    When the readable ASCII part cannot tell two names apart (it dropped characters outside
-    ASCII, or was cut at ``SLUG_MAX_CHARS``), 6 hex digits of the key's SHA-256 follow it, so two
-    drafts never share a file name: "Payments 日本" -> "payments-<hash>", and a name with no ASCII
-    letter or digit -> "manual-<hash>".
-    """
-    key = name_key(name)
-    if not key:
-        return "manual"
-    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
-    readable = "-".join("".join(c.lower() if c.isalnum() else " " for c in ascii_key).split())
-    if readable.replace("-", " ") == key and len(readable) <= SLUG_MAX_CHARS:
-        return readable
-    digest = hashlib.sha256(key.encode()).hexdigest()[:6]
-    return f"{readable[:SLUG_MAX_CHARS].rstrip('-') or 'manual'}-{digest}"

@@ -197,7 +197,9 @@ def merge(
             op = Op.CORRECT
         if op is Op.APPEND:
             op = Op.SET
-        draft.facts.append(Fact(update.slot_id, value, op, author, reply_id, now, update.quote))
+        fact = Fact(update.slot_id, value, op, author, reply_id, now, update.quote)
+        fact.checked = tuple(problems)
+        draft.facts.append(fact)
         draft.skipped.discard(update.slot_id)
         changes.append(Change(update.slot_id, op, before, value))
     if changes:
@@ -208,14 +210,19 @@ def merge(
 def apply_machine_values(
     draft: Draft, values: Sequence[tuple[str, Value, Op]], *, now: datetime
 ) -> list[str]:
-    """Record defaults/inferences (no author, no reply) for slots that are still empty."""
+    """Record defaults/inferences (no author, no reply) for slots that are still empty; each is
+    normalised and checked here, once, and one that breaks its slot's rules is dropped."""
     filled = []
     for slot_id, value, op in values:
         if op not in MACHINE_OPS or draft.filled(slot_id):
             continue
-        draft.facts.append(
-            Fact(slot_id, normalise(SLOT_BY_ID[slot_id], value), op, None, None, now)
-        )
+        slot_def = SLOT_BY_ID[slot_id]
+        shaped = normalise(slot_def, value)
+        fact = Fact(slot_id, shaped, op, None, None, now)
+        fact.checked = tuple(validate(slot_def, shaped))
+        if fact.checked:
+            continue  # a proposal that breaks the slot's rules is not recorded at all
+        draft.facts.append(fact)
         filled.append(slot_id)
     if filled:
         draft.updated_at = now

@@ -253,14 +253,28 @@ class SqlInbox:
 
     # --------------------------------------------------------------------- side effects
 
-    def record_effect(self, *, job_id: int, effect_key: str, result: dict[str, Any] | None) -> bool:
-        """Remember that ``job_id`` did ``effect_key``; False when already recorded."""
-        stmt = (
-            self._insert(EFFECTS)
-            .values(job_id=job_id, effect_key=effect_key, result=result, created_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["job_id", "effect_key"])
-            .returning(EFFECTS.c.id)
+    def record_effect(
+        self,
+        *,
+        job_id: int,
+        effect_key: str,
+        result: dict[str, Any] | None,
+        replace: bool = False,
+    ) -> bool:
+        """Remember that ``job_id`` did ``effect_key``; False when already recorded.
+
+        ``replace`` overwrites an earlier record instead (True then): for notes a job keeps
+        about an effect in progress, such as the file ids of uploads it started.
+        """
+        insert = self._insert(EFFECTS).values(
+            job_id=job_id, effect_key=effect_key, result=result, created_at=utcnow()
         )
+        keys = ["job_id", "effect_key"]
+        stmt = (
+            insert.on_conflict_do_update(index_elements=keys, set_={"result": result})
+            if replace
+            else insert.on_conflict_do_nothing(index_elements=keys)
+        ).returning(EFFECTS.c.id)
         with self._write_lock, self.engine.begin() as conn:
             return conn.execute(stmt).first() is not None
 

@@ -120,6 +120,7 @@ class Job:
     attempts: int
     worker_id: str | None
     lease_until: datetime | None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,7 @@ def job_from_row(row: Any) -> Job:
         attempts=m["attempts"],
         worker_id=m["worker_id"],
         lease_until=m["lease_until"],
+        created_at=m["created_at"],
     )
 
 

@@ -18,14 +18,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData, create_engine
+from sqlalchemy import Engine, MetaData, create_engine, text
 
 import bot
 import bot.db
-from bot.db.engine import sqlite_file
+from bot.db.engine import make_engine, sqlite_file
 from bot.db.models import Base
 
 MIGRATIONS_DIR = Path(bot.__file__).resolve().parent.parent / "migrations"
+MIGRATION_LOCK = 0x6F70736D  # "opsm": the PostgreSQL advisory lock held around migrations
 
 
 def alembic_config(*, url: str | None = None, engine: Engine | None = None) -> Config:
@@ -58,8 +59,26 @@ def schema_metadata() -> MetaData:
 
 
 def upgrade_to_head(url: str) -> None:
-    """Bring the schema up to date; a database already at head is left untouched."""
-    command.upgrade(alembic_config(url=url), "head")
+    """Bring the schema up to date; a database already at head is left untouched.
+
+    On PostgreSQL this runs under an advisory lock, whoever calls it (`opsmanual migrate`,
+    `serve` at start-up, a one-off job), so replicas starting together do not run the same
+    DDL twice: the second waits for the lock, then finds nothing to do. SQLite serialises
+    writers itself.
+    """
+    engine = make_engine(url)
+    try:
+        if engine.dialect.name != "postgresql":
+            command.upgrade(alembic_config(url=url), "head")
+            return
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                command.upgrade(alembic_config(url=url), "head")
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        engine.dispose()
 
 
 def head_revision() -> str:

@@ -130,6 +130,9 @@ class ReplyRow(Base):
     text: Mapped[str] = mapped_column(Text)
     source_ref: Mapped[str | None] = mapped_column(String(ID_LEN))
     created_at: Mapped[datetime]
+    # Set by the draft save that follows the reply, with its facts: None means a process died
+    # between storing the reply and saving what it said, so the reply is read again.
+    applied_at: Mapped[datetime | None]
 
     __table_args__ = (
         # A Slack retry of the same message must not become a second reply.

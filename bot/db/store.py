@@ -12,14 +12,16 @@ with "database is locked" instead of waiting out the busy timeout).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.draft import Draft, DraftStatus, Fact, Reply, Scope, name_key, slugify
+from bot.core.draft import Draft, DraftStatus, Fact, Reply, Scope
+from bot.core.names import name_key, slugify
 from bot.db.mapping import (
     draft_from_row,
     fact_from_row,
@@ -34,6 +36,10 @@ if TYPE_CHECKING:
     from bot.interview.ports import Store
 
 
+# Draft copies with a reply noted and not yet saved; more means saves that never came.
+REPLYING_MAX = 1024
+
+
 class DraftNotFoundError(LookupError):
     """The draft is not in the scope the caller named: deleted, never saved, or another tenant's."""
 
@@ -43,6 +49,10 @@ class SqlStore:
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._sessions = session_factory
+        # The reply each draft copy is being answered with: add_reply notes it, the next
+        # save_draft of that same copy marks it applied (see save_draft).
+        self._replying: dict[int, tuple[Draft, int]] = {}
+        self._replying_lock = threading.Lock()
 
     # --- drafts -------------------------------------------------------------------------------
 
@@ -98,9 +108,21 @@ class SqlStore:
         Facts are append-only, so two writers saving the same draft both keep their facts.
         A stale copy can neither un-withdraw a fact another writer withdrew nor move the
         version counter backwards; status and asked/skipped are last-writer-wins.
+
+        The same transaction marks applied the reply this copy of the draft was answered
+        with (``add_reply`` with this very object) and any reply its new facts come from: a
+        reply is stored before the extractor reads it, and this save is what completes it.
+        Not every unapplied reply of the draft: another job may save another copy meanwhile
+        (``new`` for the same name, a replayed ``new``), and must not settle a reply whose
+        facts it does not hold.
         """
         draft_id = _require_id(draft)
         new_facts = draft.unsaved_facts()
+        applying = {f.reply_id for f in new_facts if f.reply_id is not None}
+        with self._replying_lock:
+            noted = self._replying.pop(id(draft), None)
+        if noted is not None and noted[0] is draft:
+            applying.add(noted[1])
         new_rows = [fact_to_row(draft_id, fact) for fact in new_facts]
         withdrawn = [f.id for f in draft.facts if f.id is not None and f.withdrawn]
         with self._sessions.begin() as s:
@@ -122,6 +144,16 @@ class SqlStore:
             ).scalar_one_or_none()
             if found is None:
                 raise DraftNotFoundError(draft_id)
+            if applying:
+                s.execute(
+                    update(ReplyRow)
+                    .where(
+                        ReplyRow.draft_id == draft_id,
+                        ReplyRow.id.in_(sorted(applying)),
+                        ReplyRow.applied_at.is_(None),
+                    )
+                    .values(applied_at=datetime.now(UTC))
+                )
             s.add_all(new_rows)
             if withdrawn:
                 s.execute(
@@ -143,24 +175,38 @@ class SqlStore:
     def add_reply(
         self, *, draft: Draft, author: str, text: str, now: datetime, source_ref: str | None = None
     ) -> Reply:
-        """Store a (redacted) reply; a Slack retry of the same message returns the first one."""
+        """Store a (redacted) reply; a Slack retry of the same message returns the first one.
+
+        The reply counts as applied only once ``save_draft`` of this same ``draft`` object
+        commits (see there): until then ``reply_by_source`` does not find it, so a job that
+        died before saving the reply's facts reads the reply again instead of skipping it.
+        """
         draft_id = _require_id(draft)
         with self._sessions.begin() as s:
             _lock(s, draft_id, draft.scope)
+            row = None
             if source_ref is not None:
-                existing = s.scalars(
+                row = s.scalars(
                     select(ReplyRow).where(
                         ReplyRow.draft_id == draft_id, ReplyRow.source_ref == source_ref
                     )
                 ).first()
-                if existing is not None:
-                    return reply_from_row(existing)
-            row = ReplyRow(
-                draft_id=draft_id, author=author, text=text, source_ref=source_ref, created_at=now
-            )
-            s.add(row)
-            s.flush()
-            return reply_from_row(row)
+            if row is None:
+                row = ReplyRow(
+                    draft_id=draft_id,
+                    author=author,
+                    text=text,
+                    source_ref=source_ref,
+                    created_at=now,
+                )
+                s.add(row)
+                s.flush()
+            reply = reply_from_row(row)
+        with self._replying_lock:
+            if len(self._replying) >= REPLYING_MAX:  # replies whose save never came
+                self._replying.pop(next(iter(self._replying)))
+            self._replying[id(draft)] = (draft, reply.id)
+        return reply
 
     def list_replies(self, *, draft: Draft) -> list[Reply]:
         query = (
@@ -173,12 +219,14 @@ class SqlStore:
             return [reply_from_row(row) for row in s.scalars(query)]
 
     def reply_by_source(self, *, draft: Draft, source_ref: str) -> Reply | None:
+        """The reply stored from ``source_ref`` whose facts were saved; None until they were."""
         query = (
             select(ReplyRow)
             .join(DraftRow, DraftRow.id == ReplyRow.draft_id)
             .where(
                 ReplyRow.draft_id == _require_id(draft),
                 ReplyRow.source_ref == source_ref,
+                ReplyRow.applied_at.is_not(None),
                 *_in_scope(draft.scope),
             )
         )

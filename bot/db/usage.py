@@ -8,11 +8,12 @@ and ``bot.runtime`` hands it to the Claude parts as their recorder and usage sou
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from bot.core.clock import utcnow
 from bot.db.models import Base
 
 
@@ -33,15 +34,11 @@ class LlmUsageRow(Base):
     __table_args__ = (Index("ix_llm_usage_draft_id", "draft_id"),)
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class SqlUsageLog:
     """Records usage rows and totals them per model for one draft."""
 
     def __init__(
-        self, session_factory: sessionmaker[Session], *, clock: Callable[[], datetime] = _utcnow
+        self, session_factory: sessionmaker[Session], *, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self._sessions = session_factory
         self._clock = clock

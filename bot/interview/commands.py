@@ -45,7 +45,8 @@ HELP_TEXT = (
     '"I don\'t know" is a fine answer: I will propose a value for you to check.'
 )
 
-_UNKNOWN = re.compile(r"^[/!][a-z][\w-]*$", re.IGNORECASE)
+# "/frobnicate", or a "command" that was a pasted secret and is now "/[redacted slack-token]".
+_UNKNOWN = re.compile(r"^[/!](?:[a-z][\w-]*|\[redacted [a-z0-9-]+\])$", re.IGNORECASE)
 
 
 def parse_command(text: str) -> Command | None:

@@ -8,17 +8,17 @@ the extractor (possibly an LLM) runs between them, never inside one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 
+from bot.core.clock import utcnow
 from bot.core.draft import Draft, DraftStatus, MergeResult, Scope
 from bot.core.merge import merge, record_leftovers
 from bot.core.slots import SLOT_BY_ID, SLOTS, Value
 from bot.core.values import text_problem
-from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS, clean_reply, is_mostly_junk
-from bot.intake.notice import redaction_notice
-from bot.intake.redact import RedactionResult, redact_secrets
+from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS
+from bot.intake.sanitize import CleanReply, sanitize
 from bot.interview import planner as gaps
 from bot.interview.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
 from bot.interview.ports import Extractor, Phraser, Sources, Store, UsageReport
@@ -51,12 +51,7 @@ class Outcome:
     progress: gaps.Progress
     questions: tuple[gaps.Question, ...] = ()
     manual: Manual | None = None
-    notices: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _redaction_notice(redaction: RedactionResult) -> list[str]:
-    notice = redaction_notice(redaction.kinds)
-    return [notice] if notice else []
+    redacted: tuple[str, ...] = ()  # kinds of credential removed from the message (for a notice)
 
 
 def _same_body(stored: str, manual: Manual) -> bool:
@@ -66,10 +61,6 @@ def _same_body(stored: str, manual: Manual) -> bool:
         return [line for line in markdown.splitlines() if not line.startswith("*Version ")]
 
     return body(stored) == body(manual.markdown)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _describe(value: Value | None) -> str:
@@ -120,7 +111,8 @@ class Interview:
 
     def start(self, *, scope: Scope, name: str, owner: str) -> Outcome:
         """Create a draft, or return the existing one of that name in this scope (never a twin)."""
-        clean = " ".join(clean_reply(name).split())
+        reply = sanitize(name)
+        clean, redacted = " ".join(reply.text.split()), reply.redacted
         if not clean:
             raise InterviewError("A manual needs a name, e.g. `new Payments API`.")
         if len(clean) > MAX_NAME_CHARS:
@@ -129,22 +121,18 @@ class Interview:
             raise InterviewError(
                 f"That name {problem.split(':')[0]}; give the service's real name."
             )
-        redaction = redact_secrets(clean)
-        notices = _redaction_notice(redaction)
-        existing = self._store.find_drafts(scope=scope, name=redaction.text)
+        existing = self._store.find_drafts(scope=scope, name=clean)
         if existing:
             draft = existing[0]
             return self._questions(
-                draft, Kind.EXISTING, [self._resume_line(draft)], notices=notices
+                draft, Kind.EXISTING, [self._resume_line(draft)], redacted=redacted
             )
-        draft = self._store.create_draft(
-            scope=scope, name=redaction.text, owner=owner, now=self._clock()
-        )
+        draft = self._store.create_draft(scope=scope, name=clean, owner=owner, now=self._clock())
         intro = (
             f"Let's write the operations manual for {draft.name}. I will ask a few questions "
             "at a time; answer in your own words. Type `help` for commands."
         )
-        return self._questions(draft, Kind.STARTED, [intro], notices=notices)
+        return self._questions(draft, Kind.STARTED, [intro], redacted=redacted)
 
     def resume(self, *, scope: Scope, draft_id: int) -> Outcome:
         draft = self._load(scope, draft_id)
@@ -159,33 +147,45 @@ class Interview:
         text: str,
         source_ref: str | None = None,
     ) -> Outcome:
-        """One human message: a command word, or an answer to extract facts from."""
+        """One human message as typed (the terminal): sanitized here, then ``receive``d."""
+        reply = sanitize(text)
+        return self.receive(
+            scope=scope, draft_id=draft_id, author=author, reply=reply, source_ref=source_ref
+        )
+
+    def receive(
+        self,
+        *,
+        scope: Scope,
+        draft_id: int,
+        author: str,
+        reply: CleanReply,
+        source_ref: str | None = None,
+    ) -> Outcome:
+        """One sanitized message: a command word, or an answer to extract facts from. The
+        core trusts ``reply``: it is stored, extracted and echoed as it is."""
         draft = self._load(scope, draft_id)
-        cleaned = clean_reply(text)
-        junk = is_mostly_junk(text, cleaned)
-        if not cleaned or junk:
-            note = "Mostly unreadable characters" if junk else "Empty"
+        text, redacted = reply.text, reply.redacted
+        if not text or reply.junk:
+            note = "Mostly unreadable characters" if reply.junk else "Empty"
             return self._notice(draft, f"{note} reply: nothing saved. {self._ask_hint(draft)}")
-        command = parse_command(cleaned)
+        command = parse_command(text)
         if command is not None:
             return self.command(scope=scope, draft_id=draft.id or 0, command=command)
-        # Redact before anything can echo the text back (an unknown `/xoxb-…` "command" too).
-        redaction = redact_secrets(cleaned)
-        notices = _redaction_notice(redaction)
-        if looks_like_unknown_command(cleaned):
+        if looks_like_unknown_command(text):
             return self._notice(
                 draft,
-                f"I don't know the command `{redaction.text}`. Type `help` for the ones I know.",
-                notices=notices,
+                f"I don't know the command `{text}`. Type `help` for the ones I know.",
+                redacted=redacted,
             )
-        if len(cleaned) > MAX_REPLY_CHARS:
+        if len(text) > MAX_REPLY_CHARS:
             return self._notice(
                 draft,
-                f"That reply is {len(cleaned):,} characters; the limit is {MAX_REPLY_CHARS:,}. "
+                f"That reply is {len(text):,} characters; the limit is {MAX_REPLY_CHARS:,}. "
                 "Nothing was saved: please send it in parts.",
             )
         return self._answer(
-            draft, author=author, text=redaction.text, source_ref=source_ref, notices=notices
+            draft, author=author, text=text, source_ref=source_ref, redacted=redacted
         )
 
     def command(self, *, scope: Scope, draft_id: int, command: Command) -> Outcome:
@@ -242,7 +242,7 @@ class Interview:
         author: str,
         text: str,
         source_ref: str | None,
-        notices: list[str],
+        redacted: tuple[str, ...],
     ) -> Outcome:
         """``text`` is already cleaned and redacted: this is the only text that is stored."""
         if source_ref is not None and self._store.reply_by_source(
@@ -279,9 +279,9 @@ class Interview:
         if draft.status is DraftStatus.COMPLETE:
             if not result.changes:
                 self._store.save_draft(draft=draft)
-                return self._notice(draft, "\n".join(lines), notices=notices)
-            return self._complete(draft, lines, notices=notices)
-        return self._after_change(draft, lines, notices=notices)
+                return self._notice(draft, "\n".join(lines), redacted=redacted)
+            return self._complete(draft, lines, redacted=redacted)
+        return self._after_change(draft, lines, redacted=redacted)
 
     def _move_on(self, draft: Draft) -> list[str]:
         """Never ask the same questions twice after a real answer nothing could place.
@@ -301,14 +301,14 @@ class Interview:
         ]
 
     def _after_change(
-        self, draft: Draft, lines: list[str], *, notices: list[str] | None = None
+        self, draft: Draft, lines: list[str], *, redacted: tuple[str, ...] = ()
     ) -> Outcome:
         if gaps.is_complete(draft):
-            return self._complete(draft, lines, notices=notices)
-        return self._questions(draft, Kind.QUESTIONS, lines, notices=notices)
+            return self._complete(draft, lines, redacted=redacted)
+        return self._questions(draft, Kind.QUESTIONS, lines, redacted=redacted)
 
     def _questions(
-        self, draft: Draft, kind: Kind, lines: list[str], *, notices: list[str] | None = None
+        self, draft: Draft, kind: Kind, lines: list[str], *, redacted: tuple[str, ...] = ()
     ) -> Outcome:
         if draft.status is DraftStatus.COMPLETE:
             self._store.save_draft(draft=draft)
@@ -322,10 +322,10 @@ class Interview:
         if self._phraser is not None and questions:  # after the save: no transaction is open
             wording = self._phraser.phrase(draft=draft, questions=questions) or wording
         text = "\n".join([*lines, progress.bar(), wording]).strip()
-        return Outcome(kind, draft, text, progress, tuple(questions), None, tuple(notices or ()))
+        return Outcome(kind, draft, text, progress, tuple(questions), None, redacted)
 
     def _complete(
-        self, draft: Draft, lines: list[str], *, notices: list[str] | None = None
+        self, draft: Draft, lines: list[str], *, redacted: tuple[str, ...] = ()
     ) -> Outcome:
         """Fill the gaps, render, and publish a new version only if it passes the contract.
 
@@ -343,18 +343,14 @@ class Interview:
             text = "\n".join(
                 [*lines, f"The manual does not pass the output contract yet: {problems}."]
             )
-            return Outcome(
-                Kind.NOTICE, draft, text, gaps.progress(draft), (), None, tuple(notices or ())
-            )
+            return Outcome(Kind.NOTICE, draft, text, gaps.progress(draft), (), None, redacted)
         latest = self._store.latest_version(draft=draft)
         if draft.status is DraftStatus.COMPLETE and latest and _same_body(latest.markdown, manual):
             self._store.save_draft(draft=draft)
             manual = replace(manual, version=latest.version, markdown=latest.markdown)
             manual = replace(manual, details=self._details(draft, manual))
             text = "\n".join([*lines, f"Nothing changed since version {latest.version}."])
-            return Outcome(
-                Kind.COMPLETE, draft, text, gaps.progress(draft), (), manual, tuple(notices or ())
-            )
+            return Outcome(Kind.COMPLETE, draft, text, gaps.progress(draft), (), manual, redacted)
         draft.status = DraftStatus.COMPLETE
         draft.asked = []
         stored = self._store.add_version(
@@ -374,7 +370,7 @@ class Interview:
             gaps.progress(draft),
             (),
             manual,
-            tuple(notices or ()),
+            redacted,
         )
 
     def _status(self, draft: Draft) -> Outcome:
@@ -392,10 +388,8 @@ class Interview:
             lines.append(usage)
         return Outcome(Kind.STATUS, draft, "\n".join(lines), progress, ())
 
-    def _notice(self, draft: Draft, text: str, *, notices: list[str] | None = None) -> Outcome:
-        return Outcome(
-            Kind.NOTICE, draft, text, gaps.progress(draft), (), None, tuple(notices or ())
-        )
+    def _notice(self, draft: Draft, text: str, *, redacted: tuple[str, ...] = ()) -> Outcome:
+        return Outcome(Kind.NOTICE, draft, text, gaps.progress(draft), (), None, redacted)
 
     def _ask_hint(self, draft: Draft) -> str:
         if draft.status is DraftStatus.COMPLETE:

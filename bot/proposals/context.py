@@ -14,7 +14,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.draft import Draft, slugify
+from bot.core.draft import Draft
+from bot.core.names import slugify
 from bot.core.slots import SLOT_IDS, Value
 from bot.core.values import parse_duration
 from bot.proposals.wording import CLOUDS, ENGINES, PLATFORM_OPS, Cloud, Engine

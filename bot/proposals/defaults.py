@@ -314,5 +314,12 @@ def short_proposals(draft: Draft) -> dict[str, Value]:
     answers can fit in 800 words, the worst parts are swapped for these (marked as proposals,
     the engineers' full text kept in the details file), so a manual is always published.
     """
-    proposals = _all(build_context(draft))
-    return {s.id: normalise(s, _safe(proposals[s.id])) for s in SLOTS}
+    context = build_context(draft)
+    proposals, generic = _all(context), _all(context.baseline())
+    out: dict[str, Value] = {}
+    for slot_def in SLOTS:
+        value = normalise(slot_def, _safe(proposals[slot_def.id]))
+        if validate(slot_def, value):  # built from draft words that cannot stand: go generic
+            value = normalise(slot_def, _safe(generic[slot_def.id]))
+        out[slot_def.id] = value
+    return out

@@ -14,12 +14,13 @@ from datetime import datetime
 from bot.contract.lint import lint_manual
 from bot.core.draft import MACHINE_OPS, Draft, Op, Reply
 from bot.core.merge import apply_machine_values
+from bot.core.names import manual_filename
 from bot.core.slots import SLOT_BY_ID, Value, subsection_title, value_texts
-from bot.core.values import normalise, text_problem, validate
+from bot.core.values import text_problem
 from bot.interview import planner as gaps
 from bot.interview.ports import Condenser, Inferrer, Sources
 from bot.proposals.defaults import propose_defaults, short_proposals
-from bot.rendering.details import DetailsInput, build_details, details_filename
+from bot.rendering.details import DetailsInput, build_details
 from bot.rendering.marks import mark_value
 from bot.rendering.render import CondenseHook, Renderer
 
@@ -107,12 +108,11 @@ class ManualBuilder:
         if self._inferrer is not None:
             empty = [s for s in SLOT_BY_ID if draft.value(s) is None]
             proposals = self._inferrer.infer(draft=draft, slot_ids=empty) if empty else {}
-            valid = [
-                (s, normalise(SLOT_BY_ID[s], v), Op.INFERRED)
-                for s, v in proposals.items()
-                if s in empty and not validate(SLOT_BY_ID[s], normalise(SLOT_BY_ID[s], v))
-            ]
-            apply_machine_values(draft, valid, now=now)
+            apply_machine_values(  # checks each proposal once and drops the invalid ones
+                draft,
+                [(s, v, Op.INFERRED) for s, v in proposals.items() if s in empty],
+                now=now,
+            )
         apply_machine_values(draft, propose_defaults(draft), now=now)
         manual = self._build(
             draft,
@@ -152,7 +152,7 @@ class ManualBuilder:
             manual.version,
             manual.word_count,
             False,
-            f"{draft.slug}-operations-manual-draft.md",
+            manual_filename(draft.slug, "draft"),
             inferred,
             manual.violations,
         )
@@ -217,10 +217,11 @@ class ManualBuilder:
             for s, v in values.items()
         }
         fallback = {s: mark_value(s, v) for s, v in short_proposals(draft).items()}
-        for slot_id, value in shown.items():
+        for slot_id in fallback:
             # A value no merge would accept (a placeholder, a pasted blob) never reaches the
-            # manual, whatever put it in the draft: its proposal stands in, marked.
-            if slot_id in fallback and _unfit(value):
+            # manual, whatever put it in the draft, and no part is left empty: the proposal
+            # stands in, marked.
+            if slot_id not in shown or _unfit(shown[slot_id]):
                 shown[slot_id] = fallback[slot_id]
         result = self._renderer.render_budgeted(
             name=draft.name,
@@ -239,19 +240,22 @@ class ManualBuilder:
             version=version,
             word_count=report.word_count,
             final=final,
-            filename=f"{draft.slug}-operations-manual.md",
+            filename=manual_filename(draft.slug),
             inferred=inferred,
             violations=tuple(v.message for v in report.violations),
             shortened=_subsections(cut),
             shortened_slots=frozenset(cut),
-            details_filename=details_filename(draft.slug),
+            details_filename=manual_filename(draft.slug, "details"),
         )
 
 
 def _unfit(value: Value) -> bool:
     """Holds a placeholder or a pasted blob (an empty table cell is fine: it renders as a gap
     in a row, not as a template leftover)."""
-    problems = (text_problem(text) for text in value_texts(value) if text.strip())
+    texts = [text for text in value_texts(value) if text.strip()]
+    if not texts:
+        return True  # nothing to show: the part would render empty
+    problems = (text_problem(text) for text in texts)
     return any(problem and "needs some words" not in problem for problem in problems)
 
 

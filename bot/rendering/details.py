@@ -25,10 +25,6 @@ NameFor = Callable[[str], str]
 QUOTE_CHARS = 600
 
 
-def details_filename(slug: str) -> str:
-    return f"{slug}-operations-manual-details.md"
-
-
 @dataclass(frozen=True, slots=True)
 class DetailsInput:
     """What the details file is built from; ``shortened`` names slots the manual cut."""

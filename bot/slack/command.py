@@ -10,8 +10,12 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.slack.server import ServeOptions
 
 DEFAULT_HOST = "0.0.0.0"  # noqa: S104 - a server in a container listens on every interface
 DEFAULT_PORT = 3000
@@ -36,6 +40,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=int, default=4, help="job worker threads in this process (default 4)"
     )
+    parser.add_argument(
+        "--lease-seconds",
+        type=float,
+        metavar="S",
+        help="how long a claimed job stays this replica's without a renewal; a killed "
+        "replica's jobs are taken over after it (default $OPSMANUAL_LEASE_SECONDS or 15)",
+    )
+    parser.add_argument(
+        "--heartbeat-seconds",
+        type=float,
+        metavar="S",
+        help="how often running jobs renew their lease, at most a third of the lease "
+        "(default $OPSMANUAL_HEARTBEAT_SECONDS or a third of the lease)",
+    )
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        metavar="S",
+        help="after SIGTERM, keep accepting events this long while /health answers 503 "
+        "stopping, so the load balancer can take the replica out "
+        "(default $OPSMANUAL_DRAIN_SECONDS or 0)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,10 +70,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
     from bot.slack.app import SlackConfigError, require
-    from bot.slack.server import ServeOptions, serve_http
+    from bot.slack.server import serve_http
 
     if args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        options = serve_options(args, settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(
         level=settings.log_level.upper(),
@@ -55,7 +86,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         require(settings, socket_mode=args.socket_mode)
-        options = ServeOptions(workers=args.workers, socket_mode=args.socket_mode)
         return serve_http(settings=settings, host=args.host, port=args.port, options=options)
     except SlackConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -66,3 +96,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 2
+
+
+def serve_options(args: argparse.Namespace, settings: Settings) -> ServeOptions:
+    """Flags over the environment; ValueError when the lease and heartbeat do not fit."""
+    from bot.slack.server import ServeOptions
+
+    lease = args.lease_seconds or settings.lease_seconds
+    # A heartbeat from the environment was chosen for its lease, not for one given as a flag.
+    heartbeat = args.heartbeat_seconds or (
+        None if args.lease_seconds else settings.heartbeat_seconds
+    )
+    drain = args.drain_seconds if args.drain_seconds is not None else settings.drain_seconds
+    return ServeOptions(
+        workers=args.workers,
+        lease_seconds=lease,
+        heartbeat_seconds=heartbeat,
+        drain_seconds=drain,
+        socket_mode=args.socket_mode,
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core.draft import Draft, DraftStatus, Scope
 from bot.core.slots import SLOT_BY_ID
+from bot.intake.sanitize import CleanReply
 from bot.interview.commands import Command
 from bot.interview.planner import progress
 from bot.interview.ports import Store
@@ -20,6 +21,7 @@ from bot.interview.service import Interview, Kind, Outcome
 from bot.observability import REPLIES_PROCESSED
 from bot.slack.blocks import draft_list, escape, root_message
 from bot.slack.jobs import JobKind, message_key
+from bot.slack.markup import readable
 from bot.slack.outcomes import (
     Plan,
     plan_from_outcome,
@@ -51,7 +53,7 @@ class JobHandlers:
         self.publisher = publisher
 
     def run(self, job: JobLike) -> None:
-        pub = self.publisher.for_job(job.id)
+        pub = self.publisher.for_job(job)
         kind = JobKind(job.kind)
         scope = Scope(job.workspace, job.channel)
         if kind is JobKind.NEW:
@@ -130,7 +132,7 @@ class JobHandlers:
         draft = drafts[0]
         latest = self.store.latest_version(draft=draft)
         if draft.status is DraftStatus.COMPLETE and latest is not None:
-            upload = upload_of_version(draft, latest)
+            upload = upload_of_version(draft, latest, details=self._details(scope, draft))
             comment = f"Manual version {latest.version} of {draft.name}."
         else:
             outcome = self.interview.command(
@@ -142,10 +144,8 @@ class JobHandlers:
         pub.upload_manual(
             channel=scope.channel,
             thread_ts=None,
-            filename=upload.filename,
-            markdown=upload.markdown,
+            files=upload.attachments(),
             comment=escape(comment),
-            title=upload.title,
             kind="final" if upload.final else "draft",
         )
 
@@ -175,7 +175,7 @@ class JobHandlers:
             if outcome.kind is Kind.DUPLICATE:  # stored by a run of this job that then died
                 plan = self._replay(scope, draft_id, None)
             else:
-                plan = plan_from_outcome(outcome, redacted=list(job.payload.get("redacted") or []))
+                plan = plan_from_outcome(outcome)
             self.inbox.record_effect(job_id=job.id, effect_key=APPLIED, result=plan.record())
         publish(plan, draft=self._load(scope, draft_id), pub=pub)
 
@@ -187,11 +187,11 @@ class JobHandlers:
             # What was asked when this message was written: an edit re-reads it against that.
             open_now = self._load(scope, draft_id).asked
             self.inbox.record_effect(job_id=job.id, effect_key=ASKED, result={"asked": open_now})
-            return self.interview.handle(
+            return self.interview.receive(
                 scope=scope,
                 draft_id=draft_id,
                 author=author,
-                text=str(payload["text"]),
+                reply=self._reply(payload),
                 source_ref=str(payload["ts"]),
             )
         if kind is JobKind.BUTTON:
@@ -203,11 +203,11 @@ class JobHandlers:
         touched = self._withdraw(scope, draft_id, str(payload["ts"]), asked=asked)
         if kind is JobKind.EDIT:
             REPLIES_PROCESSED.inc()
-            return self.interview.handle(
+            return self.interview.receive(
                 scope=scope,
                 draft_id=draft_id,
                 author=author,
-                text=str(payload["text"]),
+                reply=self._reply(payload),
                 source_ref=f"{payload['ts']}:edit:{payload.get('edited_ts')}",
             )
         outcome = self.interview.resume(scope=scope, draft_id=draft_id)
@@ -222,7 +222,7 @@ class JobHandlers:
             outcome.progress,
             outcome.questions,
             outcome.manual,
-            outcome.notices,
+            outcome.redacted,
         )
 
     def _asked_at(self, job: JobLike, scope: Scope) -> list[str] | None:
@@ -264,7 +264,8 @@ class JobHandlers:
             bar = progress(draft).bar()
             if latest is not None:
                 text = f"Manual version {latest.version}: {latest.word_count} words."
-                return Plan(Kind.COMPLETE.value, text, bar, 0, upload_of_version(draft, latest))
+                upload = upload_of_version(draft, latest, details=self._details(scope, draft))
+                return Plan(Kind.COMPLETE.value, text, bar, 0, upload)
         if applied is None:
             return plan_from_outcome(self.interview.resume(scope=scope, draft_id=draft_id))
         if kind == Kind.DRAFT.value:
@@ -277,6 +278,18 @@ class JobHandlers:
             int(applied.get("questions") or 0),
         )
 
+    def _reply(self, payload: dict[str, Any]) -> CleanReply:
+        """The listener sanitized the text (cleaned, secrets redacted) before queueing it; here
+        Slack's markup becomes Markdown and mentions get names (one users.info per person)."""
+        sources = self.interview.sources
+        person = sources.person if sources is not None else None
+        text = readable(str(payload["text"]), rebuilt=bool(payload.get("rebuilt")), person=person)
+        redacted = tuple(str(k) for k in payload.get("redacted") or ())
+        return CleanReply(text.strip(), redacted, junk=bool(payload.get("junk")))
+
+    def _details(self, scope: Scope, draft: Draft) -> tuple[str, str]:
+        return self.interview.details(scope=scope, draft_id=draft.id or 0)
+
     def _load(self, scope: Scope, draft_id: int) -> Draft:
         draft = self.store.load_draft(scope=scope, draft_id=draft_id)
         if draft is None:
@@ -285,7 +298,7 @@ class JobHandlers:
 
     def tell_thread(self, job: JobLike, text: str) -> None:
         """A user-facing problem (InterviewError) said in the job's thread or privately."""
-        pub = self.publisher.for_job(job.id)
+        pub = self.publisher.for_job(job)
         scope = Scope(job.workspace, job.channel)
         draft_id = None
         if job.thread_ts:

@@ -1,12 +1,14 @@
 """GET /health: can this process do its job right now?
 
 ``unhealthy`` (HTTP 503) when the database is unreachable or not migrated to the code's
-head: a load balancer should stop sending Slack events to such a replica. ``degraded`` (200)
-when jobs wait longer than they should, when Claude's circuit breaker is open (replies use the
-offline rules), or when the API rejects our requests (``llm: misconfigured``, with the API's
-message and request id in ``llm_reason``): events are still accepted and nothing is lost, but a
-human should look. Neither LLM state makes a replica unhealthy: every replica shares the key and
-the model id, and the offline rules keep the interviews going.
+head: a load balancer should stop sending Slack events to such a replica. ``stopping`` (503)
+once the replica got SIGTERM: it still accepts events for its drain period, but a load
+balancer should route new ones elsewhere. ``degraded`` (200) when jobs wait longer than they
+should, when Claude's circuit breaker is open (replies use the offline rules), or when the API
+rejects our requests (``llm: misconfigured``, with the API's message and request id in
+``llm_reason``): events are still accepted and nothing is lost, but a human should look.
+Neither LLM state makes a replica unhealthy: every replica shares the key and the model id,
+and the offline rules keep the interviews going.
 
 The checks are injected as callables so this module needs nothing from the database layer.
 """
@@ -34,6 +36,7 @@ class HealthCheck:
     backlog: Callable[[], BacklogLike]
     llm: Callable[[], LLMHealth]
     backlog_warn_seconds: float = BACKLOG_WARN_SECONDS
+    stopping: Callable[[], bool] = lambda: False  # True once SIGTERM arrived
 
     def run(self) -> tuple[int, dict[str, Any]]:
         checks: dict[str, str] = {"database": "error", "migrations": "unknown"}
@@ -57,12 +60,14 @@ class HealthCheck:
             healthy = False
             checks["backlog"] = "unknown"
         status = "unhealthy" if not healthy else "degraded" if degraded else "healthy"
+        if self.stopping():
+            status, healthy = "stopping", False
         body = {
             "status": status,
             "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
             "checks": checks,
         }
-        return (503 if status == "unhealthy" else 200), body
+        return (200 if healthy else 503), body
 
     def _llm(self, checks: dict[str, str]) -> bool:
         """``llm``: the mode when all is well, else ``misconfigured`` or ``degraded`` with the

@@ -18,6 +18,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.intake.redact import redact_secrets
+from bot.intake.sanitize import CleanReply, sanitize
 from bot.interview.service import MAX_NAME_CHARS
 from bot.observability import JOBS_DUPLICATE, JOBS_ENQUEUED
 from bot.slack.blocks import ACTIONS, SLASH_HELP, USAGE, escape
@@ -28,6 +29,7 @@ from bot.slack.jobs import (
     message_key,
     strip_bot_mention,
 )
+from bot.slack.markup import message_text, to_markdown
 from bot.slack.ports import Enqueue, ThreadLookup
 
 log = logging.getLogger(__name__)
@@ -106,7 +108,7 @@ class Listeners:
         }
         user, response_url = str(command.get("user_id")), str(command.get("response_url") or "")
         if verb == "new":
-            name = redact_secrets(rest.strip()).text
+            name = redact_secrets(to_markdown(rest.strip())).text  # "R&amp;D" is "R&D"
             if not name:
                 ack(f"A manual needs a name. {USAGE}")
                 return
@@ -118,7 +120,8 @@ class Listeners:
             ack(f"Starting the operations manual for *{escape(name)}*: its thread opens here.")
         elif verb in ("draft", "list"):
             kind = JobKind.DRAFT if verb == "draft" else JobKind.LIST
-            query = {"name": rest.strip() or None, "user": user, "response_url": response_url}
+            asked = to_markdown(rest.strip()) or None
+            query = {"name": asked, "user": user, "response_url": response_url}
             self._enqueue(kind=kind.value, payload=query, **base)
             ack()
         elif verb in ("", "help"):
@@ -154,7 +157,8 @@ class Listeners:
             return  # top-level messages are not answers; a bare file has no words
         if not self._is_manual_thread(team, channel, str(thread_ts), event, bot_user):
             return
-        text, kinds = _clean(event.get("text"), bot_user)
+        raw, rebuilt = message_text(event)
+        clean = _clean(raw, bot_user)
         self._enqueue(
             workspace=team,
             channel=channel,
@@ -162,9 +166,11 @@ class Listeners:
             kind=JobKind.REPLY.value,
             payload={
                 "user": event.get("user"),
-                "text": text,
+                "text": clean.text,
+                "rebuilt": rebuilt,
+                "junk": clean.junk,
                 "ts": ts,
-                "redacted": kinds,
+                "redacted": list(clean.redacted),
                 "via": via,
             },
             event_key=message_key(workspace=team, channel=channel, ts=ts, kind=JobKind.REPLY),
@@ -181,7 +187,8 @@ class Listeners:
         if not self._is_manual_thread(team, channel, str(thread_ts), message, bot_user):
             return
         edited_ts = str((message.get("edited") or {}).get("ts") or event.get("event_ts") or "")
-        text, kinds = _clean(message.get("text"), bot_user)
+        raw, rebuilt = message_text(message)
+        clean = _clean(raw, bot_user)
         self._enqueue(
             workspace=team,
             channel=channel,
@@ -189,10 +196,12 @@ class Listeners:
             kind=JobKind.EDIT.value,
             payload={
                 "user": message.get("user"),
-                "text": text,
+                "text": clean.text,
+                "rebuilt": rebuilt,
+                "junk": clean.junk,
                 "ts": ts,
                 "edited_ts": edited_ts,
-                "redacted": kinds,
+                "redacted": list(clean.redacted),
             },
             event_key=edit_key(workspace=team, channel=channel, ts=ts, edited_ts=edited_ts),
         )
@@ -250,11 +259,9 @@ def _from_a_bot(message: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-def _clean(text: Any, bot_user_id: str | None) -> tuple[str, list[str]]:
-    """Drop our own @-mention, then redact secrets before anything is stored."""
-    stripped = strip_bot_mention(str(text or ""), bot_user_id) or "help"
-    redaction = redact_secrets(stripped)
-    return redaction.text, list(redaction.kinds)
+def _clean(text: Any, bot_user_id: str | None) -> CleanReply:
+    """Drop our own @-mention, then sanitize (secrets redacted) before anything is stored."""
+    return sanitize(strip_bot_mention(str(text or ""), bot_user_id) or "help")
 
 
 def _int(value: Any) -> int | None:

@@ -13,19 +13,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.draft import Draft, DraftStatus
+from bot.core.names import manual_filename
 from bot.intake.notice import redaction_notice
 from bot.interview.ports import RenderedVersion
 from bot.interview.service import Kind, Outcome
 from bot.slack.blocks import notice_message, question_message, root_message, upload_comment
-from bot.slack.publisher import JobPublisher
+from bot.slack.publisher import Attachment, JobPublisher
 
 
 @dataclass(frozen=True, slots=True)
 class Upload:
+    """The files one message shares: the manual, and with a finished one its details file."""
+
     filename: str
     markdown: str
     title: str
     final: bool
+    details_filename: str = ""
+    details: str = ""
+
+    def attachments(self) -> list[Attachment]:
+        files = [Attachment(self.filename, self.markdown, self.title)]
+        if self.details:
+            title = self.title.replace("operations manual", "every fact in full, with sources")
+            files.append(Attachment(self.details_filename, self.details, title))
+        return files
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +60,8 @@ class Plan:
         }
 
 
-def plan_from_outcome(outcome: Outcome, *, redacted: list[str] | None = None) -> Plan:
-    notes = [n for n in (redaction_notice(redacted or [], slack=True), *outcome.notices) if n]
+def plan_from_outcome(outcome: Outcome) -> Plan:
+    notes = [n for n in (redaction_notice(outcome.redacted, slack=True),) if n]
     text = "\n".join([*notes, outcome.text]).strip() or "Nothing changed."
     upload = None
     if outcome.manual is not None and outcome.kind in (Kind.COMPLETE, Kind.DRAFT):
@@ -59,17 +71,24 @@ def plan_from_outcome(outcome: Outcome, *, redacted: list[str] | None = None) ->
             markdown=manual.markdown,
             title=f"{outcome.draft.name}: operations manual" + ("" if manual.final else " (draft)"),
             final=manual.final,
+            details_filename=manual.details_filename,
+            details=manual.details,
         )
     return Plan(outcome.kind.value, text, outcome.progress.bar(), len(outcome.questions), upload)
 
 
-def upload_of_version(draft: Draft, version: RenderedVersion) -> Upload:
-    """A stored final version, re-published (a job replayed after it completed the draft)."""
+def upload_of_version(
+    draft: Draft, version: RenderedVersion, *, details: tuple[str, str] = ("", "")
+) -> Upload:
+    """A stored final version, re-published (a job replayed after it completed the draft),
+    with its details file (name, Markdown) when the caller has it."""
     return Upload(
-        filename=f"{draft.slug}-operations-manual.md",
+        filename=manual_filename(draft.slug),
         markdown=version.markdown,
         title=f"{draft.name}: operations manual",
         final=True,
+        details_filename=details[0],
+        details=details[1],
     )
 
 
@@ -83,10 +102,8 @@ def publish(plan: Plan, *, draft: Draft, pub: JobPublisher, refresh_root: bool =
         pub.upload_manual(
             channel=channel,
             thread_ts=thread,  # the ROOT ts: files_upload_v2 does not thread on a reply's ts
-            filename=plan.upload.filename,
-            markdown=plan.upload.markdown,
+            files=plan.upload.attachments(),
             comment=upload_comment(plan.text, final=plan.upload.final),
-            title=plan.upload.title,
             kind=kind,
         )
     else:

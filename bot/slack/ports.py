@@ -28,6 +28,8 @@ class JobLike(Protocol):
     def payload(self) -> dict[str, Any]: ...
     @property
     def attempts(self) -> int: ...
+    @property
+    def created_at(self) -> datetime | None: ...
 
 
 class BacklogLike(Protocol):
@@ -45,7 +47,12 @@ class Effects(Protocol):
     def get_effect(self, *, job_id: int, effect_key: str) -> dict[str, Any] | None: ...
 
     def record_effect(
-        self, *, job_id: int, effect_key: str, result: dict[str, Any] | None
+        self,
+        *,
+        job_id: int,
+        effect_key: str,
+        result: dict[str, Any] | None,
+        replace: bool = False,
     ) -> bool: ...
 
 

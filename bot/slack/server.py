@@ -29,17 +29,18 @@ from sqlalchemy import text
 from waitress import wasyncore
 from waitress.server import create_server
 
-from bot.config import Settings
-from bot.db.engine import make_engine
+from bot.config import DEFAULT_LEASE_SECONDS, Settings
 from bot.db.inbox import SqlInbox
 from bot.db.migrate import is_at_head, upgrade_to_head
 from bot.observability import Backlog, Metrics, record_http
 from bot.runtime import build_runtime
 from bot.slack.app import build_bolt_app, require
+from bot.slack.client import make_web_client
 from bot.slack.handlers import JobHandlers
 from bot.slack.health import HealthCheck
-from bot.slack.publisher import Pacer, Publisher, make_web_client
-from bot.slack.worker import WorkerPool
+from bot.slack.publisher import Pacer, Publisher
+from bot.slack.sources import SlackSources
+from bot.slack.worker import WorkerPool, check_lease
 
 log = logging.getLogger(__name__)
 
@@ -49,36 +50,28 @@ StartResponse = Callable[..., Any]
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
+    """How one `opsmanual serve` process runs; refused at construction when inconsistent."""
+
     workers: int = 4
-    lease_seconds: float = 60.0
+    lease_seconds: float = DEFAULT_LEASE_SECONDS
+    heartbeat_seconds: float | None = None  # None: a third of the lease
     poll_seconds: float = 0.5
     pace_seconds: float = 1.0  # Slack: about one message per second per channel
     http_threads: int = 8
     grace_seconds: float = 25.0  # Kubernetes' default SIGTERM grace is 30 s
+    drain_seconds: float = 0.0  # after SIGTERM, /health says "stopping" and events still come
     socket_mode: bool = False
     token_verification: bool = True
     migrate: bool = True
 
+    def __post_init__(self) -> None:
+        check_lease(lease_seconds=self.lease_seconds, heartbeat_seconds=self.heartbeat)
+        if self.drain_seconds < 0:
+            raise ValueError("the drain period cannot be negative")
 
-MIGRATION_LOCK = 0x6F70736D  # "opsm": the advisory lock replicas take around migrations
-
-
-def migrate_once(url: str) -> None:
-    """Upgrade to head; on PostgreSQL under an advisory lock, so replicas starting together
-    do not run the same DDL twice (the second waits, then finds nothing to do)."""
-    engine = make_engine(url)
-    try:
-        if engine.dialect.name != "postgresql":
-            upgrade_to_head(url)
-            return
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
-            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
-            try:
-                upgrade_to_head(url)
-            finally:
-                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
-    finally:
-        engine.dispose()
+    @property
+    def heartbeat(self) -> float:
+        return self.heartbeat_seconds or self.lease_seconds / 3
 
 
 class Service:
@@ -88,11 +81,13 @@ class Service:
         self.options = options = options or ServeOptions()
         token, _secret = require(settings, socket_mode=options.socket_mode)
         if options.migrate:
-            migrate_once(settings.effective_database_url)
+            upgrade_to_head(settings.effective_database_url)  # under a lock on PostgreSQL
         self.runtime = build_runtime(settings, migrate=False)
         engine = self.runtime.engine
         self.inbox = SqlInbox(engine)
         self.client = make_web_client(token=token, base_url=settings.slack_api_url)
+        # The details file links each fact to its message and names its author.
+        self.runtime.interview.sources = SlackSources(client=self.client)
         self.publisher = Publisher(
             client=self.client, effects=self.inbox, pacer=Pacer(options.pace_seconds)
         )
@@ -107,6 +102,7 @@ class Service:
             handlers=self.handlers,
             threads=options.workers,
             lease_seconds=options.lease_seconds,
+            heartbeat_seconds=options.heartbeat,
             poll_seconds=options.poll_seconds,
         )
         self.bolt = build_bolt_app(
@@ -124,11 +120,13 @@ class Service:
                 conn.execute(text("SELECT 1"))
             return True
 
+        self.stopping = threading.Event()  # SIGTERM received: /health turns 503
         self.health = HealthCheck(
             database_ok=database_ok,
             migrated=lambda: is_at_head(engine),
             backlog=self.inbox.backlog_stats,
             llm=self.runtime.llm_health,
+            stopping=self.stopping.is_set,
         )
         self.metrics = Metrics(backlog=self._backlog, llm=self.runtime.llm_health)
 
@@ -235,14 +233,20 @@ class HttpServer:
 def serve_http(
     *, settings: Settings, host: str, port: int, options: ServeOptions | None = None
 ) -> int:
-    """Run until SIGTERM/SIGINT: migrations, workers, HTTP (and Socket Mode if asked)."""
+    """Run until SIGTERM/SIGINT: migrations, workers, HTTP (and Socket Mode if asked).
+
+    On the first signal /health turns 503 ``stopping`` and, for ``drain_seconds``, events
+    are still accepted while the load balancer takes the replica out; then the listener
+    closes and running jobs get ``grace_seconds``. A second signal cuts the drain short.
+    """
     options = options or ServeOptions()
     service = Service(settings=settings, options=options).start()
     stop = threading.Event()
+    hurry = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: stopping", signal.Signals(signum).name)
-        stop.set()
+        (hurry if stop.is_set() else stop).set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     http = HttpServer(service, host=host, port=port, threads=options.http_threads).start()
@@ -261,7 +265,12 @@ def serve_http(
         print(f"opsmanual: listening on {http.url} ({mode})", flush=True)
         while not stop.wait(0.5):
             pass
+        service.stopping.set()
+        if options.drain_seconds:
+            log.info("draining for %gs: /health says stopping", options.drain_seconds)
+            hurry.wait(options.drain_seconds)
     finally:
+        service.stopping.set()
         if socket_handler is not None:
             socket_handler.close()
         http.shutdown()

@@ -23,7 +23,7 @@ MAX_PEOPLE = 5_000
 
 class SlackSources:
     def __init__(self, *, client: Any) -> None:
-        self._client = client
+        self.client = client
         self._lock = threading.Lock()
         self._url: str | None = None
         self._names: dict[str, str] = {}
@@ -47,7 +47,7 @@ class SlackSources:
                 return self._names[author]
         name = author
         try:
-            user = self._client.users_info(user=author).get("user") or {}
+            user = self.client.api_call("users.info", params={"user": author}).get("user") or {}
             profile = user.get("profile") or {}
             found = profile.get("display_name") or profile.get("real_name") or user.get("name")
             name = str(found or author)
@@ -63,7 +63,7 @@ class SlackSources:
             if self._url is not None:
                 return self._url or None
         try:
-            url = str(self._client.auth_test().get("url") or "")
+            url = str(self.client.api_call("auth.test").get("url") or "")
         except SlackApiError as error:
             log.warning(
                 "auth.test failed, details file without links: %s", error.response.get("error")

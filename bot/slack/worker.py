@@ -61,6 +61,17 @@ HELP_FOR = {
 }
 
 
+def check_lease(*, lease_seconds: float, heartbeat_seconds: float) -> None:
+    """At least three renewals per lease, so one that fails does not cost a job its lease."""
+    if lease_seconds <= 0 or heartbeat_seconds <= 0:
+        raise ValueError("the lease and the heartbeat must be positive")
+    if heartbeat_seconds * 3 > lease_seconds * (1 + 1e-9):
+        raise ValueError(
+            f"the heartbeat ({heartbeat_seconds:g} s) must be at most a third of the lease "
+            f"({lease_seconds:g} s), so that one missed renewal does not lose a running job"
+        )
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -72,14 +83,18 @@ class WorkerPool:
         inbox: Inbox,
         handlers: JobHandlers,
         threads: int = 4,
-        lease_seconds: float = 60.0,
+        lease_seconds: float = 15.0,
+        heartbeat_seconds: float | None = None,
         poll_seconds: float = 0.5,
         name: str | None = None,
     ) -> None:
+        heartbeat = heartbeat_seconds or lease_seconds / 3
+        check_lease(lease_seconds=lease_seconds, heartbeat_seconds=heartbeat)
         self.inbox = inbox
         self.handlers = handlers
         self.threads = threads
         self.lease_seconds = lease_seconds
+        self.heartbeat_seconds = heartbeat
         self.poll_seconds = poll_seconds
         self.name = name or worker_name()
         self._stopping = threading.Event()
@@ -223,9 +238,8 @@ class WorkerPool:
             log.exception("could not tell job %s's thread: %s", job.id, message)
 
     def _heartbeat(self) -> None:
-        """Renew the leases of running jobs every third of a lease."""
-        interval = max(0.05, self.lease_seconds / 3)
-        while not self._heartbeat_stop.wait(interval):
+        """Renew the leases of running jobs every heartbeat (at most a third of a lease)."""
+        while not self._heartbeat_stop.wait(self.heartbeat_seconds):
             with self._held_lock:
                 held = dict(self._held)
             for job_id, worker_id in held.items():

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.draft import SLUG_MAX_CHARS, Draft, Scope, name_key, slugify
+from bot.core.draft import Draft, Scope
+from bot.core.names import SLUG_MAX_CHARS, name_key, slugify
 from bot.extraction.offline.extractor import OfflineExtractor
 from bot.interview.service import MAX_NAME_CHARS, Interview, Kind
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from alembic import command
 from pytest_alembic.tests import (
     test_model_definitions_match_ddl,
@@ -9,10 +12,12 @@ from pytest_alembic.tests import (
     test_up_down_consistency,
     test_upgrade,
 )
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
+from bot.cli import main
 from bot.db.engine import make_engine
 from bot.db.migrate import (
+    MIGRATION_LOCK,
     alembic_config,
     current_revision,
     head_revision,
@@ -76,3 +81,30 @@ def test_probing_a_missing_sqlite_file_does_not_create_it(tmp_path):
     path = tmp_path / "nowhere" / "opsmanual.db"
     assert current_revision(f"sqlite:///{path}") is None
     assert not path.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_opsmanual_migrate_waits_for_the_migration_lock(db_url, capsys):
+    """`opsmanual migrate` takes the advisory lock `serve` takes, so the two never race."""
+    holder = make_engine(db_url)
+    done = threading.Event()
+
+    def migrate() -> None:
+        assert main(["migrate", "--db", db_url]) == 0
+        done.set()
+
+    try:
+        with holder.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            runner = threading.Thread(target=migrate)
+            runner.start()
+            assert not done.wait(1.0)  # blocked behind the lock
+            assert current_revision(db_url) is None
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            runner.join(timeout=30)
+    finally:
+        holder.dispose()
+    assert done.is_set()
+    assert is_at_head(db_url)
+    assert "latest migration" in capsys.readouterr().out

@@ -162,6 +162,8 @@ def test_reply_with_same_source_ref_is_stored_once(store):
     retry = store.add_reply(draft=draft, author="U1", text="hi", now=at(2), source_ref="C:1.1")
     assert retry == first
     assert first.created_at == at(1)
+    assert store.reply_by_source(draft=draft, source_ref="C:1.1") is None  # facts not saved yet
+    store.save_draft(draft=draft)
     assert store.reply_by_source(draft=draft, source_ref="C:1.1") == first
     assert store.reply_by_source(draft=draft, source_ref="C:9.9") is None
     assert store.reply_by_source(draft=other, source_ref="C:1.1") is None

@@ -7,6 +7,11 @@ that protocol on 127.0.0.1 (stdlib only), records every request, and can script 
 
 Pseudo-methods: POSTs to an upload URL are recorded as ``"upload_url"`` and POSTs to a
 slash-command response URL as ``"response_url"``; both can be targeted by ``fail_next``.
+
+Posted messages keep their ``metadata`` and a completed upload shared to a channel becomes a
+message carrying its file, so ``conversations.replies``/``history`` (``slack_history``) show
+what a bot already posted. ``fail_after_accept`` scripts the one failure a client cannot
+tell apart from a lost request: Slack did the work, and the answer never arrived.
 """
 
 from __future__ import annotations
@@ -20,6 +25,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fakes import slack_history
+from tests.fakes.slack_errors import ApiError, require
+from tests.fakes.slack_faults import FaultScript
+from tests.fakes.slack_files import Uploads
 
 UPLOAD_URL = "upload_url"
 RESPONSE_URL = "response_url"
@@ -39,42 +49,6 @@ class RecordedCall:
     body: bytes = b""
 
 
-@dataclass(frozen=True)
-class UploadedFile:
-    """A file that went through all three upload steps (so it would be visible in Slack)."""
-
-    file_id: str
-    filename: str
-    title: str
-    content: str
-    channel_id: str | None
-    thread_ts: str | None
-    initial_comment: str | None
-
-
-@dataclass
-class _Failure:
-    status: int
-    retry_after: int | None
-    remaining: int
-    error: str
-
-
-@dataclass
-class _PendingUpload:
-    filename: str
-    data: bytes | None = None
-
-
-class _ApiError(Exception):
-    """Becomes Slack's ``{"ok": false, "error": ...}`` (HTTP 200, like the real API)."""
-
-    def __init__(self, error: str, detail: str | None = None) -> None:
-        super().__init__(error)
-        self.error = error
-        self.detail = detail
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     fake: FakeSlack
@@ -84,6 +58,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
+        self.server.fake._handle(self)
+
+    def do_GET(self) -> None:  # slack_sdk reads conversations.* with GET and a query string
         self.server.fake._handle(self)
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -103,29 +80,39 @@ def _parse_params(query: str, content_type: str, body: bytes) -> dict[str, Any]:
     return params
 
 
-def _require(params: dict[str, Any], *names: str) -> None:
-    missing = [name for name in names if params.get(name) in (None, "")]
-    if missing:
-        raise _ApiError("invalid_arguments", f"[ERROR] missing required field: {missing[0]}")
+def _metadata(raw: Any) -> _Json:
+    """Slack's message metadata: an ``event_type`` name and an ``event_payload`` object."""
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError as exc:
+        raise ApiError("invalid_metadata_format") from exc
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("event_type"), str)
+        or not value["event_type"].replace("_", "").isalnum()
+        or not isinstance(value.get("event_payload"), dict)
+    ):
+        raise ApiError("invalid_metadata_format")
+    return {"event_type": value["event_type"], "event_payload": value["event_payload"]}
 
 
-class FakeSlack:
+class FakeSlack(FaultScript, Uploads):
     """In-process fake Slack: ``with FakeSlack() as fake: WebClient(base_url=fake.base_url)``."""
 
     def __init__(
         self, *, bot_user_id: str = "UBOT", team_id: str = "T0001", bot_id: str = "BBOT"
     ) -> None:
+        FaultScript.__init__(self)
+        Uploads.__init__(self)
         self.bot_user_id, self.team_id, self.bot_id = bot_user_id, team_id, bot_id
         self._lock = threading.RLock()
         self._calls: list[RecordedCall] = []
-        self._failures: dict[str, list[_Failure]] = {}
         self._messages: dict[tuple[str, str], _Json] = {}
-        self._uploads: dict[str, _PendingUpload] = {}
-        self._uploaded: list[UploadedFile] = []
         self._response_ids: set[str] = set()
         self._default_response_id = uuid.uuid4().hex
         self._response_ids.add(self._default_response_id)
         self._seq = 0
+        self._last_ts_micros = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._endpoints: dict[str, Callable[[dict[str, Any]], _Json]] = {
@@ -136,6 +123,8 @@ class FakeSlack:
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
             "conversations.info": self._conversations_info,
+            "conversations.replies": lambda params: slack_history.replies(self._messages, params),
+            "conversations.history": lambda params: slack_history.history(self._messages, params),
             "users.info": self._users_info,
         }
 
@@ -199,34 +188,20 @@ class FakeSlack:
     def calls_to(self, method: str) -> list[RecordedCall]:
         return [call for call in self.calls if call.method == method]
 
-    def uploaded_files(self) -> list[UploadedFile]:
+    def messages_in(self, channel: str, thread_ts: str | None = None) -> list[_Json]:
+        """What a person sees: a channel's top-level messages, or one thread, oldest first."""
         with self._lock:
-            return list(self._uploaded)
-
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int,
-        retry_after: int | None = None,
-        times: int = 1,
-        error: str | None = None,
-    ) -> None:
-        """Script the next ``times`` calls of ``method`` to fail before normal handling.
-
-        429 always carries ``Retry-After`` (default 1 s, as Slack always sends it) and error
-        ``ratelimited``; 5xx defaults to ``internal_error``; status 200 needs ``error`` and
-        yields a logical failure such as ``channel_not_found``."""
-        if status == 200 and error is None:
-            raise ValueError("a status-200 failure needs an error code")
-        if times < 1:
-            raise ValueError("times must be >= 1")
-        default = "ratelimited" if status == 429 else "internal_error"
-        if status == 429 and retry_after is None:
-            retry_after = 1
-        failure = _Failure(status, retry_after, times, error or default)
-        with self._lock:
-            self._failures.setdefault(method, []).append(failure)
+            found = [
+                m
+                for (ch, ts), m in self._messages.items()
+                if ch == channel
+                and (
+                    m.get("thread_ts") in (None, ts)
+                    if thread_ts is None
+                    else m.get("thread_ts") == thread_ts and ts != thread_ts
+                )
+            ]
+        return sorted(found, key=lambda m: float(m["ts"]))
 
     def wait_for(self, predicate: Callable[[], bool], *, timeout: float = 10.0) -> None:
         """Poll until ``predicate()`` holds; for assertions on work done by background threads."""
@@ -268,7 +243,17 @@ class FakeSlack:
             extra = {"Retry-After": str(retry)} if retry is not None else {}
             self._send(handler, failure.status, {"ok": False, "error": failure.error}, extra)
         elif kind == "api":
-            self._send(handler, 200, self._api(method, parsed, token))
+            answer = self._api(method, parsed, token)
+            fault = self._take_after_accept(method) if answer.get("ok") else None
+            if fault is None:
+                self._send(handler, 200, answer)
+            else:
+                if fault.hook is not None:
+                    fault.hook(self.calls[-1], answer)
+                if fault.status is None:
+                    handler.close_connection = True  # no status line: the answer is lost
+                else:
+                    self._send(handler, fault.status, {"ok": False, "error": "internal_error"})
         elif kind == "upload":
             self._send(handler, *self._receive_upload(rest, content_type, body))
         elif kind == "response":
@@ -277,30 +262,20 @@ class FakeSlack:
         else:
             self._send(handler, 404, "Not Found")
 
-    def _take_failure(self, method: str) -> _Failure | None:
-        queue = self._failures.get(method)
-        if not queue:
-            return None
-        failure = queue[0]
-        failure.remaining -= 1
-        if failure.remaining == 0:
-            queue.pop(0)
-        return failure
-
     def _api(self, method: str, params: dict[str, Any] | None, token: str | None) -> _Json:
         endpoint = self._endpoints.get(method)
         try:
             if endpoint is None:
-                raise _ApiError("unknown_method")
+                raise ApiError("unknown_method")
             if params is None:
-                raise _ApiError("invalid_json")
+                raise ApiError("invalid_json")
             if not token:
-                raise _ApiError("not_authed")
+                raise ApiError("not_authed")
             if not token.startswith("xoxb-"):
-                raise _ApiError("invalid_auth")
+                raise ApiError("invalid_auth")
             with self._lock:
                 return {"ok": True, **endpoint(params)}
-        except _ApiError as exc:
+        except ApiError as exc:
             result: _Json = {"ok": False, "error": exc.error}
             if exc.detail:
                 result["response_metadata"] = {"messages": [exc.detail]}
@@ -325,8 +300,9 @@ class FakeSlack:
 
     # --------------------------------------------------------------- endpoints
     def _next_ts(self) -> str:
-        self._seq += 1
-        micros = 1_700_000_000_000_000 + self._seq * 100
+        """Wall-clock and strictly increasing, like Slack's (``oldest`` compares to it)."""
+        micros = max(int(time.time() * 1_000_000), self._last_ts_micros + 100)
+        self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _auth_test(self, params: dict[str, Any]) -> _Json:
@@ -342,9 +318,9 @@ class FakeSlack:
 
     def _message(self, params: dict[str, Any], ts: str) -> _Json:
         if not params.get("channel"):
-            raise _ApiError("channel_not_found")
+            raise ApiError("channel_not_found")
         if not params.get("text") and not params.get("blocks"):
-            raise _ApiError("no_text")
+            raise ApiError("no_text")
         message: _Json = {
             "type": "message",
             "text": params.get("text", ""),
@@ -356,6 +332,8 @@ class FakeSlack:
         for key in ("blocks", "thread_ts"):
             if params.get(key):
                 message[key] = params[key]
+        if params.get("metadata"):
+            message["metadata"] = _metadata(params["metadata"])
         return message
 
     def _chat_post_message(self, params: dict[str, Any]) -> _Json:
@@ -366,72 +344,23 @@ class FakeSlack:
     def _chat_update(self, params: dict[str, Any]) -> _Json:
         key = (str(params.get("channel", "")), str(params.get("ts", "")))
         if key not in self._messages:
-            raise _ApiError("message_not_found")
+            raise ApiError("message_not_found")
         message = {**self._messages[key], **self._message(params, key[1])}
         self._messages[key] = message
         return {"channel": key[0], "ts": key[1], "text": message["text"], "message": message}
 
     def _chat_post_ephemeral(self, params: dict[str, Any]) -> _Json:
         if not params.get("user"):
-            raise _ApiError("user_not_in_channel")
+            raise ApiError("user_not_in_channel")
         return {"message_ts": self._message(params, self._next_ts())["ts"]}
 
-    def _files_get_upload_url(self, params: dict[str, Any]) -> _Json:
-        _require(params, "filename", "length")
-        if not str(params["length"]).isdigit():
-            raise _ApiError("invalid_arguments", "[ERROR] length must be an integer")
-        self._seq += 1
-        file_id = f"F{self._seq:010d}"
-        self._uploads[file_id] = _PendingUpload(str(params["filename"]))
-        return {"upload_url": f"{self.root_url}/upload/{file_id}", "file_id": file_id}
-
-    def _receive_upload(self, file_id: str, content_type: str, body: bytes) -> tuple[int, str]:
-        """Step 2. slack_sdk POSTs the raw bytes (no multipart), which is all this accepts;
-        a multipart body is refused rather than stored with its boundaries as "content"."""
-        if content_type.lower().startswith("multipart/"):
-            return 400, "multipart uploads are not supported by FakeSlack"
-        with self._lock:
-            pending = self._uploads.get(file_id)
-            if pending is None:
-                return 404, "Not Found"
-            pending.data = body
-        return 200, f"OK - {len(body)}"
-
-    def _files_complete_upload(self, params: dict[str, Any]) -> _Json:
-        _require(params, "files")
-        raw = params["files"]
-        try:
-            items = json.loads(raw) if isinstance(raw, str) else raw
-        except ValueError as exc:
-            raise _ApiError("invalid_arguments", "[ERROR] files must be a JSON array") from exc
-        if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
-            raise _ApiError("invalid_arguments", "[ERROR] files must be a non-empty array")
-        for item in items:
-            pending = self._uploads.get(str(item.get("id")))
-            if pending is None or pending.data is None:
-                raise _ApiError("file_not_found", f"[ERROR] file {item.get('id')} was not uploaded")
-        channels = str(params.get("channels") or "").split(",")
-        channel_id = params.get("channel_id") or channels[0] or None
-        thread_ts, comment = params.get("thread_ts") or None, params.get("initial_comment") or None
-        result = []
-        for item in items:
-            file_id, pending = item["id"], self._uploads.pop(item["id"])
-            name, data = pending.filename, pending.data or b""
-            title = item.get("title") or name
-            text = data.decode("utf-8", errors="replace")
-            self._uploaded.append(
-                UploadedFile(file_id, name, title, text, channel_id, thread_ts, comment)
-            )
-            result.append({"id": file_id, "title": title, "name": name, "size": len(data)})
-        return {"files": result}
-
     def _conversations_info(self, params: dict[str, Any]) -> _Json:
-        _require(params, "channel")
+        require(params, "channel")
         channel = str(params["channel"])
         return {"channel": {"id": channel, "name": channel.lower(), "is_member": True}}
 
     def _users_info(self, params: dict[str, Any]) -> _Json:
-        _require(params, "user")
+        require(params, "user")
         user, is_bot = str(params["user"]), params["user"] == self.bot_user_id
         profile = {"display_name": user.lower(), "real_name": user.lower().title()}
         return {"user": {"id": user, "name": user.lower(), "is_bot": is_bot, "profile": profile}}

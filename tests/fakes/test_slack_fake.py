@@ -270,3 +270,80 @@ def test_bolt_app_round_trip(fake: FakeSlack) -> None:
 
     forged = slack_signing.slash_command("wrong-secret", text="db")
     assert app.dispatch(forged.to_bolt_request()).status == 401
+
+
+# ------------------------------------------------------------- reading conversations back
+
+
+def test_message_metadata_comes_back_from_the_thread_only_when_asked(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    root = client.chat_postMessage(channel="C1", text="root")["ts"]
+    metadata = {"event_type": "opsmanual_post", "event_payload": {"job": 7, "effect": "q"}}
+    posted = client.chat_postMessage(channel="C1", text="q", thread_ts=root, metadata=metadata)
+    client.chat_postMessage(channel="C1", text="elsewhere", thread_ts="1.000001")
+    with_metadata = client.conversations_replies(channel="C1", ts=root, include_all_metadata=True)
+    assert [m["ts"] for m in with_metadata["messages"]] == [root, posted["ts"]]
+    assert with_metadata["messages"][1]["metadata"] == metadata
+    plain = client.conversations_replies(channel="C1", ts=root)
+    assert "metadata" not in plain["messages"][1]
+    (call,) = [c for c in fake.calls_to("conversations.replies") if c.params.get("ts")][:1]
+    assert call.params["include_all_metadata"] == "1"  # slack_sdk's GET form of True
+    with pytest.raises(SlackApiError) as bad:
+        client.chat_postMessage(channel="C1", text="x", metadata={"event_type": "a b"})
+    assert bad.value.response["error"] == "invalid_metadata_format"
+    with pytest.raises(SlackApiError) as missing:
+        client.conversations_replies(channel="C1", ts="9.9")
+    assert missing.value.response["error"] == "thread_not_found"
+
+
+def test_history_is_the_channel_newest_first_and_pages_with_a_cursor(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    posted = [client.chat_postMessage(channel="C1", text=f"m{i}")["ts"] for i in range(5)]
+    client.chat_postMessage(channel="C1", text="a reply", thread_ts=posted[0])
+    client.chat_postMessage(channel="C2", text="another channel")
+    first = client.conversations_history(channel="C1", limit=3)
+    assert [m["text"] for m in first["messages"]] == ["m4", "m3", "m2"]
+    assert first["has_more"]
+    rest = client.conversations_history(
+        channel="C1", limit=3, cursor=first["response_metadata"]["next_cursor"]
+    )
+    assert [m["text"] for m in rest["messages"]] == ["m1", "m0"]
+    assert not rest["has_more"]
+    recent = client.conversations_history(channel="C1", oldest=posted[2])
+    assert [m["text"] for m in recent["messages"]] == ["m4", "m3"]  # oldest is exclusive
+
+
+def test_a_shared_upload_is_a_message_with_its_file(fake: FakeSlack, client: WebClient) -> None:
+    root = client.chat_postMessage(channel="C1", text="root")["ts"]
+    done = client.files_upload_v2(
+        channel="C1", thread_ts=root, content="# Manual", filename="m.md", initial_comment="v1"
+    )
+    thread = client.conversations_replies(channel="C1", ts=root)["messages"]
+    assert thread[-1]["files"][0]["id"] == done["file"]["id"]
+    assert (thread[-1]["text"], thread[-1]["bot_id"]) == ("v1", "BBOT")
+    assert fake.messages_in("C1", root) == [thread[-1]]
+
+
+def test_a_fault_after_accept_loses_the_answer_but_not_the_post(fake: FakeSlack) -> None:
+    client = WebClient(token="xoxb-test", base_url=fake.base_url, retry_handlers=[])
+    seen: list[str] = []
+    fake.fail_after_accept("chat.postMessage", hook=lambda call, answer: seen.append(answer["ts"]))
+    with pytest.raises((urllib.error.URLError, ConnectionError)):
+        client.chat_postMessage(channel="C1", text="accepted, answer lost")
+    assert [m["ts"] for m in fake.messages_in("C1")] == seen  # it is in the channel
+    fake.fail_after_accept("chat.postMessage", status=500)
+    with pytest.raises(SlackApiError) as failed:
+        client.chat_postMessage(channel="C1", text="accepted, then a 500")
+    assert failed.value.response.status_code == 500
+    assert [m["text"] for m in fake.messages_in("C1")] == [
+        "accepted, answer lost",
+        "accepted, then a 500",
+    ]
+    client.chat_postMessage(channel="C1", text="normal again")
+    assert len(fake.messages_in("C1")) == 3
+    # slack_sdk's default client retries a lost answer by itself: the post goes out twice
+    fake.fail_after_accept("chat.postMessage")
+    WebClient(token="xoxb-test", base_url=fake.base_url).chat_postMessage(channel="C1", text="2x")
+    assert [m["text"] for m in fake.messages_in("C1")][-2:] == ["2x", "2x"]

@@ -51,7 +51,7 @@ def interview(db: Path, sdk: anthropic.Anthropic, fake: FakeAnthropic) -> tuple[
             outcome = core.handle(
                 scope=SCOPE, draft_id=outcome.draft.id or 0, author="U1", text=reply
             )
-            notes += outcome.notices
+            notes += outcome.redacted
         assert outcome.manual is not None
         return outcome.manual.markdown, notes
     finally:

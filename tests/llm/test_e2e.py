@@ -190,18 +190,16 @@ def test_slack_interview_in_claude_mode_uploads_a_lint_clean_manual(tmp_path, fa
                 seen = len(bot.posts(channel, root))
                 draft = service.runtime.store.find_drafts(scope=scope, name=PAYMENTS.name)[0]
                 answer = engineer.reply(draft.asked)
-                if answer is None or slack.uploaded_files():
+                if answer is None or slack.manual_files():
                     break
                 status, _, _ = bot.reply(answer, channel=channel, thread_ts=root)
                 assert status == 200
                 replies += 1
                 slack.wait_for(
-                    lambda n=seen: (
-                        len(bot.posts(channel, root)) > n or bool(slack.uploaded_files())
-                    ),
+                    lambda n=seen: len(bot.posts(channel, root)) > n or bool(slack.manual_files()),
                     timeout=15,
                 )
-            files = slack.uploaded_files()
+            files = slack.manual_files()
             assert len(files) == 1
             report = lint_manual(files[0].content)
             assert report.ok, report.violations

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 from bot.core.draft import Draft, Fact, Op, Reply, Scope, SlotUpdate
 from bot.core.merge import apply_machine_values, merge, record_leftovers
+from bot.core.names import manual_filename
 from bot.rendering.builder import ManualBuilder
-from bot.rendering.details import DetailsInput, build_details, details_filename
+from bot.rendering.details import DetailsInput, build_details
 
 NOW = datetime(2026, 12, 6, 15, 30, tzinfo=UTC)
 LONG = (
@@ -117,7 +118,7 @@ def test_finish_returns_the_details_beside_the_manual() -> None:
     builder = ManualBuilder()
     manual = builder.finalise(draft, now=NOW)
     text = builder.details(draft, replies=list(replies.values()), manual=manual, now=NOW)
-    assert manual.details_filename == details_filename(draft.slug)
+    assert manual.details_filename == manual_filename(draft.slug, "details")
     assert manual.details_filename == "atlas-search-operations-manual-details.md"
     assert text.startswith("# Details: Atlas Search")
     assert "es-d01..06" in text

@@ -60,6 +60,12 @@ _QUESTION = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 
 def answer_for(message_text: str) -> str | None:
     """A numbered answer to the numbered questions in one bot message, or None if none."""
+    answered = answers_for(message_text)
+    return "\n".join(line for _, line in answered) if answered else None
+
+
+def answers_for(message_text: str) -> list[tuple[str, str]]:
+    """(slot id, "N. answer") for each numbered question in a bot message that we can answer."""
     from bot.core.slots import SLOTS
 
     parts = []
@@ -67,8 +73,8 @@ def answer_for(message_text: str) -> str | None:
         slot = _slot_for(question, SLOTS)
         if slot is None:
             continue
-        parts.append(f"{number}. {ANSWERS.get(slot, 'I do not know')}")
-    return "\n".join(parts) if parts else None
+        parts.append((slot, f"{number}. {ANSWERS.get(slot, 'I do not know')}"))
+    return parts
 
 
 def _slot_for(question: str, slots) -> str | None:

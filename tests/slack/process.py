@@ -18,13 +18,36 @@ ROOT = Path(__file__).resolve().parents[2]
 LISTENING = re.compile(r"listening on (http://\S+)")
 
 
+def opsmanual_command(fake: FakeSlack, text: str, *, channel: str) -> signing.SignedRequest:
+    """``/opsmanual <text>`` in ``channel``, signed, answering to a fresh response URL."""
+    return signing.slash_command(
+        SECRET,
+        command="/opsmanual",
+        text=text,
+        channel_id=channel,
+        team_id=TEAM,
+        response_url=fake.new_response_url(),
+    )
+
+
 class ServeProcess:
-    def __init__(self, *, db_url: str, fake: FakeSlack, workers: int = 2) -> None:
+    """``python -m <entry> serve`` on a free port; ``entry`` may wrap bot.cli (chaos_serve)."""
+
+    def __init__(
+        self,
+        *,
+        db_url: str,
+        fake: FakeSlack,
+        workers: int = 2,
+        entry: str = "bot.cli",
+        args: tuple[str, ...] = (),
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.fake = fake
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "ANTHROPIC_", "DATABASE_URL"))
+            if not k.startswith(("SLACK_", "ANTHROPIC_", "DATABASE_URL", "OPSMANUAL_CHAOS"))
         }
         env.update(
             DATABASE_URL=db_url,
@@ -34,10 +57,11 @@ class ServeProcess:
             PYTHONPATH=str(ROOT),
             OPSMANUAL_LOG_LEVEL="WARNING",
         )
+        env.update(extra_env or {})
         self.cmd = [
             sys.executable,
             "-m",
-            "bot.cli",
+            entry,
             "serve",
             "--host",
             "127.0.0.1",
@@ -45,6 +69,7 @@ class ServeProcess:
             "0",
             "--workers",
             str(workers),
+            *args,
         ]
         self.env = env
         self.proc: subprocess.Popen[str] | None = None
@@ -85,6 +110,26 @@ class ServeProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.terminate()
 
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """kill -9: no grace period, no cleanup, leases left to run out."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def finish_output(self) -> str:
+        """Everything the process printed, once it has exited."""
+        if self._reader is not None:
+            self._reader.join(timeout=5)
+        return "".join(self.output)
+
     def terminate(self, timeout: float = 30) -> tuple[int, str]:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGTERM)
@@ -94,15 +139,7 @@ class ServeProcess:
         return code, "".join(self.output)
 
     def command(self, text: str, *, channel: str) -> tuple[int, str]:
-        request = signing.slash_command(
-            SECRET,
-            command="/opsmanual",
-            text=text,
-            channel_id=channel,
-            team_id=TEAM,
-            response_url=self.fake.new_response_url(),
-        )
-        return request.post(f"{self.url}/slack/events")
+        return opsmanual_command(self.fake, text, channel=channel).post(f"{self.url}/slack/events")
 
     def reply(self, text: str, *, channel: str, thread_ts: str) -> int:
         event = signing.message_event(channel=channel, user="U2", text=text, thread_ts=thread_ts)

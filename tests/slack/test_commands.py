@@ -65,7 +65,7 @@ def test_draft_without_a_name_is_ambiguous_with_two_drafts(bot):
     bot.command("draft")
     bot.fake.wait_for(lambda: bool(_ephemerals(bot)))
     assert "Which one?" in _ephemerals(bot)[0]
-    assert bot.fake.uploaded_files() == []
+    assert bot.fake.manual_files() == []
 
 
 def _click(bot, action_id: str, root: str, draft_id: int = 1):
@@ -94,14 +94,14 @@ def test_buttons_skip_show_draft_and_finish(bot):
     posts = bot.wait_thread_posts(CHANNEL, root, 2)
     assert "Skipped" in str(posts[-1].params["text"])
     assert _click(bot, "opsmanual_draft", root)[0] == 200
-    bot.fake.wait_for(lambda: len(bot.fake.uploaded_files()) == 1)
-    draft_file = bot.fake.uploaded_files()[0]
+    bot.fake.wait_for(lambda: len(bot.fake.manual_files()) == 1)
+    draft_file = bot.fake.manual_files()[0]
     assert draft_file.filename == "payments-api-operations-manual-draft.md"
     assert draft_file.content.startswith("> **DRAFT, not final.**")
     assert draft_file.thread_ts == root
     assert _click(bot, "opsmanual_finish", root)[0] == 200
-    bot.fake.wait_for(lambda: len(bot.fake.uploaded_files()) == 2)
-    final = bot.fake.uploaded_files()[1]
+    bot.fake.wait_for(lambda: len(bot.fake.manual_files()) == 2)
+    final = bot.fake.manual_files()[1]
     assert final.filename == "payments-api-operations-manual.md"
     assert lint_manual(final.content).ok
     assert "please check" in final.initial_comment
@@ -113,12 +113,12 @@ def test_in_thread_words_and_a_correction_after_completion_makes_version_2(bot):
     posts = bot.wait_thread_posts(CHANNEL, root, 2)
     assert "Words I understand" in str(posts[-1].params["text"])
     bot.reply("DONE", channel=CHANNEL, thread_ts=root)
-    bot.fake.wait_for(lambda: len(bot.fake.uploaded_files()) == 1)
-    first = bot.fake.uploaded_files()[0]
+    bot.fake.wait_for(lambda: len(bot.fake.manual_files()) == 1)
+    first = bot.fake.manual_files()[0]
     assert "Version 1" in first.content
     bot.reply("actually RTO is 2 hours, not 4", channel=CHANNEL, thread_ts=root)
-    bot.fake.wait_for(lambda: len(bot.fake.uploaded_files()) == 2)
-    second = bot.fake.uploaded_files()[1]
+    bot.fake.wait_for(lambda: len(bot.fake.manual_files()) == 2)
+    second = bot.fake.manual_files()[1]
     assert second.filename == first.filename
     assert second.thread_ts == root
     assert "Version 2" in second.content

@@ -112,6 +112,11 @@ def test_side_effects_are_recorded_once_per_job(inbox):
     assert inbox.get_effect(job_id=job.id, effect_key="questions") == {"ts": "9.1"}
     assert inbox.record_effect(job_id=job.id, effect_key="update", result=None)
     assert inbox.get_effect(job_id=job.id, effect_key="update") == {}
+    # a note about an effect in progress (upload file ids) is overwritten on purpose
+    assert inbox.record_effect(job_id=job.id, effect_key="up:files", result={"ids": [1]})
+    note = {"ids": [1, 2]}
+    assert inbox.record_effect(job_id=job.id, effect_key="up:files", result=note, replace=True)
+    assert inbox.get_effect(job_id=job.id, effect_key="up:files") == note
 
 
 def test_backlog_reports_the_oldest_pending_age(inbox):

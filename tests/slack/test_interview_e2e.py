@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.contract.lint import lint_manual
@@ -35,12 +37,12 @@ def test_whole_interview_in_a_thread_uploads_a_lint_clean_manual(any_bot):
         assert status == 200
         seen += 1
         bot.fake.wait_for(
-            lambda n=seen: len(bot.posts(channel, root)) >= n or bool(bot.fake.uploaded_files()),
+            lambda n=seen: len(bot.posts(channel, root)) >= n or bool(bot.fake.manual_files()),
             timeout=10,
         )
-        if bot.fake.uploaded_files():
+        if bot.fake.manual_files():
             break
-    files = bot.fake.uploaded_files()
+    files = bot.fake.manual_files()
     assert len(files) == 1
     manual = files[0]
     assert manual.filename == "payments-api-operations-manual.md"
@@ -50,6 +52,18 @@ def test_whole_interview_in_a_thread_uploads_a_lint_clean_manual(any_bot):
     assert report.ok, report.violations
     assert "10 sections" in manual.initial_comment
     assert "words" in manual.initial_comment
+
+    # the details file comes in the same message: same comment, same thread, every fact in full
+    (details,) = bot.fake.details_files()
+    assert details.filename == "payments-api-operations-manual-details.md"
+    assert (details.thread_ts, details.initial_comment) == (root, manual.initial_comment)
+    assert "# Details: Payments API" in details.content
+    assert f"https://fake-workspace.slack.com/archives/{channel}/p" in details.content
+    (shared,) = bot.fake.calls_to("files.completeUploadExternal")
+    assert [f["title"] for f in json.loads(shared.params["files"])] == [
+        "Payments API: operations manual",
+        "Payments API: every fact in full, with sources",
+    ]
 
     # the root message is updated in place (right after the upload) to say it is done
     def root_updates() -> list[str]:

@@ -51,7 +51,7 @@ def test_two_processes_share_the_work_and_never_do_a_job_twice(db_url, fake_slac
         )
         for i, channel in enumerate(channels):
             assert procs[i % 2].reply("finish", channel=channel, thread_ts=roots[channel]) == 200
-        fake_slack.wait_for(lambda: len(fake_slack.uploaded_files()) == INTERVIEWS, timeout=90)
+        fake_slack.wait_for(lambda: len(fake_slack.manual_files()) == INTERVIEWS, timeout=90)
         codes = [one.terminate()[0], two.terminate()[0]]
     assert codes == [0, 0]
 
@@ -72,6 +72,6 @@ def test_two_processes_share_the_work_and_never_do_a_job_twice(db_url, fake_slac
     assert len(processes) == 2  # both processes did work
     assert all(count == 1 for _, _, count in effects)
     # exactly one root, questions, answer and manual per interview: nothing posted twice
-    assert sorted(f.channel_id for f in fake_slack.uploaded_files()) == channels
+    assert sorted(f.channel_id for f in fake_slack.manual_files()) == channels
     for channel in channels:
         assert thread_posts(channel, roots[channel]) == 2

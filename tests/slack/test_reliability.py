@@ -187,8 +187,8 @@ def test_5xx_on_the_upload_step_is_retried(bot):
     root = bot.start_interview("Payments API")
     bot.fake.fail_next("upload_url", status=500)
     bot.reply("draft", channel=CHANNEL, thread_ts=root)
-    bot.fake.wait_for(lambda: bool(bot.fake.uploaded_files()), timeout=15)
-    assert len(bot.fake.uploaded_files()) == 1
+    bot.fake.wait_for(lambda: bool(bot.fake.manual_files()), timeout=15)
+    assert len(bot.fake.manual_files()) == 1
     assert len(bot.fake.calls_to("upload_url")) == 2
 
 
@@ -240,8 +240,8 @@ def test_twenty_interviews_in_parallel_across_channels(bot):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    bot.fake.wait_for(lambda: len(bot.fake.uploaded_files()) == 20, timeout=60)
-    files = bot.fake.uploaded_files()
+    bot.fake.wait_for(lambda: len(bot.fake.manual_files()) == 20, timeout=60)
+    files = bot.fake.manual_files()
     assert sorted(f.channel_id for f in files) == channels
     for f in files:
         assert f.filename == f"service-{f.channel_id.lower()}-operations-manual.md"

@@ -53,15 +53,15 @@ def test_draft_in_channel_b_never_shows_channel_as_draft(bot):
     bot.command("list", channel="CB")
     bot.fake.wait_for(lambda: len(bot.fake.calls_to("response_url")) >= 3)
     bot.wait_idle()
-    assert bot.fake.uploaded_files() == []
+    assert bot.fake.manual_files() == []
     for call in bot.fake.calls_to("response_url"):
         text = json.loads(call.body)["text"]
         assert text.startswith(("No manual", "No operations manuals")), text
         assert "sections" not in text  # no progress of another channel's draft
     # and in its own channel it is found
     bot.command("draft Payments API", channel="CA")
-    bot.fake.wait_for(lambda: bool(bot.fake.uploaded_files()))
-    (upload,) = bot.fake.uploaded_files()
+    bot.fake.wait_for(lambda: bool(bot.fake.manual_files()))
+    (upload,) = bot.fake.manual_files()
     assert upload.channel_id == "CA"
     assert upload.filename == "payments-api-operations-manual-draft.md"
 
@@ -81,7 +81,7 @@ def test_mentions_in_echoed_text_are_neutralised(bot):
     assert status == 200
     root = bot.root_ts(CHANNEL, "Pay")
     bot.reply("draft", channel=CHANNEL, thread_ts=root)
-    bot.fake.wait_for(lambda: bool(bot.fake.uploaded_files()))
+    bot.fake.wait_for(lambda: bool(bot.fake.manual_files()))
     bot.wait_idle()
     # File content is a document Slack never parses for mentions; everything else is echoed.
     outgoing = [body] + [

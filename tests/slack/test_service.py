@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
 import urllib.error
@@ -13,11 +14,13 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import text
 
-from bot.cli import main
+from bot.cli import build_parser, main
+from bot.config import load_settings
 from bot.db.engine import make_engine
 from bot.db.inbox import SqlInbox
 from bot.db.migrate import upgrade_to_head
 from bot.observability import LLMHealth
+from bot.slack.command import serve_options
 from bot.slack.health import HealthCheck
 from bot.slack.publisher import Pacer
 from bot.slack.worker import WorkerPool
@@ -77,6 +80,15 @@ def test_health_states():
     )
     code, report = dead.run()
     assert (code, report["status"], report["checks"]["database"]) == (503, "unhealthy", "error")
+    stopping = HealthCheck(
+        database_ok=lambda: True,
+        migrated=lambda: True,
+        backlog=lambda: backlog,
+        llm=lambda: LLMHealth("offline rules"),
+        stopping=lambda: True,
+    )
+    code, report = stopping.run()
+    assert (code, report["status"], report["checks"]["database"]) == (503, "stopping", "ok")
 
     # Claude's own trouble degrades a replica, never makes it unhealthy: the offline rules
     # keep the interviews going, and every replica shares the key and the model id
@@ -98,7 +110,7 @@ def test_health_states():
 def test_metrics_in_prometheus_format(bot):
     root = bot.start_interview("Payments API")
     bot.reply("finish", channel=CHANNEL, thread_ts=root)
-    bot.fake.wait_for(lambda: bool(bot.fake.uploaded_files()))
+    bot.fake.wait_for(lambda: bool(bot.fake.manual_files()))
     bot.wait_idle()
     status, content_type, body = _get(f"{bot.http.url}/metrics")
     assert status == 200
@@ -128,6 +140,36 @@ def test_missing_settings_fail_with_one_line(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     assert main(["serve", "--socket-mode", "--db", db]) == 2
     assert capsys.readouterr().err == "error: missing required setting(s): SLACK_APP_TOKEN\n"
+
+
+def test_lease_and_heartbeat_come_from_flags_or_the_environment(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert main(["serve", "--lease-seconds", "6", "--heartbeat-seconds", "3", "--db", db]) == 2
+    assert capsys.readouterr().err == (
+        "error: the heartbeat (3 s) must be at most a third of the lease (6 s), so that one "
+        "missed renewal does not lose a running job\n"
+    )
+    monkeypatch.setenv("OPSMANUAL_LEASE_SECONDS", "6")
+    monkeypatch.setenv("OPSMANUAL_HEARTBEAT_SECONDS", "3")
+    assert main(["serve", "--db", db]) == 2
+    assert (
+        "the heartbeat (3 s) must be at most a third of the lease (6 s)" in capsys.readouterr().err
+    )
+
+    parser = build_parser()
+    settings = load_settings()
+    flags = parser.parse_args(["serve", "--lease-seconds", "9"])
+    options = serve_options(flags, settings)  # the environment's heartbeat was for its lease
+    assert (options.lease_seconds, options.heartbeat) == (9.0, 3.0)
+    monkeypatch.setenv("OPSMANUAL_HEARTBEAT_SECONDS", "1.5")
+    options = serve_options(parser.parse_args(["serve"]), load_settings())
+    assert (options.lease_seconds, options.heartbeat) == (6.0, 1.5)
+    monkeypatch.delenv("OPSMANUAL_LEASE_SECONDS")
+    monkeypatch.delenv("OPSMANUAL_HEARTBEAT_SECONDS")
+    defaults = serve_options(parser.parse_args(["serve"]), load_settings())
+    assert (defaults.lease_seconds, defaults.heartbeat) == (15.0, 5.0)
 
 
 def test_a_token_slack_refuses_fails_with_one_line(monkeypatch, capsys, tmp_path, fake_slack):
@@ -195,6 +237,31 @@ def test_sigterm_stops_serve_cleanly(sqlite_url, fake_slack):
         statuses = conn.execute(text("SELECT status FROM jobs")).scalars().all()
     engine.dispose()
     assert statuses == ["done"]
+
+
+def test_after_sigterm_health_says_stopping_while_events_are_still_taken(sqlite_url, fake_slack):
+    """The drain period: the load balancer sees 503 and moves on; nothing sent meanwhile is
+    refused."""
+    with ServeProcess(db_url=sqlite_url, fake=fake_slack, args=("--drain-seconds", "4")) as proc:
+        assert _get(f"{proc.url}/health")[0] == 200
+        assert proc.proc is not None
+        proc.proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 3
+        while _get(f"{proc.url}/health")[0] != 503:
+            assert time.monotonic() < deadline, "health never turned 503"
+            time.sleep(0.05)
+        status, _, body = _get(f"{proc.url}/health")
+        assert (status, json.loads(body)["status"]) == (503, "stopping")
+        assert proc.command("new Payments API", channel=CHANNEL)[0] == 200  # still accepted
+        code = proc.proc.wait(timeout=30)  # the drain ends, then the jobs, then the process
+        output = proc.finish_output()
+    assert code == 0
+    assert "opsmanual: stopped" in output
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        jobs = conn.execute(text("SELECT kind, status FROM jobs")).all()
+    engine.dispose()
+    assert [tuple(j) for j in jobs] == [("new", "done")]  # taken during the drain, and done
 
 
 def test_a_long_job_keeps_its_lease_by_renewing_it(sqlite_url):
