@@ -67,7 +67,8 @@ class ClaudeReplay:
 
     @property
     def notices(self) -> list[str]:
-        return [n for t in self.turns for n in t.outcome.notices]
+        """Every line the bot answered (its notes on a reply are lines of its answer)."""
+        return [line for t in self.turns for line in t.outcome.text.splitlines()]
 
 
 def replay_claude(
