@@ -219,7 +219,7 @@ class Row:
 
 
 def _cell(label: str, cells: Sequence[str], target: str = "") -> str:
-    return f"{label:<46}" + "".join(f"{c:>20}" for c in cells) + f"   {target}"
+    return f"{label:<46}" + "".join(f"{c:>21}" for c in cells) + f"   {target}"
 
 
 def report(model: str, rows: list[Row], down: dict[str, dict[bool, OutageRun]]) -> int:

@@ -7,9 +7,10 @@ pays that for its extraction and again for phrasing the next questions. The repl
 first ones of a realistic conversation, sent as their authors.
 
 Two ways, side by side: in-process (the real ``Interview`` on SQLite), and through Slack (a
-signed Events API request per reply to the real bolt app and its workers, FakeSlack for the
-Web API): there a reply's time runs from the POST until the bot's answer is in the thread, the
-wait an engineer sees. Workers poll the inbox every 0.1 s (``tests.slack.harness.FAST``).
+signed Events API request per reply, its text escaped as Slack sends it, to the real bolt app
+and its workers, FakeSlack for the Web API): there a reply's time runs from the POST until the
+bot's answer is in the thread, the wait an engineer sees. Workers poll the inbox every 0.1 s
+(``tests.slack.harness.FAST``).
 """
 
 from __future__ import annotations
@@ -124,7 +125,8 @@ def through_slack(
                 user = users.setdefault(said.author, f"U{len(users) + 2:04d}")
                 seen = len(bot.posts(channel, root))
                 start = time.perf_counter()
-                status, _, _ = bot.reply(said.text, channel=channel, thread_ts=root, user=user)
+                typed = said.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                status, _, _ = bot.reply(typed, channel=channel, thread_ts=root, user=user)
                 if status != 200:
                     raise RuntimeError(f"the bot answered HTTP {status}")
                 slack.wait_for(lambda n=seen: len(bot.posts(channel, root)) > n, timeout=60)
