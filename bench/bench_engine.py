@@ -35,7 +35,8 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade_to_head
 from bot.db.store import SqlStore
 from bot.extraction.offline.extractor import OfflineExtractor
-from bot.interview.service import Interview, Kind, Outcome
+from bot.interview.outcome import Kind, Outcome
+from bot.interview.service import Interview
 from bot.rendering.builder import DEFAULT_TEAM
 from bot.rendering.content import content_from_values
 from bot.rendering.render import Renderer

@@ -29,7 +29,7 @@ from bot.llm.factory import make_llm_parts
 from bot.llm.plans import CallPlan
 from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage
 from bot.rendering.builder import Manual, ManualBuilder
-from bot.rendering.condense import value_words
+from bot.rendering.protected import value_words
 from tests.fakes.anthropic_api import FakeAnthropic, RecordedRequest
 
 FINISH = "finish"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from bot.contract.lint import lint_manual
 from bot.core.draft import Scope
-from bot.interview.service import Interview, Kind, Outcome
+from bot.interview.outcome import Kind, Outcome
+from bot.interview.service import Interview
 
 FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "conversations"
 SCOPE = Scope(workspace="bench", channel="realistic")

@@ -15,7 +15,8 @@ from typing import TextIO
 
 from bot.core.draft import Scope
 from bot.intake.notice import redaction_notice
-from bot.interview.service import Interview, InterviewError, Kind, Outcome
+from bot.interview.outcome import InterviewError, Kind, Outcome
+from bot.interview.service import Interview
 
 CLI_SCOPE = Scope(workspace="local", channel="cli")
 QUIT_WORDS = frozenset({"quit", "exit", ":q"})

@@ -60,7 +60,7 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> Finished:
     """A completed Payments API interview in the data dir's SQLite file, as `chat` leaves it."""
     from bot.chat import CLI_SCOPE
     from bot.config import load_settings
-    from bot.interview.service import Kind
+    from bot.interview.outcome import Kind
     from bot.runtime import build_runtime
 
     data_dir = tmp_path_factory.mktemp("data")

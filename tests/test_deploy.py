@@ -223,7 +223,7 @@ class _Recorder:
 @pytest.fixture(scope="module")
 def registered() -> _Recorder:
     recorder = _Recorder()
-    Listeners(inbox=object()).register(recorder)  # type: ignore[arg-type]
+    Listeners(inbox=object(), threads=object()).register(recorder)  # type: ignore[arg-type]
     return recorder
 
 

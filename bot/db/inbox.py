@@ -39,7 +39,7 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, func, or_, select, update
+from sqlalchemy import Engine, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.claims import guarded_claim, pick, skip_locked_claim
@@ -55,7 +55,6 @@ from bot.db.jobs import (
 from bot.db.models import DraftRow, ReplyRow
 
 # Threads whose draft was found, remembered per process (a thread's draft never changes).
-THREAD_CACHE_SIZE = 10_000
 # A claim whose pick was taken by someone else between the read and the write looks again.
 CLAIM_ATTEMPTS = 3
 
@@ -92,8 +91,6 @@ class SqlInbox:
         self._enqueued = JobInserts(engine, self._write_lock)
         self._claim_stmt = skip_locked_claim() if self._skip_locked else guarded_claim()
         self._pick = pick()
-        self._threads: dict[tuple[str, str, str], int] = {}
-        self._threads_lock = threading.Lock()
 
     # ------------------------------------------------------------------------ the queue
 
@@ -286,48 +283,3 @@ class SqlInbox:
         with self.engine.begin() as conn:
             row = conn.execute(stmt).first()
         return None if row is None else dict(row[0] or {})
-
-    # ---------------------------------------------------------- lookups by Slack thread
-
-    def find_draft_id_by_thread(
-        self, *, workspace: str, channel: str, thread_ts: str
-    ) -> int | None:
-        """The draft whose root message is ``thread_ts`` here (workspace + channel: tenancy).
-
-        Every reply asks this before its request is answered. A found id is remembered: a
-        draft's root message, once posted, stays its thread. "Not found" is not remembered,
-        because the draft of a thread just opened may be committed a moment later.
-        """
-        key = (workspace, channel, thread_ts)
-        found = self._threads.get(key)
-        if found is not None:
-            return found
-        stmt = select(DRAFTS.c.id).where(
-            DRAFTS.c.workspace == workspace,
-            DRAFTS.c.channel == channel,
-            DRAFTS.c.thread_ts == thread_ts,
-        )
-        with self.engine.begin() as conn:
-            found = conn.execute(stmt).scalar()
-        if found is not None:
-            with self._threads_lock:
-                if len(self._threads) >= THREAD_CACHE_SIZE:  # forget the oldest one
-                    self._threads.pop(next(iter(self._threads)))
-                self._threads[key] = found
-        return found
-
-    def reply_ids_for_message(self, *, draft_id: int, message_ts: str) -> list[int]:
-        """Replies stored from one Slack message: the original and each edit (``ts:edit:…``)."""
-        stmt = (
-            select(REPLIES.c.id)
-            .where(REPLIES.c.draft_id == draft_id)
-            .where(
-                or_(
-                    REPLIES.c.source_ref == message_ts,
-                    REPLIES.c.source_ref.startswith(f"{message_ts}:edit:", autoescape=True),
-                )
-            )
-            .order_by(REPLIES.c.id)
-        )
-        with self.engine.begin() as conn:
-            return [int(i) for i in conn.execute(stmt).scalars()]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy import ColumnElement, case, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.draft import Draft, DraftStatus, Fact, Reply, Scope
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 # Draft copies with a reply noted and not yet saved; more means saves that never came.
 REPLYING_MAX = 1024
+THREAD_CACHE_SIZE = 10_000
 
 
 class DraftNotFoundError(LookupError):
@@ -53,6 +54,7 @@ class SqlStore:
         # save_draft of that same copy marks it applied (see save_draft).
         self._replying: dict[int, tuple[Draft, int]] = {}
         self._replying_lock = threading.Lock()
+        self._threads: dict[tuple[str, str, str], int] = {}
 
     # --- drafts -------------------------------------------------------------------------------
 
@@ -233,6 +235,45 @@ class SqlStore:
         with self._sessions.begin() as s:
             row = s.scalars(query).first()
             return None if row is None else reply_from_row(row)
+
+    def reply_ids_for_source(self, *, draft: Draft, source_ref: str) -> list[int]:
+        """Replies stored from one message: the original and each of its edits (``ts:edit:…``)."""
+        query = (
+            select(ReplyRow.id)
+            .join(DraftRow, DraftRow.id == ReplyRow.draft_id)
+            .where(
+                ReplyRow.draft_id == _require_id(draft),
+                or_(
+                    ReplyRow.source_ref == source_ref,
+                    ReplyRow.source_ref.startswith(f"{source_ref}:edit:", autoescape=True),
+                ),
+                *_in_scope(draft.scope),
+            )
+            .order_by(ReplyRow.id)
+        )
+        with self._sessions.begin() as s:
+            return [int(i) for i in s.scalars(query)]
+
+    def find_draft_by_thread(self, *, scope: Scope, thread_ts: str) -> int | None:
+        """The draft whose root message is ``thread_ts`` in this scope (tenancy).
+
+        Every Slack reply asks this before its request is answered. A found id is remembered: a
+        draft's root message, once posted, stays its thread. "Not found" is not remembered,
+        because the draft of a thread just opened may be committed a moment later.
+        """
+        key = (scope.workspace, scope.channel, thread_ts)
+        found = self._threads.get(key)
+        if found is not None:
+            return found
+        query = select(DraftRow.id).where(*_in_scope(scope), DraftRow.thread_ts == thread_ts)
+        with self._sessions.begin() as s:
+            found = s.scalars(query).first()
+        if found is not None:
+            with self._replying_lock:
+                if len(self._threads) >= THREAD_CACHE_SIZE:  # forget the oldest one
+                    self._threads.pop(next(iter(self._threads)))
+                self._threads[key] = found
+        return found
 
     # --- rendered versions --------------------------------------------------------------------
 

@@ -51,6 +51,14 @@ class Store(Protocol):
 
     def reply_by_source(self, *, draft: Draft, source_ref: str) -> Reply | None: ...
 
+    def reply_ids_for_source(self, *, draft: Draft, source_ref: str) -> list[int]:
+        """Replies stored from one message: the original and each edit (``ref:edit:…``)."""
+        ...
+
+    def find_draft_by_thread(self, *, scope: Scope, thread_ts: str) -> int | None:
+        """The draft whose thread (root message) is ``thread_ts`` in this scope."""
+        ...
+
     def list_replies(self, *, draft: Draft) -> list[Reply]:
         """Every reply of the draft, oldest first (for the details file's provenance)."""
         ...

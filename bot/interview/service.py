@@ -7,51 +7,24 @@ the extractor (possibly an LLM) runs between them, never inside one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
-from enum import StrEnum
 
 from bot.core.clock import utcnow
-from bot.core.draft import Draft, DraftStatus, MergeResult, Scope
+from bot.core.draft import Draft, DraftStatus, Scope
 from bot.core.merge import merge, record_leftovers
-from bot.core.slots import SLOT_BY_ID, SLOTS, Value
+from bot.core.slots import SLOT_BY_ID, SLOTS
 from bot.core.values import text_problem
 from bot.intake.clean import LONG_REPLY_CHARS, MAX_REPLY_CHARS
 from bot.intake.sanitize import CleanReply, sanitize
 from bot.interview import planner as gaps
 from bot.interview.commands import HELP_TEXT, Command, looks_like_unknown_command, parse_command
+from bot.interview.outcome import InterviewError, Kind, Outcome, acknowledge
 from bot.interview.ports import Extractor, Phraser, Sources, Store, UsageReport
 from bot.rendering.builder import Manual, ManualBuilder
 
 MAX_NAME_CHARS = 120
-
-
-class InterviewError(Exception):
-    """A user-facing problem (bad name, unknown draft): the message is safe to show as is."""
-
-
-class Kind(StrEnum):
-    STARTED = "started"
-    EXISTING = "existing"
-    QUESTIONS = "questions"
-    COMPLETE = "complete"
-    DRAFT = "draft"
-    STATUS = "status"
-    HELP = "help"
-    NOTICE = "notice"
-    DUPLICATE = "duplicate"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    kind: Kind
-    draft: Draft
-    text: str
-    progress: gaps.Progress
-    questions: tuple[gaps.Question, ...] = ()
-    manual: Manual | None = None
-    redacted: tuple[str, ...] = ()  # kinds of credential removed from the message (for a notice)
 
 
 def _same_body(stored: str, manual: Manual) -> bool:
@@ -61,30 +34,6 @@ def _same_body(stored: str, manual: Manual) -> bool:
         return [line for line in markdown.splitlines() if not line.startswith("*Version ")]
 
     return body(stored) == body(manual.markdown)
-
-
-def _describe(value: Value | None) -> str:
-    if value is None:
-        return "(empty)"
-    if isinstance(value, str):
-        return value if len(value) <= 80 else value[:77] + "..."
-    return f"{len(value)} entries"
-
-
-def _acknowledge(result: MergeResult) -> list[str]:
-    lines = []
-    updated = [c for c in result.changes if c.before is not None]
-    added = [c for c in result.changes if c.before is None]
-    if added:
-        labels = ", ".join(SLOT_BY_ID[c.slot_id].label for c in added)
-        lines.append(f"Got it: {labels}.")
-    for change in updated:
-        label = SLOT_BY_ID[change.slot_id].label
-        lines.append(f"Updated {label}: {_describe(change.before)} → {_describe(change.after)}.")
-    for rejection in result.rejected:
-        if rejection.slot_id in SLOT_BY_ID:
-            lines.append(f"Not saved: {rejection.reason}.")
-    return lines
 
 
 class Interview:
@@ -164,7 +113,49 @@ class Interview:
     ) -> Outcome:
         """One sanitized message: a command word, or an answer to extract facts from. The
         core trusts ``reply``: it is stored, extracted and echoed as it is."""
+        return self._receive(self._load(scope, draft_id), author, reply, source_ref)
+
+    def edit(
+        self,
+        *,
+        scope: Scope,
+        draft_id: int,
+        author: str,
+        message_ref: str,
+        edit_ref: str,
+        reply: CleanReply,
+        asked: Sequence[str] | None = None,
+    ) -> Outcome:
+        """A message was edited: what its earlier wording told us is withdrawn (kept in the
+        history), the questions open when it was first written are asked again (``asked``),
+        and the new wording is read as a fresh answer."""
         draft = self._load(scope, draft_id)
+        self._withdraw_message(draft, message_ref)
+        if asked is not None and draft.status is DraftStatus.INTERVIEWING:
+            draft.asked = list(asked)
+        self._store.save_draft(draft=draft)
+        return self._receive(draft, author, reply, edit_ref)
+
+    def withdraw(self, *, scope: Scope, draft_id: int, message_ref: str) -> Outcome:
+        """A message was deleted: every fact it (or an edit of it) gave is withdrawn."""
+        draft = self._load(scope, draft_id)
+        touched = self._withdraw_message(draft, message_ref)
+        labels = ", ".join(SLOT_BY_ID[s].label for s in touched if s in SLOT_BY_ID)
+        line = f"A message was deleted, so I withdrew what it told me ({labels})."
+        if not touched:
+            line = "A message was deleted; nothing I had saved came from it."
+        return self._questions(draft, Kind.QUESTIONS, [line])
+
+    def _withdraw_message(self, draft: Draft, message_ref: str) -> list[str]:
+        touched: list[str] = []
+        for reply_id in self._store.reply_ids_for_source(draft=draft, source_ref=message_ref):
+            touched.extend(draft.withdraw_reply(reply_id))
+        return list(dict.fromkeys(touched))
+
+    def _receive(
+        self, draft: Draft, author: str, reply: CleanReply, source_ref: str | None
+    ) -> Outcome:
+        scope = draft.scope
         text, redacted = reply.text, reply.redacted
         if not text or reply.junk:
             note = "Mostly unreadable characters" if reply.junk else "Empty"
@@ -261,7 +252,7 @@ class Interview:
         )
         unknown = [s for s in extraction.unknown if s in SLOT_BY_ID and not draft.filled(s)]
         draft.skipped.update(unknown)
-        lines = _acknowledge(result)
+        lines = acknowledge(result)
         if unknown:
             labels = ", ".join(SLOT_BY_ID[s].label for s in unknown)
             lines.append(f"No problem: I will propose {labels} at the end for you to check.")

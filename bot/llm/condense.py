@@ -6,7 +6,7 @@ checks every rewritten field against its original (``bot.llm.grounding.keeps_fac
 number, backticked command, path, URL, identifier and mid-sentence name must still be there, and
 the field must be shorter.
 A field that fails is kept as it was; if no field passes, the answer is None and the
-deterministic condenser (``bot.rendering.condense``), which never drops protected text, does the
+deterministic fitter (``bot.rendering.fit``), which gives up the least-needed words, does the
 work. It also runs after this one whenever the manual is still too long.
 """
 
@@ -21,7 +21,7 @@ from bot.llm.grounding import keeps_facts
 from bot.llm.models import Condensed
 from bot.llm.usage import CallKind
 from bot.observability import record_llm_condensed
-from bot.rendering.condense import known_names, value_words
+from bot.rendering.protected import known_names, value_words
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ restates the draft). The condenser's shortening check is the same question with 
 field as the source.
 
 What counts as "a number or an identifier" is the deterministic condenser's notion of a
-protected word (``bot.rendering.condense.is_protected``): digits, paths, URLs, ``snake_case``,
+protected word (``bot.rendering.protected.is_protected``): digits, paths, URLs, ``snake_case``,
 ``dotted.names``, inner capitals (``PagerDuty``, ``RDS``), and, when ``names`` is given,
 capitalised names seen mid-sentence; a backticked command is one identifier, whole. Matching
 forgives what a faithful restatement changes: case, surrounding punctuation, ``02:00`` for
@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.rendering.condense import is_protected
+from bot.rendering.protected import is_protected
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _BACKTICKED = re.compile(r"`[^`\n]+`")

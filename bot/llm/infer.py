@@ -20,7 +20,7 @@ from bot.llm.client import ClaudeClient
 from bot.llm.models import Proposals, to_value
 from bot.llm.usage import CallKind
 from bot.llm.views import entry, filled_slots
-from bot.rendering.condense import value_words
+from bot.rendering.protected import value_words
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from bot.contract.lint import count_words
 from bot.contract.mdtable import escape_cell
 from bot.core.outline import MAX_WORDS, OUTLINE
 from bot.core.slots import SLOTS, Slot, SlotKind, Value, value_texts
-from bot.rendering.condense import value_words
 from bot.rendering.content import ManualContent, content_from_values
 from bot.rendering.fit import fit_values
 from bot.rendering.marks import LEGEND, MARK, marked, unmark
+from bot.rendering.protected import value_words
 
 __all__ = ["BudgetedManual", "Renderer"]
 

@@ -54,16 +54,16 @@ def require(settings: Settings, *, socket_mode: bool = False) -> tuple[str, str]
 
 def build_bolt_app(
     *,
-    settings: Settings,
+    signing_secret: str,
     inbox: Any,
+    threads: Any,
     client: WebClient,
     token_verification_enabled: bool = True,
-    socket_mode: bool = False,
     command: str = COMMAND,
     on_enqueue: OnEnqueue | None = None,
 ) -> App:
-    """``inbox`` needs ``enqueue`` and ``find_draft_id_by_thread`` (see ``bot.slack.ports``)."""
-    _token, signing_secret = require(settings, socket_mode=socket_mode)
+    """``inbox`` needs ``enqueue``, ``threads`` ``find_draft_by_thread`` (bot.slack.ports); the
+    signing secret comes from the settings checked once at start-up."""
     install_log_guard()  # bolt logs whole request bodies, e.g. on an invalid signature
     logger = logging.getLogger(BOLT_LOGGER)
     with _without(logger, warning_client_prioritized_and_token_skipped()):
@@ -77,7 +77,7 @@ def build_bolt_app(
             ignoring_self_events_enabled=True,
             logger=logger,
         )
-    Listeners(inbox=inbox, command=command, on_enqueue=on_enqueue).register(app)
+    Listeners(inbox=inbox, threads=threads, command=command, on_enqueue=on_enqueue).register(app)
     return app
 
 

@@ -38,9 +38,15 @@ SLASH_HELP = (
 
 
 def escape(text: str) -> str:
-    """Make text inert for mrkdwn: mentions neutralised, then ``& < >`` escaped as Slack asks."""
-    text = neutralise_mentions(text)
+    """Make text inert for mrkdwn: ``& < >`` escaped as Slack asks (so no `<!channel>` or
+    `<@U…>` survives as markup). Mentions are neutralised once, by the Publisher, for every
+    post (``inert`` is for the listener's own answers, which do not go through it)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inert(text: str) -> str:
+    """Escaped and mentions neutralised: for ack() answers, sent without the Publisher."""
+    return neutralise_mentions(escape(text))
 
 
 def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:

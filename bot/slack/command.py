@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError
 
-    from bot.slack.app import SlackConfigError, require
+    from bot.slack.app import SlackConfigError
     from bot.slack.server import serve_http
 
     if args.workers < 1:
@@ -84,8 +84,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    try:
-        require(settings, socket_mode=args.socket_mode)
+    try:  # the Service checks the Slack settings once, first thing (SlackConfigError)
         return serve_http(settings=settings, host=args.host, port=args.port, options=options)
     except SlackConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

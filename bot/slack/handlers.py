@@ -12,12 +12,12 @@ import logging
 from typing import Any
 
 from bot.core.draft import Draft, DraftStatus, Scope
-from bot.core.slots import SLOT_BY_ID
 from bot.intake.sanitize import CleanReply
 from bot.interview.commands import Command
+from bot.interview.outcome import Kind, Outcome
 from bot.interview.planner import progress
 from bot.interview.ports import Store
-from bot.interview.service import Interview, Kind, Outcome
+from bot.interview.service import Interview
 from bot.observability import REPLIES_PROCESSED
 from bot.slack.blocks import draft_list, escape, root_message
 from bot.slack.jobs import JobKind, message_key
@@ -157,15 +157,14 @@ class JobHandlers:
     # ------------------------------------------------------------------- thread jobs
 
     def _in_thread(self, job: JobLike, kind: JobKind, scope: Scope, pub: JobPublisher) -> None:
-        draft_id = self.inbox.find_draft_id_by_thread(
-            workspace=scope.workspace, channel=scope.channel, thread_ts=str(job.thread_ts)
-        )
+        draft_id = self.store.find_draft_by_thread(scope=scope, thread_ts=str(job.thread_ts))
         if draft_id is None:
             if job.attempts < UNLINKED_RETRIES:
                 raise RetryLaterError(f"no draft for thread {job.thread_ts} yet")
             log.info("job %s: thread %s has no draft; dropped", job.id, job.thread_ts)
             return
         applied = self.inbox.get_effect(job_id=job.id, effect_key=APPLIED)
+        draft: Draft | None = None
         if applied is not None:
             plan = self._replay(scope, draft_id, applied)
         else:
@@ -175,9 +174,9 @@ class JobHandlers:
             if outcome.kind is Kind.DUPLICATE:  # stored by a run of this job that then died
                 plan = self._replay(scope, draft_id, None)
             else:
-                plan = plan_from_outcome(outcome)
+                plan, draft = plan_from_outcome(outcome), outcome.draft
             self.inbox.record_effect(job_id=job.id, effect_key=APPLIED, result=plan.record())
-        publish(plan, draft=self._load(scope, draft_id), pub=pub)
+        publish(plan, draft=draft or self._load(scope, draft_id), pub=pub)
 
     def _apply(self, job: JobLike, kind: JobKind, scope: Scope, draft_id: int) -> Outcome | None:
         payload = job.payload
@@ -199,30 +198,19 @@ class JobHandlers:
                 return None  # a button from another thread's message: ignore
             command = Command(str(payload["word"]))
             return self.interview.command(scope=scope, draft_id=draft_id, command=command)
-        asked = self._asked_at(job, scope) if kind is JobKind.EDIT else None
-        touched = self._withdraw(scope, draft_id, str(payload["ts"]), asked=asked)
         if kind is JobKind.EDIT:
             REPLIES_PROCESSED.inc()
-            return self.interview.receive(
+            return self.interview.edit(
                 scope=scope,
                 draft_id=draft_id,
                 author=author,
+                message_ref=str(payload["ts"]),
+                edit_ref=f"{payload['ts']}:edit:{payload.get('edited_ts')}",
                 reply=self._reply(payload),
-                source_ref=f"{payload['ts']}:edit:{payload.get('edited_ts')}",
+                asked=self._asked_at(job, scope),
             )
-        outcome = self.interview.resume(scope=scope, draft_id=draft_id)
-        labels = ", ".join(SLOT_BY_ID[s].label for s in touched if s in SLOT_BY_ID)
-        line = f"A message was deleted, so I withdrew what it told me ({labels})."
-        if not touched:
-            line = "A message was deleted; nothing I had saved came from it."
-        return Outcome(
-            outcome.kind,
-            outcome.draft,
-            f"{line}\n{outcome.text}",
-            outcome.progress,
-            outcome.questions,
-            outcome.manual,
-            outcome.redacted,
+        return self.interview.withdraw(
+            scope=scope, draft_id=draft_id, message_ref=str(payload["ts"])
         )
 
     def _asked_at(self, job: JobLike, scope: Scope) -> list[str] | None:
@@ -238,22 +226,6 @@ class JobHandlers:
             return None
         recorded = self.inbox.get_effect(job_id=original, effect_key=ASKED)
         return None if recorded is None else [str(s) for s in recorded.get("asked") or []]
-
-    def _withdraw(
-        self, scope: Scope, draft_id: int, message_ts: str, *, asked: list[str] | None = None
-    ) -> list[str]:
-        """Withdraw the facts of a message (and of its earlier edits); for an edit, reopen the
-        questions it answered so the new wording is read against them."""
-        reply_ids = self.inbox.reply_ids_for_message(draft_id=draft_id, message_ts=message_ts)
-        draft = self._load(scope, draft_id)
-        touched: list[str] = []
-        for reply_id in reply_ids:
-            touched.extend(draft.withdraw_reply(reply_id))
-        if asked is not None and draft.status is DraftStatus.INTERVIEWING:
-            draft.asked = asked
-        if touched or asked is not None:
-            self.store.save_draft(draft=draft)
-        return list(dict.fromkeys(touched))
 
     def _replay(self, scope: Scope, draft_id: int, applied: dict[str, Any] | None) -> Plan:
         """The plan of a step that already ran, rebuilt without running it again."""
@@ -302,9 +274,7 @@ class JobHandlers:
         scope = Scope(job.workspace, job.channel)
         draft_id = None
         if job.thread_ts:
-            draft_id = self.inbox.find_draft_id_by_thread(
-                workspace=scope.workspace, channel=scope.channel, thread_ts=job.thread_ts
-            )
+            draft_id = self.store.find_draft_by_thread(scope=scope, thread_ts=job.thread_ts)
         if draft_id is not None:
             post_notice(draft=self._load(scope, draft_id), pub=pub, text=text, effect="problem")
         else:

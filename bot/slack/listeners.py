@@ -17,11 +17,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
+from bot.core.draft import Scope
 from bot.intake.redact import redact_secrets
 from bot.intake.sanitize import CleanReply, sanitize
 from bot.interview.service import MAX_NAME_CHARS
 from bot.observability import JOBS_DUPLICATE, JOBS_ENQUEUED
-from bot.slack.blocks import ACTIONS, SLASH_HELP, USAGE, escape
+from bot.slack.blocks import ACTIONS, SLASH_HELP, USAGE, inert
 from bot.slack.jobs import (
     JobKind,
     edit_key,
@@ -48,11 +49,12 @@ class Listeners:
         self,
         *,
         inbox: Any,
+        threads: Any,
         command: str = COMMAND,
         on_enqueue: OnEnqueue | None = None,
     ) -> None:
         self.inbox: Enqueue = inbox
-        self.threads: ThreadLookup = inbox
+        self.threads: ThreadLookup = threads
         self.command = command
         self.on_enqueue = on_enqueue
 
@@ -88,9 +90,7 @@ class Listeners:
         """A draft's thread, or a thread on one of our messages (its draft may be saving)."""
         if bot_user_id and event.get("parent_user_id") == bot_user_id:
             return True
-        found = self.threads.find_draft_id_by_thread(
-            workspace=team, channel=channel, thread_ts=thread_ts
-        )
+        found = self.threads.find_draft_by_thread(scope=Scope(team, channel), thread_ts=thread_ts)
         return found is not None
 
     # ----------------------------------------------------------------- slash command
@@ -117,7 +117,7 @@ class Listeners:
                 return
             new = {"name": name, "user": user, "response_url": response_url}
             self._enqueue(kind=JobKind.NEW.value, payload=new, **base)
-            ack(f"Starting the operations manual for *{escape(name)}*: its thread opens here.")
+            ack(f"Starting the operations manual for *{inert(name)}*: its thread opens here.")
         elif verb in ("draft", "list"):
             kind = JobKind.DRAFT if verb == "draft" else JobKind.LIST
             asked = to_markdown(rest.strip()) or None
@@ -127,7 +127,7 @@ class Listeners:
         elif verb in ("", "help"):
             ack(SLASH_HELP)
         else:
-            ack(f"I don't know `{escape(verb)}`. {USAGE}")
+            ack(f"I don't know `{inert(verb)}`. {USAGE}")
 
     # ------------------------------------------------------------------------ events
 

@@ -15,8 +15,8 @@ from typing import Any
 from bot.core.draft import Draft, DraftStatus
 from bot.core.names import manual_filename
 from bot.intake.notice import redaction_notice
+from bot.interview.outcome import Kind, Outcome
 from bot.interview.ports import RenderedVersion
-from bot.interview.service import Kind, Outcome
 from bot.slack.blocks import notice_message, question_message, root_message, upload_comment
 from bot.slack.publisher import Attachment, JobPublisher
 

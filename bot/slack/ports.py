@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.core.draft import Scope
+
 
 class JobLike(Protocol):
     @property
@@ -73,12 +75,14 @@ class Enqueue(Protocol):
 
 
 class ThreadLookup(Protocol):
-    def find_draft_id_by_thread(
-        self, *, workspace: str, channel: str, thread_ts: str
-    ) -> int | None: ...
+    """Which draft a Slack thread belongs to: the Store's lookup (a draft's own data)."""
+
+    def find_draft_by_thread(self, *, scope: Scope, thread_ts: str) -> int | None: ...
 
 
-class Inbox(Effects, Enqueue, ThreadLookup, Protocol):
+class Inbox(Effects, Enqueue, Protocol):
+    """The job queue and the effect log; drafts and replies are the Store's."""
+
     def claim(self, *, worker_id: str, lease_seconds: float) -> Any: ...
 
     def renew(self, *, job_id: int, worker_id: str, lease_seconds: float) -> bool: ...
@@ -94,7 +98,5 @@ class Inbox(Effects, Enqueue, ThreadLookup, Protocol):
     def set_draft(self, *, job_id: int, draft_id: int) -> None: ...
 
     def backlog_stats(self) -> Any: ...
-
-    def reply_ids_for_message(self, *, draft_id: int, message_ts: str) -> list[int]: ...
 
     def job_id_for_event(self, *, event_key: str) -> int | None: ...

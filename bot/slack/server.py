@@ -79,7 +79,7 @@ class Service:
 
     def __init__(self, *, settings: Settings, options: ServeOptions | None = None) -> None:
         self.options = options = options or ServeOptions()
-        token, _secret = require(settings, socket_mode=options.socket_mode)
+        token, secret = require(settings, socket_mode=options.socket_mode)
         if options.migrate:
             upgrade_to_head(settings.effective_database_url)  # under a lock on PostgreSQL
         self.runtime = build_runtime(settings, migrate=False)
@@ -106,11 +106,11 @@ class Service:
             poll_seconds=options.poll_seconds,
         )
         self.bolt = build_bolt_app(
-            settings=settings,
+            signing_secret=secret,
             inbox=self.inbox,
+            threads=self.runtime.store,
             client=self.client,
             token_verification_enabled=options.token_verification,
-            socket_mode=options.socket_mode,
             on_enqueue=self.workers.notify,
         )
         self.slack_handler = SlackRequestHandler(self.bolt, path=EVENTS_PATH)

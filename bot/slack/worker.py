@@ -29,7 +29,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.interview.service import InterviewError
+from bot.interview.outcome import InterviewError
 from bot.observability import JOBS_FINISHED
 from bot.slack.handlers import JobHandlers, RetryLaterError
 from bot.slack.ports import Inbox

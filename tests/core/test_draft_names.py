@@ -16,7 +16,8 @@ import pytest
 from bot.core.draft import Draft, Scope
 from bot.core.names import SLUG_MAX_CHARS, name_key, slugify
 from bot.extraction.offline.extractor import OfflineExtractor
-from bot.interview.service import MAX_NAME_CHARS, Interview, Kind
+from bot.interview.outcome import Kind
+from bot.interview.service import MAX_NAME_CHARS, Interview
 
 LONG = "Payments settlement and reconciliation service for the European card acquiring platform"
 LONG_A = (LONG + " (primary region, Frankfurt)")[:MAX_NAME_CHARS]

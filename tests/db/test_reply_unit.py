@@ -18,7 +18,8 @@ from bot.core.draft import Draft, Extraction, Scope
 from bot.db.models import ReplyRow
 from bot.db.store import SqlStore
 from bot.extraction.offline.extractor import OfflineExtractor
-from bot.interview.service import Interview, Kind
+from bot.interview.outcome import Kind
+from bot.interview.service import Interview
 
 SCOPE = Scope("T1", "C1")
 ANSWER = "1. A Python API on Kubernetes writing to PostgreSQL\n3. AWS EKS and RDS"

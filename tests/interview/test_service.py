@@ -10,7 +10,8 @@ from bot.contract.lint import lint_manual
 from bot.core.draft import DraftStatus, Op, Scope
 from bot.extraction.offline.extractor import OfflineExtractor
 from bot.intake.notice import redaction_notice
-from bot.interview.service import Interview, InterviewError, Kind, Outcome
+from bot.interview.outcome import InterviewError, Kind, Outcome
+from bot.interview.service import Interview
 
 SCOPE = Scope("T1", "C1")
 OTHER = Scope("T1", "C2")

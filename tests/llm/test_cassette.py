@@ -14,7 +14,8 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade_to_head
 from bot.db.store import SqlStore
 from bot.extraction.offline.extractor import OfflineExtractor
-from bot.interview.service import Interview, Kind
+from bot.interview.outcome import Kind
+from bot.interview.service import Interview
 from bot.llm.factory import make_llm_parts
 from bot.rendering.builder import ManualBuilder
 from tests.fakes.anthropic_api import FakeAnthropic

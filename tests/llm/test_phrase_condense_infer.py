@@ -9,7 +9,7 @@ from bot.llm.condense import ClaudeCondenser
 from bot.llm.grounding import keeps_facts
 from bot.llm.infer import ClaudeInferrer
 from bot.llm.phrase import ClaudePhraser
-from bot.rendering.condense import value_words
+from bot.rendering.protected import value_words
 from tests.fakes.anthropic_api import http_error, refusal, reply_json
 from tests.llm.conftest import given
 from tests.llm.realistic import block

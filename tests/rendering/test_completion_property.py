@@ -73,7 +73,8 @@ def test_a_name_that_would_fail_the_contract_is_refused_at_start(tmp_path) -> No
     from bot.db.migrate import upgrade_to_head
     from bot.db.store import SqlStore
     from bot.extraction.offline.extractor import OfflineExtractor
-    from bot.interview.service import Interview, InterviewError
+    from bot.interview.outcome import InterviewError
+    from bot.interview.service import Interview
 
     url = f"sqlite:///{tmp_path / 'n.db'}"
     upgrade_to_head(url)

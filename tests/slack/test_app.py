@@ -7,7 +7,6 @@ import logging
 from slack_sdk import WebClient
 
 from bot.slack.app import BOLT_LOGGER, build_bolt_app
-from tests.slack.harness import settings_for
 
 CLIENT_WINS = "As you gave `client` as well, `token` will be unused."
 
@@ -16,7 +15,7 @@ class _Inbox:
     def enqueue(self, **_job: object) -> bool:
         return True
 
-    def find_draft_id_by_thread(self, **_where: object) -> int | None:
+    def find_draft_by_thread(self, **_where: object) -> int | None:
         return None
 
 
@@ -28,7 +27,7 @@ def test_no_client_and_token_warning_when_slack_bot_token_is_set(
     client = WebClient(token="xoxb-test-token", base_url=fake_slack.base_url)
     with caplog.at_level(logging.DEBUG):
         app = build_bolt_app(
-            settings=settings_for(db_url=sqlite_url, fake=fake_slack), inbox=_Inbox(), client=client
+            signing_secret="test-signing-secret", inbox=_Inbox(), threads=_Inbox(), client=client
         )
     assert app.client is client
     assert [r.getMessage() for r in caplog.records if r.getMessage() == CLIENT_WINS] == []

@@ -133,7 +133,8 @@ def test_backlog_reports_the_oldest_pending_age(inbox):
     assert 89 < stats.oldest_pending_age < 120
 
 
-def test_threads_are_found_only_in_their_own_channel(inbox, db_url):
+def test_threads_are_found_only_in_their_own_channel(inbox):
+    """The store (not the job queue) knows which draft a thread is: tenancy applies."""
     from bot.core.draft import Scope
     from bot.db.engine import make_session_factory
     from bot.db.store import SqlStore
@@ -142,13 +143,11 @@ def test_threads_are_found_only_in_their_own_channel(inbox, db_url):
     draft = store.create_draft(scope=Scope("T1", "C1"), name="Payments", owner="U1", now=utcnow())
     draft.thread_ts = "1700000000.000100"
     store.save_draft(draft=draft)
-    found = inbox.find_draft_id_by_thread(workspace="T1", channel="C1", thread_ts=draft.thread_ts)
+    found = store.find_draft_by_thread(scope=Scope("T1", "C1"), thread_ts=draft.thread_ts)
     assert found == draft.id
     for workspace, channel in (("T1", "C2"), ("T2", "C1")):
         assert (
-            inbox.find_draft_id_by_thread(
-                workspace=workspace, channel=channel, thread_ts=draft.thread_ts
-            )
+            store.find_draft_by_thread(scope=Scope(workspace, channel), thread_ts=draft.thread_ts)
             is None
         )
 
@@ -349,14 +348,14 @@ def test_a_found_thread_is_remembered_and_an_unknown_one_is_asked_again(inbox):
             queries.append(statement)
 
     event.listen(inbox.engine, "before_cursor_execute", count)
-    here = {"workspace": "T1", "channel": "C1", "thread_ts": "1700000000.000100"}
-    assert inbox.find_draft_id_by_thread(**here) is None
     store = SqlStore(make_session_factory(inbox.engine))
-    draft = store.create_draft(scope=Scope("T1", "C1"), name="Payments", owner="U1", now=utcnow())
-    draft.thread_ts = here["thread_ts"]
+    scope, thread = Scope("T1", "C1"), "1700000000.000100"
+    assert store.find_draft_by_thread(scope=scope, thread_ts=thread) is None
+    draft = store.create_draft(scope=scope, name="Payments", owner="U1", now=utcnow())
+    draft.thread_ts = thread
     store.save_draft(draft=draft)
     queries.clear()
-    assert inbox.find_draft_id_by_thread(**here) == draft.id  # "not found" was not kept
-    assert inbox.find_draft_id_by_thread(**here) == draft.id
+    assert store.find_draft_by_thread(scope=scope, thread_ts=thread) == draft.id  # not kept
+    assert store.find_draft_by_thread(scope=scope, thread_ts=thread) == draft.id
     assert len(queries) == 1  # the second answer came from memory
-    assert inbox.find_draft_id_by_thread(**{**here, "channel": "C2"}) is None
+    assert store.find_draft_by_thread(scope=Scope("T1", "C2"), thread_ts=thread) is None
