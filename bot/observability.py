@@ -94,6 +94,12 @@ LLM_DROPPED = Counter(
     "Operations Claude proposed that code refused, by reason (unquoted, ungrounded, unusable).",
     ["reason"],
 )
+LLM_CONDENSED = Counter(
+    "opsmanual_llm_condensed_fields",
+    "Fields Claude shortened for a manual over 800 words, by result: accepted, or rejected "
+    "(longer, a placeholder, or a number, name or command lost).",
+    ["result"],
+)
 
 
 def record_llm_call(*, model: str, outcome: str = "ok") -> None:
@@ -112,6 +118,13 @@ def record_llm_extraction(*, result: str) -> None:
 def record_llm_dropped(*, reason: str, count: int = 1) -> None:
     if count:
         LLM_DROPPED.labels(reason=reason).inc(count)
+
+
+def record_llm_condensed(*, accepted: int, rejected: int) -> None:
+    if accepted:
+        LLM_CONDENSED.labels(result="accepted").inc(accepted)
+    if rejected:
+        LLM_CONDENSED.labels(result="rejected").inc(rejected)
 
 
 def record_slack_error(*, method: str, error: str) -> None:

@@ -20,31 +20,33 @@ from bot.llm.client import ClaudeClient
 from bot.llm.grounding import keeps_facts
 from bot.llm.models import Condensed
 from bot.llm.usage import CallKind
+from bot.observability import record_llm_condensed
 from bot.rendering.protected import known_names, value_words
 
 log = logging.getLogger(__name__)
 
-MAX_FIELDS = 12
+MAX_FIELDS = 16
 
 
 def _candidates(values: dict[str, Value], over_by: int) -> list[str]:
-    """Prose fields most worth shortening: least important first, then most over budget."""
+    """Prose fields most worth shortening: the furthest over their word budget first (on a
+    long conversation a handful of rambling fields hold most of the surplus; a field already
+    within budget, such as a short default, has nothing to give), then the least important."""
     prose = [
         s
         for s in SLOTS
-        if s.kind is SlotKind.TEXT and isinstance(values.get(s.id), str) and values[s.id]
+        if s.kind is SlotKind.TEXT
+        and isinstance(values.get(s.id), str)
+        and value_words(values[s.id]) > max(3, s.budget)
     ]
-    prose.sort(key=lambda s: (-s.priority, s.budget - value_words(values[s.id])))
+    prose.sort(key=lambda s: (s.budget - value_words(values[s.id]), -s.priority))
     chosen: list[str] = []
     surplus = 0
     for slot_def in prose:
         if len(chosen) >= MAX_FIELDS or surplus >= 2 * over_by:
             break
-        words = value_words(values[slot_def.id])
-        if words <= 3:
-            continue
         chosen.append(slot_def.id)
-        surplus += max(words - slot_def.budget, words // 3)
+        surplus += value_words(values[slot_def.id]) - slot_def.budget
     return chosen
 
 
@@ -96,6 +98,7 @@ class ClaudeCondenser:
             (accepted if ok else rejected).append(field.slot_id)
             if ok:
                 result[field.slot_id] = shorter
+        record_llm_condensed(accepted=len(accepted), rejected=len(rejected))
         if rejected:
             log.info("draft %s: kept %s, whose shortening lost facts", draft_id, rejected)
         return result if accepted else None

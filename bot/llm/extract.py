@@ -18,7 +18,14 @@ When Claude gives no usable answer (after the SDK's retries and one re-ask, or a
 the circuit breaker is open), the offline rules process the same reply and a short note says
 why. When Claude answers but leaves nothing usable in a reply where the offline rules do find
 facts, those facts are used, and a note says they came from the offline rules; how often that
-happens is counted (``opsmanual_llm_extractions_total{result="rescued"}``).
+happens is counted (``opsmanual_llm_extractions_total{result="rescued"}``). Only precise
+facts are rescued, and only into empty slots: a value that states a number or an identifier
+and is not the reply itself. When the rules take the whole reply as the answer to the question
+asked (their "never stuck" rule), or route a sentence by a keyword ("debugging" for diagnostic
+commands), they guess at what the reply means, which Claude, having read it, already declined.
+On the realistic conversations every such guess was chatter, a pasted credential's preamble or
+an instruction to the bot: "did anyone see the email about the parking garage?" became a
+startup step, and the next engineer's real steps were then held back as a conflict with it.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from bot.core.draft import Draft, Extraction, Op, SlotUpdate
 from bot.core.slots import SLOT_BY_ID, Row, Value, value_texts
 from bot.interview.ports import Extractor
 from bot.llm.client import ClaudeClient
+from bot.llm.corrections import patch_correction
 from bot.llm.errors import LLMCircuitOpen, LLMError, LLMRefused, LLMRequestError
 from bot.llm.grounding import Sources, ungrounded
 from bot.llm.models import ExtractionOut, to_value
@@ -58,6 +66,9 @@ RESCUED_NOTE = "Claude found nothing to record here; the offline rules found {sl
 _WORD = re.compile(r"[^\W_]+(?:[-'./:][^\W_]+)*")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 _STRIP = " \t\n\"'“”‘’`.,;:!?()[]"
+GUESS_SHARE = 0.8  # an offline value holding this much of the reply's words is the reply itself
+_STRONG = re.compile(r"\d|`[^`]+`|[/\\@#$_=~%]|\w\.\w")
+_REDACTED = re.compile(r"\[redacted [a-z0-9-]+\]")  # bot.intake.redact's marker: a pasted secret
 
 
 def _norm(text: str) -> str:
@@ -119,8 +130,10 @@ def to_extraction(
         if op is not Op.CLEAR and value is None:
             dropped["unusable"] += 1
             continue
+        current = draft.value(slot_def.id) if draft is not None else None
+        if value is not None and op is Op.CORRECT:
+            value = patch_correction(slot_def, current, value)
         if value is not None:
-            current = draft.value(slot_def.id) if draft is not None else None
             restated = value_texts(current) if current is not None else []
             checked = grounded(value, Sources.of([reply, name, *restated]))
             if checked is None:
@@ -195,9 +208,14 @@ class ClaudeExtractor:
     ) -> Extraction:
         """Claude left nothing usable: if the offline rules find facts, use them, marked."""
         offline = self._fallback.extract(draft=draft, asked=asked, text=text)
-        if not offline.updates:
+        recognised = tuple(
+            u for u in offline.updates if draft.value(u.slot_id) is None and precise(u.value, text)
+        )
+        if not recognised:
             record_llm_extraction(result="nothing")
             return empty
+        if len(recognised) < len(offline.updates):  # its notes may speak of the guesses
+            offline = replace(offline, updates=recognised, notes=())
         record_llm_extraction(result="rescued")
         slots = ", ".join(dict.fromkeys(u.slot_id for u in offline.updates))
         log.info("draft %s: Claude found nothing, the offline rules found %s", draft.id, slots)
@@ -207,6 +225,21 @@ class ClaudeExtractor:
     def _offline(self, *, draft: Draft, asked: Sequence[str], text: str, note: str) -> Extraction:
         extraction = self._fallback.extract(draft=draft, asked=asked, text=text)
         return replace(extraction, notes=(*extraction.notes, note))
+
+
+def precise(value: Value | None, reply: str) -> bool:
+    """Whether ``value`` is a fact read out of ``reply``: it states a number or a technical
+    identifier (a command, path, snake_case or dotted name; a capitalised word is not enough:
+    "the legacy job still uses SQL auth" is a remark), and it is not most of the reply's words
+    (the reply itself taken as an answer), nor the line a credential was pasted in."""
+    if value is None:
+        return False
+    texts = " ".join(value_texts(value))
+    if not _STRONG.search(texts) or _REDACTED.search(texts):
+        return False
+    said = set(_WORD.findall(_norm(reply)))
+    kept = set(_WORD.findall(_norm(texts)))
+    return len(said & kept) < GUESS_SHARE * len(said)
 
 
 def _note(exc: LLMError) -> str:

@@ -14,7 +14,7 @@ from bot.llm.extract import RESCUED_NOTE, ClaudeExtractor, to_extraction
 from bot.llm.grounding import Sources, numbers_in, ungrounded
 from bot.llm.models import ExtractionOut
 from tests.fakes.anthropic_api import reply_json
-from tests.llm.conftest import given
+from tests.llm.conftest import given, new_draft
 
 
 def sources(*texts: str) -> Sources:
@@ -131,3 +131,33 @@ def test_offline_facts_rescue_a_reply_claude_left_empty_and_say_so(fake, claude,
     assert extraction.unknown == ("rto",)
     assert extraction.updates == ()
     assert _count("facts") == before["facts"] + 1
+
+
+def test_a_reply_claude_found_empty_is_not_filled_with_the_offline_rules_guesses(fake, claude):
+    """Chatter, a credential's preamble and instructions to the bot: Claude says nothing, and
+    the rules' guesses (the reply itself as the answer, a sentence routed by a keyword) are not
+    taken in its place; a precise fact still is, but only into an empty slot."""
+    extractor = ClaudeExtractor(claude=claude, fallback=OfflineExtractor())
+    draft = given(new_draft(), "architecture", "Go API on EKS", author="lena")
+    chatter = [
+        (["startup_steps"], "did anyone see the email about the parking garage next week?"),
+        (["escalation"], "paolo!! that goes in the vault, not in slack. rotating it today"),
+        (
+            ["incident_channel", "escalation"],
+            "the env line from player-api if anyone needs it "
+            "for local debugging:\n```\nDATABASE_URL=[redacted password]\n```",
+        ),
+    ]
+    before = _count("nothing")
+    for asked, text in chatter:
+        fake.script(reply_json({"operations": [], "unknown": []}))
+        draft.asked = asked
+        extraction = extractor.extract(draft=draft, asked=asked, text=text)
+        assert extraction.updates == (), text
+    assert _count("nothing") == before + len(chatter)
+
+    fake.script(reply_json({"operations": [], "unknown": []}))
+    extraction = extractor.extract(
+        draft=draft, asked=["rto"], text="architecture is Go on ECS now. RTO is 4 hours."
+    )
+    assert [u.slot_id for u in extraction.updates] == ["rto"]  # not the filled architecture

@@ -190,3 +190,19 @@ def test_inferrer_failure_proposes_nothing(fake, claude, draft):
     assert ClaudeInferrer(claude=claude).infer(draft=draft, slot_ids=["rto"]) == {}
     assert ClaudeInferrer(claude=claude).infer(draft=draft, slot_ids=[]) == {}
     assert len(fake.requests) == 1
+
+
+def test_condenser_sends_the_fields_furthest_over_budget_and_none_that_fit(fake, claude):
+    """On a long conversation a few rambling fields hold the surplus: they go first, and a
+    field already within its budget (a short default) is not sent at all."""
+    rambling = " ".join(["word"] * 40)
+    values = {
+        "onboarding": "Pair with on-call for one night before the pager.",  # 5w budget, 9 now
+        "architecture": rambling,  # 24w budget, 40 now
+        "doc_review": "Tech lead approves.",  # within budget
+    }
+    fake.script(reply_json({"fields": []}))
+    ClaudeCondenser(claude=claude).condense(values=values, over_by=30)
+    sent = fake.requests[0].user_text
+    assert sent.index("architecture (") < sent.index("onboarding (")
+    assert "doc_review" not in sent
