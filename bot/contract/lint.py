@@ -34,9 +34,10 @@ _HUMAN_DATES = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y", "%
 _LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a"})
 # Curly placeholders are braces around prose ({Component 1}, {service_name}, {Daily/Weekly}).
-# Quotes, colons, dots and a leading "$" never qualify, so JSON and ${VAR} pass.
+# Quotes, colons, dots and a leading "$" never qualify, so JSON and ${VAR} pass; a brace right
+# after "/" is a path parameter (`DELETE /users/{id}`), not a template gap.
 _PLACEHOLDER = re.compile(
-    r"(?<![{$%#@\\])\{[ \t]*[^\W\d_][\w \t/&()'-]{0,118}\}(?!\})"
+    r"(?<![{$%#@\\/])\{[ \t]*[^\W\d_][\w \t/&()'-]{0,118}\}(?!\})"
     r"|(?i:<\s*(?:placeholder|insert|your|tbd|todo)(?:[\s_-][^<>\n]*)?>)"
     r"|(?i:\[\s*insert\b[^\]\n]*\])"
     r"|\b(?:TODO|XXX)\b"

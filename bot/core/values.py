@@ -15,6 +15,12 @@ from bot.contract.lint import find_placeholders
 from bot.core.slots import Row, Slot, SlotKind, Value
 
 _NUMBER = re.compile(r"\d")
+# An alert on a state is as exact as one on a number: "cluster status red", "HEALTH_ERR".
+_STATE = re.compile(
+    r"\b(?:red|yellow|down|failed|failing|unhealthy|unreachable|missing|stale|stopped|"
+    r"crash\w*|not\s+running|not\s+synchroni[sz]ed|degraded|non-?zero|(?-i:[A-Z]{2,}_[A-Z]{2,}\w*))\b",
+    re.IGNORECASE,
+)
 _DURATION = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*"
     r"(?P<u>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\b",
@@ -184,6 +190,7 @@ def row_problems(slot_def: Slot, row: object) -> list[str]:
     if not row.get(first):
         problems.append(f"no {first}")
     numeric = slot_def.numeric_column
-    if numeric and not _NUMBER.search(row.get(numeric, "")):
-        problems.append(f"the {numeric} needs a number")
+    limit = row.get(numeric, "") if numeric else ""
+    if numeric and not (_NUMBER.search(limit) or _STATE.search(limit)):
+        problems.append(f"the {numeric} needs a number or a state such as 'red'")
     return problems

@@ -186,3 +186,24 @@ def test_value_texts_reaches_every_cell_and_item() -> None:
     assert value_texts("a b") == ["a b"]
     assert value_texts(["x", "y"]) == ["x", "y"]
     assert value_texts([{"name": "api", "purpose": "REST"}]) == ["api", "REST"]
+
+
+def test_an_alert_on_a_state_is_a_threshold() -> None:
+    """ "cluster status red → critical" and "ceph HEALTH_ERR" are exact alert conditions."""
+    from bot.core.slots import SLOT_BY_ID
+    from bot.core.values import row_problems
+
+    metrics = SLOT_BY_ID["metrics"]
+    for threshold in ("red", "status yellow for 15 min", "HEALTH_ERR", "not SYNCHRONIZED"):
+        row = {"metric": "cluster", "threshold": threshold, "level": "Critical", "action": "page"}
+        assert row_problems(metrics, row) == [], threshold
+    vague = {"metric": "cluster", "threshold": "max_connections", "level": "Warning", "action": ""}
+    assert row_problems(metrics, vague) == ["the threshold needs a number or a state such as 'red'"]
+
+
+def test_a_path_parameter_is_not_a_placeholder() -> None:
+    from bot.contract.lint import find_placeholders
+    from bot.core.values import text_problem
+
+    assert text_problem("DSAR deletes call `DELETE /users/{id}` on the admin API") == ""
+    assert find_placeholders("tail -f /var/log/app.log; systemctl status {service_name}")

@@ -240,7 +240,9 @@ def test_table_rows_that_cannot_stand_are_skipped_with_a_reason(interview: Inter
     assert after.draft.value("metrics") == [
         {"metric": "error rate", "threshold": "> 2%", "level": "Critical", "action": "page on-call"}
     ]
-    assert "row 'line two of my notes' skipped: the threshold needs a number" in after.text
+    assert (
+        "row 'line two of my notes' skipped: the threshold needs a number or a state" in after.text
+    )
     assert any("line two of my notes" in str(f.value) for f in after.draft.notes())
 
 
