@@ -21,11 +21,15 @@ _STATE = re.compile(
     r"crash\w*|not\s+running|not\s+synchroni[sz]ed|degraded|non-?zero|(?-i:[A-Z]{2,}_[A-Z]{2,}\w*))\b",
     re.IGNORECASE,
 )
-_DURATION = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?)\s*"
+# The one grammar of a duration ("4h", "15 minutes", "1.5 hours"); the extractor finds them in
+# prose with it, and ``parse_duration`` normalises what it finds.
+DURATION = re.compile(
+    r"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s*"
     r"(?P<u>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\b",
     re.IGNORECASE,
 )
+# Control characters (and lone surrogates): never meaningful in an answer, some break drivers.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1, "h": 60, "d": 1440, "w": 10080}
 _UNIT_NAMES = {"s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week"}
 
@@ -74,7 +78,7 @@ def parse_duration(text: str) -> tuple[float, str] | None:
     "Zero"/"none"/"0"/"no data loss" count as zero minutes because an RPO of zero is a real
     answer, but only when they are the whole answer (``is_zero_duration``).
     """
-    match = _DURATION.search(text)
+    match = DURATION.search(text)
     if match is None:
         return (0.0, ZERO_DURATION) if is_zero_duration(text) else None
     number = float(match.group("n"))

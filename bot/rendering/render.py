@@ -22,6 +22,7 @@ from bot.contract.lint import count_words
 from bot.contract.mdtable import escape_cell
 from bot.core.outline import MAX_WORDS, OUTLINE
 from bot.core.slots import SLOTS, Slot, SlotKind, Value, value_texts
+from bot.core.values import CONTROL
 from bot.rendering.content import ManualContent, content_from_values
 from bot.rendering.fit import fit_values, ladders_of
 from bot.rendering.marks import LEGEND, MARK, marked, unmark
@@ -36,9 +37,10 @@ HEALTH_STATUS = "healthy|degraded|unhealthy"
 # shorter values or None. The deterministic condenser still runs after it when needed.
 CondenseHook = Callable[[dict[str, Value], int], dict[str, Value] | None]
 
-# C0/C1 controls become spaces; bidi overrides and isolates are dropped, since they can make
-# text display in a different order from the one it is stored (and linted) in.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters become spaces (core.values.CONTROL); bidi overrides and isolates are
+# dropped, since they can make text display in a different order from the one it is stored
+# (and linted) in.
+
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _FENCE_RUN = re.compile(r"`{3,}")
 # Markdown that only means something at the start of a line: headings, quotes, bullets, table
@@ -52,7 +54,7 @@ _SNAKE_HEAD = re.compile(r"[:(]|\s[-–—]\s")
 
 def _clean(text: str) -> str:
     """One line of text: controls removed, whitespace collapsed, no fence-opening backticks."""
-    text = _BIDI.sub("", _CONTROLS.sub(" ", str(text)))
+    text = _BIDI.sub("", CONTROL.sub(" ", str(text)))  # line breaks and tabs: split() below
     text = " ".join(text.split())
     return _FENCE_RUN.sub("`", text).replace("<!--", "&lt;!--")
 

@@ -12,15 +12,23 @@ from __future__ import annotations
 
 import re
 
+from bot.contract.lint import find_placeholders
 from bot.core.slots import Slot
-from bot.core.values import LEADING_ZERO, ZERO_DURATION, is_zero_duration, parse_duration
+from bot.core.values import (
+    CONTROL,
+    DURATION,
+    LEADING_ZERO,
+    ZERO_DURATION,
+    is_zero_duration,
+    parse_duration,
+)
 
 MAX_ROWS = 100
 
 _BREAKS = str.maketrans(
     {"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n", "\t": " "}
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL = CONTROL
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)[\w+.-]*[ \t]*$", re.M)
 _TICKS = re.compile(r"`[^`\n]*`")
 _PARENS = re.compile(r"\([^()\n]*\)")
@@ -32,12 +40,12 @@ _SENTENCE_END = re.compile(r"(?<=\S)[.!?]+(?=\s|$)|\n")
 def clean_input(text: str, *, fences: bool = False) -> str:
     """Unify line breaks, blank out control characters, drop code-fence lines (keep content).
 
-    Slack sends `>`, `<` and `&` as HTML entities; "p99 &gt; 800ms" must still be a threshold.
-    With ``fences`` the fence lines stay: prose reading needs to know where a pasted block
-    begins and ends (``drop_fences`` removes them later for the form parsers).
+    Slack's escapes (`&gt;`) are decoded once, at the Slack edge (``bot.slack.markup``), never
+    here: a literal "&gt;" someone typed stays as typed. With ``fences`` the fence lines stay:
+    prose reading needs to know where a pasted block begins and ends (``drop_fences`` removes
+    them later for the form parsers).
     """
-    text = text.replace("\r\n", "\n").translate(_BREAKS).replace("&gt;", ">").replace("&lt;", "<")
-    text = _CONTROL.sub(" ", text.replace("&amp;", "&"))
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n").translate(_BREAKS))
     return (text if fences else drop_fences(text)).strip()
 
 
@@ -97,11 +105,7 @@ def unquote(text: str) -> str:
 
 # ------------------------------------------------------------------ durations and "don't know"
 
-_DUR = re.compile(
-    r"(?<![\w.])\d+(?:\.\d+)?\s*(?:seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|"
-    r"weeks?|w)\b",
-    re.I,
-)
+_DUR = DURATION
 _NEGATED = re.compile(r"(?:\bnot|\binstead\s+of|\brather\s+than|\bfrom|\bwas|\bwere)\s*$", re.I)
 _UNKNOWN = re.compile(
     r"""^(?:(?:sorry|honestly|hmm+|um+|uh+|no|nope|tbh|well|so)[,.!]*\s+)*(?:
@@ -150,13 +154,18 @@ def leading_duration(text: str) -> tuple[str, int] | None:
     return (ZERO_DURATION, zero.end()) if zero else None
 
 
-_BLANK = re.compile(r"[\W_]*(?:(?:tbd|tbc|todo|fixme|n/?a|lorem\s+ipsum)(?![^\W_])[\W_]*)*", re.I)
+_WORDY = re.compile(r"[^\W_]")
+_NOT_APPLICABLE = re.compile(r"(?<![^\W_])n/?a(?![^\W_])", re.I)
 
 
 def is_blank(text: str) -> bool:
-    """Nothing a reader can use: no letter or digit ("**", "-"), or only a placeholder ("TBD",
-    "[todo]", "N/A"). Such list entries and table cells are dropped, not stored."""
-    return _BLANK.fullmatch(text) is not None
+    """Nothing a reader can use: no letter or digit ("**", "-"), or only placeholders ("TBD",
+    "[todo]", "N/A"), by the output contract's own grammar (``contract.lint``). Such list
+    entries and table cells are dropped, not stored."""
+    rest = text
+    for _, found in find_placeholders(text):
+        rest = rest.replace(found, " ", 1)
+    return not _WORDY.search(_NOT_APPLICABLE.sub(" ", rest))
 
 
 def is_unknown(text: str) -> bool:
