@@ -91,6 +91,9 @@ class SimulatedEngineer:
 _QUESTION_LINE = re.compile(r"^([1-9])\. (.+)$")
 
 
+_REMINDER = re.compile(r"Still open from my last questions: (.+?)\. Answer any time")
+
+
 def questions_from_text(text: str, *, name: str) -> list[Question]:
     """The numbered questions in the bot's printed message, mapped back to their slots.
 
@@ -99,6 +102,14 @@ def questions_from_text(text: str, *, name: str) -> list[Question]:
     """
     wording = {s.question.replace("{name}", name): s.id for s in SLOTS if s.ask}
     found: list[Question] = []
+    reminder = _REMINDER.search(text)
+    if reminder:  # the questions are the ones the engineer scrolled past, in the same order
+        labels = {s.label: s for s in SLOTS if s.ask}
+        for number, label in enumerate(reminder.group(1).split(", "), start=1):
+            if label in labels:
+                slot = labels[label]
+                found.append(Question(number, slot.id, slot.question.replace("{name}", name)))
+        return found
     for line in text.splitlines():
         match = _QUESTION_LINE.match(line.strip())
         if not match:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.draft import Draft
 from bot.core.outline import OUTLINE
-from bot.core.slots import SLOTS, Slot, SlotKind
+from bot.core.slots import SLOT_BY_ID, SLOTS, Slot, SlotKind
 
 MAX_QUESTIONS = 3
 BAR_WIDTH = 10
@@ -139,3 +139,10 @@ def format_questions(questions: list[Question]) -> str:
     if len(questions) > 1:
         lines.append("Answer in one message, numbering your answers (1. … 2. …) or one per line.")
     return "\n".join(lines)
+
+
+def reminder(questions: list[Question]) -> str:
+    """One line for questions the thread already shows: asking the same block after every
+    reply that answered something else buries the conversation."""
+    labels = ", ".join(SLOT_BY_ID[q.slot_id].label for q in questions)
+    return f"Still open from my last questions: {labels}. Answer any time, or say `skip`."

@@ -265,14 +265,15 @@ class Interview:
                 if kept
                 else "I couldn't match that to the questions, so nothing changed."
             )
-        if not result.changes and not unknown and (extraction.updates or kept):
+        pasted = len(text) > LONG_REPLY_CHARS  # a log is no answer: the questions still stand
+        if not result.changes and not unknown and (extraction.updates or kept) and not pasted:
             lines.extend(self._move_on(draft))
         if draft.status is DraftStatus.COMPLETE:
             if not result.changes:
                 self._store.save_draft(draft=draft)
                 return self._notice(draft, "\n".join(lines), redacted=redacted)
             return self._complete(draft, lines, redacted=redacted)
-        return self._after_change(draft, lines, redacted=redacted)
+        return self._after_change(draft, lines, redacted=redacted, remind=True)
 
     def _move_on(self, draft: Draft) -> list[str]:
         """Never ask the same questions twice after a real answer nothing could place.
@@ -292,25 +293,40 @@ class Interview:
         ]
 
     def _after_change(
-        self, draft: Draft, lines: list[str], *, redacted: tuple[str, ...] = ()
+        self,
+        draft: Draft,
+        lines: list[str],
+        *,
+        redacted: tuple[str, ...] = (),
+        remind: bool = False,
     ) -> Outcome:
         if gaps.is_complete(draft):
             return self._complete(draft, lines, redacted=redacted)
-        return self._questions(draft, Kind.QUESTIONS, lines, redacted=redacted)
+        return self._questions(draft, Kind.QUESTIONS, lines, redacted=redacted, remind=remind)
 
     def _questions(
-        self, draft: Draft, kind: Kind, lines: list[str], *, redacted: tuple[str, ...] = ()
+        self,
+        draft: Draft,
+        kind: Kind,
+        lines: list[str],
+        *,
+        redacted: tuple[str, ...] = (),
+        remind: bool = False,
     ) -> Outcome:
+        """``remind``: the questions follow a reply in the same conversation, so ones the
+        thread already shows are named in a line instead of asked again in full."""
         if draft.status is DraftStatus.COMPLETE:
             self._store.save_draft(draft=draft)
             done = f"The manual is complete (version {draft.version}). Corrections make a new one."
             return Outcome(kind, draft, "\n".join([*lines, done]), gaps.progress(draft))
         questions = gaps.plan_next(draft)
+        again = remind and bool(questions) and [q.slot_id for q in questions] == draft.asked
         draft.asked = [q.slot_id for q in questions]
         self._store.save_draft(draft=draft)
         progress = gaps.progress(draft)
-        wording = gaps.format_questions(questions)
-        if self._phraser is not None and questions:  # after the save: no transaction is open
+        # the thread already shows these questions: a reminder, not the block again
+        wording = gaps.reminder(questions) if again else gaps.format_questions(questions)
+        if self._phraser is not None and questions and not again:  # after the save
             wording = self._phraser.phrase(draft=draft, questions=questions) or wording
         text = "\n".join([*lines, progress.bar(), wording]).strip()
         return Outcome(kind, draft, text, progress, tuple(questions), None, redacted)

@@ -295,3 +295,34 @@ def test_a_real_answer_nothing_could_place_never_gets_the_same_questions_again(
     assert not set(asked) & {q.slot_id for q in again.questions}
     assert "I'll propose" in again.text
     assert "actually" in again.text
+
+
+def test_questions_already_in_the_thread_come_back_as_one_reminder_line(
+    interview: Interview,
+) -> None:
+    """Engineers answer what they like, in the order they like: when a reply fills other
+    slots, re-posting the same numbered block after it buries the thread. The open questions
+    stay open (they are still asked and answerable) but are named in one line."""
+    outcome = start(interview)
+    asked = [q.slot_id for q in outcome.questions]
+    later = say(interview, outcome, "RTO is 4 hours and RPO 15 minutes, we fail over to eu-west-2")
+    assert [q.slot_id for q in later.questions] == asked
+    assert "Still open from my last questions" in later.text
+    assert "1. " not in later.text
+    assert not set(asked) & later.draft.skipped
+    moved = say(interview, outcome, "1. Go API on EKS behind an ALB, pods talk to PostgreSQL")
+    assert "Still open" not in moved.text
+
+
+def test_a_corrected_table_row_is_acknowledged_by_the_cell_that_changed(
+    interview: Interview,
+) -> None:
+    outcome = start(interview)
+    say(
+        interview,
+        outcome,
+        "alerts: queue age > 5 min = critical, page on-call; error rate > 2% = warning, check "
+        "the provider; p95 latency > 2 s = warning",
+    )
+    fixed = say(interview, outcome, "actually queue age critical is > 10 min not 5")
+    assert "Updated Key metrics: queue age: > 5 min → > 10 min." in fixed.text

@@ -39,7 +39,8 @@ _FREQUENCY = re.compile(
 _RETENTION = re.compile(
     r"(?:\b(?:retention|retained|kept|keep(?:ing)?|held|stored|for)\s+(?:for\s+|of\s+|is\s+)?)?"
     r"(?:~|about\s+)?\b\d+\s*(?:d|days?|weeks?|w|months?|years?|y)\b"
-    r"(?:\s+(?:local(?:ly)?|in\s+[\w-]+|there|on\s+[\w-]+|offsite|retention|retained|kept|pitr))?"
+    r"(?:\s+(?:local(?:ly)?|(?:in|on)\s+(?!(?:the|a|an|our|same)\b)[\w-]+|there|offsite|"
+    r"retention|retained|kept|pitr))?"
     r"|\b(?:retention|min(?:imum)?)\s+\d+\s+\w+(?:\s+kept)?|\bsoft\s+delete\b[^,;.]*",
     re.I,
 )
@@ -80,6 +81,7 @@ _NOT_A_NAME = re.compile(
     r"copies|mirrored|weekly|daily|nightly|monthly|hourly|yearly|long[- ]term)",
     re.I,
 )
+_SPELLED_PITR = re.compile(r"point[- ]in[- ]time", re.I)
 _COLUMNS = ("frequency", "retention", "location", "verification")
 
 
@@ -145,11 +147,12 @@ def _name(clause: str, cells: dict[str, str]) -> str:
         return ""
     rest = clause
     for regex in (_LOCATION, _RETENTION, _VERIFY, _FREQUENCY):
-        rest = regex.sub(" ", rest)
+        # "point-in-time recovery" names the backup as well as its schedule: it stays
+        rest = regex.sub(lambda m: m.group() if _SPELLED_PITR.fullmatch(m.group()) else " ", rest)
     rest = _LEAD.sub("", squash(rest).strip(_SEPS))
     rest = _VERB.split(rest)[0]
     name = " ".join(rest.split()[:6]).strip(_SEPS)
-    name = re.sub(r"\s+(?:with|of|for|and|at|from)$", "", name, flags=re.I)
+    name = re.sub(r"\s+(?:with|of|for|and|at|from|on|enabled|turned\s+on)$", "", name, flags=re.I)
     if not name or _NOT_A_NAME.match(name) or not _NOUN.search(name + " " + noun.group()):
         return ""
     return name

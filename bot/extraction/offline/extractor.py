@@ -32,6 +32,7 @@ from bot.extraction.offline.numfix import number_corrections
 from bot.extraction.offline.pickups import named_durations, pick_up
 from bot.extraction.offline.route import Routed, route
 from bot.extraction.offline.segment import Segment, segments
+from bot.extraction.offline.stack import pick_up_stack
 
 INJECTION_NOTE = (
     "I only take facts about the system from this thread; instructions to me are not followed."
@@ -72,6 +73,11 @@ class OfflineExtractor:
             )
 
         pick_up(scan[:SCAN_LIMIT], open_slot, result)
+
+        def empty(slot_id: str) -> bool:  # the stack is read from the whole reply
+            return slot_id not in result.updates and draft.value(slot_id) is None
+
+        pick_up_stack(tp.drop_fences(remaining)[:SCAN_LIMIT], empty, result)
         if not result.updates and not result.unknown and not leftovers and not result.notes:
             note = INJECTION_NOTE if is_injection(cleaned) else CHATTER_NOTE
             if is_injection(cleaned) or is_chatter(cleaned):

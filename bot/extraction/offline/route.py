@@ -31,6 +31,7 @@ THRESHOLD_BONUS = 3.0
 ISSUE_BONUS = 3.0  # a list item written "symptom → cause → fix"
 CONTINUE_BIAS = 1.0
 LIST_BONUS = 3.0
+OWN_TOPIC = 4.0  # a sentence's own words this strong outweigh a label it only inherited
 
 _COMMA = re.compile(
     r",\s+(?!(?:and\s+)?then\b)|\s+and\s+(?=\w+\s+(?:is|are|has|have|gets?|goes|go)\b)"
@@ -144,7 +145,8 @@ def _evidence(
     previous: str | None = None,
     exclude: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
-    found = own_evidence(segment.text)
+    own = own_evidence(segment.text)
+    found = dict(own)
     if "metrics" in found and _labelled_elsewhere(segment):
         found["metrics"] -= THRESHOLD_BONUS  # "capacity: … add a node when disk > 70%"
         if found["metrics"] <= 0:
@@ -159,10 +161,11 @@ def _evidence(
         found[previous] += CONTINUE_BIAS  # a topic goes on until the words clearly change it
     if segment.head and not segment.inherited and _SEVERITY_FIRST.match(segment.head + " ="):
         found["severity_levels"] = found.get("severity_levels", 0.0) + 4.0  # "SEV2 = …"
-    if segment.head and previous is not None:  # "DR: RTO 1 hour. steps: …" are the DR steps
+    speaks = _speaks_for_itself(segment, own)
+    if segment.head and previous is not None and not speaks:  # "DR: RTO 1 hour. steps: …"
         for slot_id in set(group_slots(segment.head)) & _SIBLINGS.get(previous, set()):
             found[slot_id] = found.get(slot_id, 0.0) + SECTION_BONUS
-    if segment.head:
+    if segment.head and not speaks:
         scale = INHERITED_SCALE if segment.inherited else 1.0
         for slot_id, value in scores(segment.head).items():
             found[slot_id] = found.get(slot_id, 0.0) + scale * HEAD_WEIGHT * value
@@ -194,6 +197,15 @@ def _evidence(
     for slot_id in [s for s in found if listed and SLOT_BY_ID[s].kind is SlotKind.DURATION]:
         del found[slot_id]
     return found
+
+
+def _speaks_for_itself(segment: Segment, own: dict[str, float]) -> bool:
+    """ "escalation: on-call, then the lead. incidents go in #inc-lumen …": a label carried
+    over from an earlier sentence gives way when this sentence clearly names another topic
+    and nothing of the label's."""
+    if not segment.inherited or max(own.values(), default=0.0) < OWN_TOPIC:
+        return False
+    return not any(own.get(slot_id, 0.0) > 0 for slot_id in scores(segment.head))
 
 
 def _best(found: dict[str, float]) -> tuple[str | None, float]:

@@ -195,6 +195,18 @@ def _sentences(line: str) -> list[str]:
     return [s for part in _EMOJI_BREAK.split(line) for s in sentences(part)]
 
 
+# "aws ecs update-service … --desired-count 4, then watch /healthz": the command ends where the
+# prose picks up again, or the next step would be pasted into a shell as arguments.
+_BACK_TO_PROSE = re.compile(r",?\s+(?:and\s+)?then\s+")
+
+
+def _command_then_prose(piece: str) -> tuple[str, str]:
+    cut = _BACK_TO_PROSE.search(piece)
+    if cut is None:
+        return piece.rstrip(" ."), ""
+    return piece[: cut.start()].rstrip(" ,."), piece[cut.end() :].strip()
+
+
 def _sentence_segments(
     line: str, block: int, *, intro: str = "", item: bool = False
 ) -> list[Segment]:
@@ -216,8 +228,11 @@ def _sentence_segments(
         head = own_head or head
         for piece in _pieces(body):
             if COMMAND.match(piece) and lead != intro:  # "if you're on a box …: curl -u …"
-                out.append(Segment(piece, block=block, intro=lead, item=item, code=True))
-                continue
+                command, rest = _command_then_prose(piece)
+                out.append(Segment(command, block=block, intro=lead, item=item, code=True))
+                if not rest:
+                    continue
+                piece = rest
             out.append(
                 Segment(
                     piece,

@@ -233,7 +233,7 @@ def test_placeholders_count_as_dont_know(text: str) -> None:
 
 
 def test_a_word_that_starts_like_a_placeholder_is_an_answer() -> None:
-    assert values("Todo app on Heroku", "architecture") == {"architecture": "Todo app on Heroku"}
+    assert values("Todo app on Heroku", "architecture")["architecture"] == "Todo app on Heroku"
 
 
 def test_dont_know_for_the_whole_reply_covers_every_question() -> None:

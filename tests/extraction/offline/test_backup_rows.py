@@ -78,3 +78,22 @@ def test_a_backup_inside_an_identifier_is_no_new_backup() -> None:
 
 def test_no_backup_words_no_rows() -> None:
     assert backup_rows(["the weather in ams3 was fine"]) == []
+
+
+def test_a_cell_never_ends_mid_phrase_and_pitr_keeps_its_name() -> None:
+    """ "kept 90 days in the same account" once gave retention "kept 90 days in the": an
+    article is no place name, and "point-in-time recovery" is the backup, not just its pace."""
+    said = (
+        "backups: DynamoDB point-in-time recovery on, 35 days, plus a weekly on-demand backup "
+        "kept 90 days in the same account, restore tested quarterly into staging"
+    )
+    assert cells(said) == [
+        ("DynamoDB point-in-time recovery", "point-in-time", "35 days", "", ""),
+        (
+            "on-demand backup",
+            "weekly",
+            "kept 90 days",
+            "in the same account",
+            "restore tested quarterly into staging",
+        ),
+    ]

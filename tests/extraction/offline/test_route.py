@@ -123,3 +123,21 @@ def test_labels_name_groups_and_fields() -> None:
     assert "metrics" not in group_slots("SEV2")
     assert head_slots("backups")[0] == "backups"
     assert head_slots("the weather") == ()
+
+
+def test_a_sentence_with_its_own_topic_leaves_the_label_it_inherited() -> None:
+    """ "escalation: on-call, then the lead. incidents go in #inc-lumen …": the second
+    sentence is the incident channel, not a fifth escalation level."""
+    from bot.extraction.offline.route import route
+    from bot.extraction.offline.segment import segments
+
+    said = (
+        "escalation: on-call SRE first, then the messaging team lead (Priya), then the eng "
+        "manager. incidents go in #inc-lumen and we post to the status page if customers are "
+        "affected"
+    )
+    placed = route(segments(said), asked=[]).by_slot
+    assert [s.text for s in placed["incident_channel"]] == [
+        "incidents go in #inc-lumen and we post to the status page if customers are affected"
+    ]
+    assert len(placed["escalation"]) == 1

@@ -114,3 +114,17 @@ def test_a_greeting_line_gives_nothing() -> None:
     assert segments("morning all!\nbackups: nightly") == [
         Segment("nightly", head="backups", block=2)
     ]
+
+
+def test_a_command_ends_where_the_prose_picks_up_again() -> None:
+    """ "…--desired-count 4, then watch /healthz" once became one command, so a responder
+    pasting it would hand the shell "then watch /healthz" as arguments."""
+    found = segments(
+        "to start it you just set desired count: aws ecs update-service --cluster lumen "
+        "--service notify --desired-count 4, then watch /healthz."
+    )
+    assert [(s.text, s.code) for s in found] == [
+        ("to start it you just set desired count", False),
+        ("aws ecs update-service --cluster lumen --service notify --desired-count 4", True),
+        ("watch /healthz.", False),
+    ]
