@@ -42,6 +42,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.core.clock import utcnow
 from bot.db.claims import guarded_claim, pick, skip_locked_claim
 from bot.db.group_commit import JobInserts
 from bot.db.jobs import (
@@ -57,10 +58,6 @@ from bot.db.models import DraftRow, ReplyRow
 # Threads whose draft was found, remembered per process (a thread's draft never changes).
 # A claim whose pick was taken by someone else between the read and the write looks again.
 CLAIM_ATTEMPTS = 3
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def lane_for(*, workspace: str, channel: str, thread_ts: str | None) -> str:

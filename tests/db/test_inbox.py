@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import event, select, text
 from sqlalchemy.exc import StatementError
 
+from bot.core.clock import utcnow
 from bot.db.engine import make_engine
-from bot.db.inbox import SqlInbox, utcnow
+from bot.db.inbox import SqlInbox
 from bot.db.jobs import JOBS
 from bot.db.migrate import upgrade_to_head
 
