@@ -39,6 +39,7 @@ from bot.interview.outcome import Kind, Outcome
 from bot.interview.service import Interview
 from bot.rendering.builder import DEFAULT_TEAM
 from bot.rendering.content import content_from_values
+from bot.rendering.fit import forget_ladders
 from bot.rendering.render import Renderer
 
 MAX_REPLIES = 25
@@ -125,6 +126,7 @@ def median_ms(action: Callable[[], object], runs: int) -> float:
 @dataclass(frozen=True, slots=True)
 class RenderTimes:
     render_lint: float
+    cold: float
     jinja_only: float
     lint_only: float
 
@@ -140,8 +142,14 @@ def render_times(run: Run, renderer: Renderer, runs: int) -> RenderTimes:
     }
     content = content_from_values(**kwargs)  # type: ignore[arg-type]
     markdown = renderer.render(**kwargs)  # type: ignore[arg-type]
+
+    def cold() -> object:
+        forget_ladders()
+        return lint_manual(renderer.render(**kwargs))  # type: ignore[arg-type]
+
     return RenderTimes(
         render_lint=median_ms(lambda: lint_manual(renderer.render(**kwargs)), runs),  # type: ignore[arg-type]
+        cold=median_ms(cold, runs),
         jinja_only=median_ms(lambda: renderer.render_content(content), runs),
         lint_only=median_ms(lambda: lint_manual(markdown), runs),
     )
@@ -185,6 +193,7 @@ def report(runs_by_scenario: list[list[Run]], renders: list[RenderTimes], repeat
         put("core", f"{statistics.median(core):.2f}")
         put("share", f"{statistics.median(handle) / statistics.median(store):.2f}x")
         put("render", f"{render.render_lint:.2f}")
+        put("cold", f"{render.cold:.2f}")
         put("jinja", f"{render.jinja_only:.2f}")
         put("rratio", f"{render.render_lint / render.jinja_only:.1f}x")
         put("lint", f"{render.lint_only:.2f}")
@@ -215,6 +224,7 @@ def report(runs_by_scenario: list[list[Run]], renders: list[RenderTimes], repeat
         ("  engine / store", "share", ""),
         ("  core only (engine - store), median", "core", ""),
         ("render+condense+lint ms, median", "render", f"< {MAX_RENDER_LINT_MS:g}"),
+        ("  first render, ladders not cached", "cold", "reported"),
         ("  plain jinja2 render ms, median", "jinja", "baseline"),
         ("  render+lint / jinja2", "rratio", ""),
         ("  lint alone ms, median", "lint", ""),

@@ -16,7 +16,9 @@ always published, and the details file keeps every word that was given up.
 from __future__ import annotations
 
 import heapq
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.slots import SLOT_BY_ID, Slot, Value, value_texts
 from bot.rendering.marks import marked
@@ -59,10 +61,23 @@ def ladders_of(values: dict[str, Value]) -> dict[str, list[Step]]:
     for slot_id, value in values.items():
         slot_def = SLOT_BY_ID.get(slot_id)
         if slot_def is not None:
-            ladders[slot_id] = ladder(slot_def, value)
+            ladders[slot_id] = list(_ladder(slot_id, json.dumps(value, ensure_ascii=False)))
             if slot_id in OMITTABLE and _all_proposed(value):
                 ladders[slot_id].append(Step("", 0, 0.0))  # the bullet goes, label and all
     return ladders
+
+
+@lru_cache(maxsize=1024)
+def _ladder(slot_id: str, value_json: str) -> tuple[Step, ...]:
+    """A ladder depends on the value alone, and a draft is rendered again and again (each
+    reply's preview, `draft`, `finish`) with most of its values unchanged; building the ladders
+    is most of the cost of a render. Steps are frozen and nothing downstream mutates a value."""
+    return tuple(ladder(SLOT_BY_ID[slot_id], json.loads(value_json)))
+
+
+def forget_ladders() -> None:
+    """Drop the cached ladders (benchmarks measure the first render of a draft too)."""
+    _ladder.cache_clear()
 
 
 def fit_values(

@@ -4,8 +4,9 @@ Engineers describe the stack in their first message ("a Node.js app on ECS Farga
 ALB, takes events from SQS, sends SMS via Twilio and email via SendGrid") and then never again,
 since they think they already said it. That sentence is placed as the architecture, so without
 this pass the bot asks "what infrastructure does it run on?" again and again, and the manual
-ends with a proposal where the team's own answer was. The names are read from the whole reply,
-wherever they stand, and only fill an empty slot: an answer written for the slot always wins.
+ends with a proposal where the team's own answer was. The names are read from what the reply
+said about the architecture and components, and only fill an empty slot: an answer written for
+the slot always wins.
 """
 
 from __future__ import annotations

@@ -46,3 +46,14 @@ def test_one_service_mentioned_in_passing_is_no_list_of_dependencies() -> None:
     """ "ingests Stripe webhooks" names Stripe; the team still gets asked for the whole list."""
     found = values("webhook-relay: ingests Stripe webhooks", "components")
     assert "external_services" not in found
+
+
+def test_vendors_named_in_a_troubleshooting_line_are_not_the_dependencies() -> None:
+    """ "Stripe timeouts → enable the Adyen fallback" names two vendors, but it answers what
+    goes wrong; taking it as the dependency list kept the bot from ever asking for it."""
+    found = values(
+        "common issues: Stripe timeouts: charge errors rise / Stripe degraded / enable the "
+        "Adyen fallback",
+        "common_issues",
+    )
+    assert "external_services" not in found
