@@ -121,6 +121,7 @@ class Context:
     logging: str = ""
     pager: str = ""
     team: str = ""
+    health: str = ""  # the team's own health request, as they wrote it
 
     @property
     def engine(self) -> Engine:
@@ -243,6 +244,7 @@ def build_context(draft: Draft) -> Context:
         components=names,
         app=next((slug for n in services if (slug := _command_name(n))), draft.slug),
         rpo=_rpo(draft.value("backups")) if draft.filled("backups") else "",
+        health=texts["health_endpoint"] if draft.filled("health_endpoint") else "",
         database=database,
         engine_key=engine_key or "generic",
         cache=cache,

@@ -101,6 +101,15 @@ def _monitoring(c: Context, o: Ops) -> dict[str, Value]:
     }
 
 
+def _health_request(team: str) -> str:
+    """The team's own endpoint: a proposed `GET /health` beside their real `/healthz` sends a
+    responder to a URL that does not exist."""
+    request = team.replace("`", "").strip()
+    if not request or len(request.split()) > 3:
+        return "`GET /health`" if not request else "the health endpoint (2.3)"
+    return f"`{'GET ' + request if request.startswith('/') else request}`"
+
+
 def _operations(c: Context, o: Ops) -> dict[str, Value]:
     where = c.terms.storage
     backups = [
@@ -112,7 +121,7 @@ def _operations(c: Context, o: Ops) -> dict[str, Value]:
             o.start,
             o.started,
         ],
-        "startup_checks": "Smoke test `GET /health`.",
+        "startup_checks": f"Smoke test {_health_request(c.health)}.",
         "graceful_shutdown": f"Drain 30 s, then {o.stop}.",
         "emergency_shutdown": f"{o.kill}; check data consistency.",
         "backups": _table("backups", backups),

@@ -309,10 +309,11 @@ _BAD_START = frozenset(
 
 def cut_window(text: str, limit: int, score: Callable[[str], float]) -> str:
     """At most ``limit`` words of ``text``: the window that scores best, starting where a
-    phrase starts ("via filebeat into Graylog") and ending where one ends (``cut_at_phrase``).
+    clause starts and ending where a phrase ends (``cut_at_phrase``).
 
-    The head of a sentence is often the least of it ("ES + app logs go via filebeat into
-    Graylog"); when a later window carries more facts, that window is kept instead.
+    The first clause is not always the most of it ("we tried a few things, in the end
+    pgbouncer in transaction mode fixed it"); when a later clause carries more facts, that
+    window is kept instead. A window never starts mid-clause: the subject goes with it.
     """
     tokens = text.split()
     head = cut_at_phrase(text, limit)
@@ -345,7 +346,9 @@ def _good_start(tokens: list[str], index: int) -> bool:
         return False
     if not _balanced(tokens[:index]):
         return False
-    return previous.endswith((",", ";", ":", ".")) or first in PHRASE_STARTERS
+    # Only where a clause starts: "on API Gateway" kept from "WAF on the API Gateway" lost the
+    # very thing the sentence was about, and reads as a fragment.
+    return previous.endswith((",", ";", ":", ".")) and first not in PHRASE_STARTERS
 
 
 def _good_end(tokens: list[str], index: int) -> bool:

@@ -325,3 +325,21 @@ def test_deterministic() -> None:
 def test_every_platform_table_fills_every_command() -> None:
     lengths = {kind: len(commands) for kind, commands in PLATFORM_OPS.items()}
     assert set(lengths.values()) == {len(fields(Ops))}
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "shown"),
+    [
+        ("GET /healthz", "`GET /healthz`"),
+        ("/_cluster/health", "`GET /_cluster/health`"),
+        (None, "`GET /health`"),
+    ],
+)
+def test_the_startup_check_uses_the_teams_own_health_endpoint(
+    endpoint: str | None, shown: str
+) -> None:
+    """A proposed `GET /health` beside the team's real `/healthz` sent a responder to a URL
+    that does not exist (the smoke conversation's manual did exactly that)."""
+    draft = make_draft(**({"health_endpoint": endpoint} if endpoint else {}))
+    proposed = {slot_id: value for slot_id, value, _ in propose_defaults(draft)}
+    assert proposed["startup_checks"] == f"Smoke test {shown}."

@@ -104,6 +104,9 @@ def _read(clause: str, rows: list[Row]) -> None:
         rows[-1]["frequency"] = "not backed up"
         return
     cells = {column: _phrases(regex, clause) for column, regex in _CELLS}
+    tail = re.search(r"\s+((?:in|on)\s+[\w-]+)$", cells["retention"])
+    if tail and tail.group(1).lower() in cells["location"].lower():  # "90 days in backup vault x"
+        cells["retention"] = cells["retention"][: tail.start()]
     if cells["verification"]:
         for column in ("frequency", "location"):
             cells[column] = ""  # "weekly automated restore onto db-restore01" is the check
@@ -116,8 +119,10 @@ def _read(clause: str, rows: list[Row]) -> None:
             rows.append({"component": "Backups", **cells})
         return
     last = rows[-1]
-    if any(phrase and last[column] for column, phrase in cells.items() if column != "verification"):
-        # "…, monthly for 12 months": another schedule of the same thing, a row of its own
+    if cells["frequency"] and last["frequency"]:
+        # "…, monthly for 12 months": another schedule of the same thing, a row of its own;
+        # another place or period of the same backup ("copied to eu-central-1", "180 days
+        # in Glacier") stays in its row, not four rows that repeat its name
         rows.append({"component": last["component"], **cells})
         return
     for column, phrase in cells.items():

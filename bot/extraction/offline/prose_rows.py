@@ -182,6 +182,11 @@ _ALSO = re.compile(
     re.I,
 )
 _ARTICLE = re.compile(r"^(?:the|a|an|our|their|its|a\s+tiny|a\s+small|tiny|small)\s+", re.I)
+_STORED = re.compile(
+    r"^(?P<what>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:lives?|is\s+stored|are\s+stored|is\s+kept|"
+    r"are\s+kept|sits?)\s+in\s+(?P<where>[^,;]{1,80})$",
+    re.I,
+)
 _PAREN = re.compile(r"^(?P<name>[^()]{1,60}?)\s*\((?P<inside>[^()]+)\)\s*(?P<rest>.*)$")
 
 
@@ -200,6 +205,15 @@ def _component_row(piece: str) -> Row | None:
     piece = _ARTICLE.sub("", _ALSO.sub("", piece.strip(_SEPS)))
     if not piece:
         return None
+    stored = _STORED.match(piece)
+    if stored:  # "state lives in DynamoDB (table x)": the component is DynamoDB, holding state
+        where = _PAREN.match(stored.group("where"))
+        name = where.group("name") if where else stored.group("where")
+        held = [stored.group("what"), where.group("inside") if where else ""]
+        return {
+            "name": _ARTICLE.sub("", name.strip(_SEPS)),
+            "purpose": "; ".join(p for p in held if p),
+        }
     paren = _PAREN.match(piece)
     if paren and len(paren.group("name").split()) <= 5:
         name = paren.group("name").strip(_SEPS)

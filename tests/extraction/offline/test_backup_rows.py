@@ -97,3 +97,21 @@ def test_a_cell_never_ends_mid_phrase_and_pitr_keeps_its_name() -> None:
             "restore tested quarterly into staging",
         ),
     ]
+
+
+def test_more_places_and_periods_of_one_backup_stay_in_its_row() -> None:
+    """A copy to another region and a Glacier tier once made four rows that repeated the
+    backup's name; another schedule still gets a row of its own."""
+    said = (
+        "AWS Backup snapshots daily kept 90 days in backup vault tw-vault, copied to "
+        "eu-central-1, then to Glacier after 180 days"
+    )
+    assert cells(said) == [
+        (
+            "AWS Backup snapshots",
+            "daily",
+            "kept 90 days, 180 days",
+            "in backup vault tw-vault, copied to eu-central-1, to Glacier",
+            "",
+        )
+    ]

@@ -82,3 +82,15 @@ def test_severity_rows_from_one_line() -> None:
     assert rows[1]["response"] == ""  # "stale by more than 30 min" describes, it is no response
     [row] = severity_rows("SEV1 = players can't log in or can't get matches, ack within 5 min")
     assert row["response"] == "5 min"
+
+
+def test_where_state_lives_names_the_store_as_the_component() -> None:
+    """ "state lives in DynamoDB (table …)" was a component called "state lives in DynamoDB"."""
+    from bot.extraction.offline.prose_rows import component_rows
+
+    assert component_rows("state lives in DynamoDB (table lumen-deliveries)") == [
+        {"name": "DynamoDB", "purpose": "state; table lumen-deliveries"}
+    ]
+    assert component_rows("sessions are kept in Redis") == [
+        {"name": "Redis", "purpose": "sessions"}
+    ]
