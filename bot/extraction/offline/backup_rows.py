@@ -24,7 +24,8 @@ _CLAUSE = re.compile(
     re.I,
 )
 _NOUN = re.compile(
-    r"(?<![\w-])(?:backups?|backed\s+up|snapshots?|dumps?|pitr|point[- ]in[- ]time(?:\s+recovery)?|"
+    r"(?<![\w-])(?:backups?|backed\s+up|snapshots?|snapshotted|dumps?|pitr|"
+    r"point[- ]in[- ]time(?:\s+recovery)?|rman|incrementals?|veeam|bacula|borg|"
     r"xtrabackup|pg_dump|mysqldump|pgbackrest|wal-?g|barman|velero|restic|replication|"
     r"versioning|archive)(?![\w-])",
     re.I,
@@ -33,7 +34,8 @@ _FREQUENCY = re.compile(
     r"(?<![\w-])(?:hourly|daily|nightly|weekly|monthly|quarterly|yearly|continuous(?:ly)?|"
     r"every\s+(?:night|day|hour|week|month|\d+\s*(?:h|hours?|min\w*|days?))|(?:once|twice)\s+a\s+"
     r"(?:day|week|month)|at\s+\d{1,2}:\d{2}(?:\s+utc)?|pitr|point[- ]in[- ]time|real[- ]?time|"
-    r"streaming|on\s+every\s+(?:commit|deploy|change))(?![\w-])",
+    r"streaming|on\s+every\s+(?:commit|deploy|change)|"
+    r"on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days?)(?![\w-])",
     re.I,
 )
 _RETENTION = re.compile(
@@ -48,6 +50,7 @@ _PLACE = (
     r"(?:the\s+|an?\s+|our\s+)?(?:[\w./:-]+\s+){0,3}?"
     r"(?:bucket|repo(?:sitory)?|vault|region|account|(?:s3\s+)?glacier(?:\s+deep\s+archive)?|s3|"
     r"gcs|minio|blob\s+storage|storage\s+account|share|nas|tape(?:\s+library)?|offsite|dc|site|"
+    r"appliance|backup\s+server|"
     r"data\s?cent(?:er|re))\b"
     r"(?:\s+(?:(?:bucket|repo(?:sitory)?|vault|account)\b|[\w./:$\\-]*[-_./:\d$\\][\w./:$\\-]*)){0,2}"
     r"(?:\s+\([^()]{1,60}\))?"
@@ -77,7 +80,8 @@ _LEAD = re.compile(
     re.I,
 )
 _NOT_A_NAME = re.compile(
-    r"^(?:\d|\W|we\b|it\b|they\b|and\b|or\b|same\b|retention|kept|verif|restore|check|copied|"
+    r"^(?:\d|\W|we\b|it\b|they\b|and\b|or\b|same\b|(?:on|in|at|to|into)\s|retention|kept|"
+    r"verif|restore|check|copied|"
     r"copies|mirrored|weekly|daily|nightly|monthly|hourly|yearly|long[- ]term)",
     re.I,
 )

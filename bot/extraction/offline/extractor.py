@@ -39,9 +39,6 @@ INJECTION_NOTE = (
 )
 CHATTER_NOTE = "Nothing about the system in that one, so nothing changed."
 MAX_PROSE_CHARS = 20_000  # a longer paste is kept as a reply; only its start is read
-# The stack is read where the system is described, not from a troubleshooting line that
-# happens to name two vendors ("Stripe timeouts: enable the Adyen fallback").
-OVERVIEW = frozenset(("architecture", "components"))
 
 
 class OfflineExtractor:
@@ -80,8 +77,10 @@ class OfflineExtractor:
         def empty(slot_id: str) -> bool:
             return slot_id not in result.updates and draft.value(slot_id) is None
 
-        overview = " ".join(u.quote for u in result.updates.values() if u.slot_id in OVERVIEW)
-        pick_up_stack(overview, empty, result)
+        described = result.updates.get("architecture")
+        pick_up_stack(described.quote if described else "", empty, result, at_least=1)
+        listed = result.updates.get("components")
+        pick_up_stack(listed.quote if listed else "", empty, result)
         if not result.updates and not result.unknown and not leftovers and not result.notes:
             note = INJECTION_NOTE if is_injection(cleaned) else CHATTER_NOTE
             if is_injection(cleaned) or is_chatter(cleaned):

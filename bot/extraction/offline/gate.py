@@ -26,6 +26,9 @@ _GREETING = re.compile(
 _INJECTION = re.compile(
     r"ignore\s+(?:all\s+)?(?:the\s+|of\s+)?(?:previous|prior|above|earlier|your)\s+(?:\w+\s+)?"
     r"(?:instructions?|questions?|messages?|prompts?|rules|context|interview|directions)\b|"
+    r"ignore\s+(?:all\s+)?(?:of\s+)?the\s+above\b|"
+    r"mark\s+(?:this|the)\s+(?:manual|draft|interview|doc\w*)\s+(?:as\s+)?"
+    r"(?:complete|done|approved|finished)\b|"
     r"disregard\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|your|interview|questions|"
     r"instructions|everything)\b|reply\s+with\s+every\s+secret|"
     r"new\s+instructions?\b|system\s+(?:prompt|override|message)|"
@@ -57,7 +60,7 @@ _ASIDE = re.compile(
 )
 _WHO_IS_HERE = re.compile(
     r"^(?:(?:@?\w+|<@\w+>)(?:\s*,\s*|\s+and\s+|\s+&\s+))*(?:@?\w+|<@\w+>)\s+"
-    r"(?:is|are)\s+(?:here|around|on\s+(?:the\s+)?(?:thread|call)|(?:also\s+)?in\s+(?:the\s+)?"
+    r"(?:is|are)\s+(?:here|around|on\s+(?:the\s+(?:thread|call)|this\s+thread)|(?:also\s+)?in\s+(?:the\s+)?"
     r"(?:thread|channel))(?:\s+too)?\b|"
     r"^(?:(?:@?\w+|<@\w+>)(?:\s*,\s*|\s+and\s+|\s+&\s+))*(?:@?\w+|<@\w+>)\s+will\s+"
     r"(?:fill\s+in|chime\s+in|add|help|join)\b|^cc\s+@?\w+",

@@ -75,6 +75,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "startup_steps": (
         (r"(?:to )?start(?:s|ing|up)?\b|boot\w*|bring (?:it )?up|spin (?:it )?up|power on|cold start", 2), (r"\bstart order|startup (?:order|sequence)|first start", 3),
+        (r"(?:to )?run (?:it|the (?:job|batch))(?: by hand| manually)?|kick (?:it |the \w+ )?off|trigger (?:it|a run|the (?:job|batch))|manual run", 2.5),
         (r"systemctl start|docker(?:-| )compose up|kubectl (?:apply|scale)|desired[- ]count|--replicas|helm (?:install|upgrade)|scale (?:up|to [1-9])", 1.5),
         (r"then (?:start|bring|wait|watch|check)|wait (?:for|until)|comes? up|warm(?:s|ing)? up|once (?:it'?s )?(?:green|healthy|up)", 1),
     ),
@@ -86,7 +87,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "graceful_shutdown": (
         (r"graceful\w*|drain\w*|in-?flight|sigterm|stop ?timeout|terminationgraceperiod|shut(?:ting)? (?:it )?down|shutdown", 2), (r"scale (?:it )?(?:down )?to (?:0|zero)", 2),
-        (r"(?:to )?stop (?:it|the|all|service)|stop(?:s|ping)? (?:accepting|consuming|taking)", 2), (r"let (?:the )?(?:workers|jobs|consumers) finish|finish(?:es)? (?:their|in-?flight|current)", 2),
+        (r"(?:to )?stop (?:it|the|all|service)|stop(?:s|ping)? (?:accepting|consuming|taking)|^stopping\b", 2), (r"let (?:the )?(?:current |running )?(?:workers?|jobs?|consumers?|chunks?|batch(?:es)?|runs?) finish|finish(?:es)? (?:their|in-?flight|current)|kill -term", 2),
         (r"maintenance mode|cordon", 1),
     ),
     "emergency_shutdown": (

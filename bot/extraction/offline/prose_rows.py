@@ -31,7 +31,10 @@ _FOR = (
 _THRESHOLD = re.compile(rf"{_CMP}\s*{_NUM}{_FOR}", re.I)
 _STATE = re.compile(
     r"\b(?:red|yellow|down|failed|failing|unreachable|stale|stopped|missing|"
-    r"crash\s*loop\w*|not\s+running|unhealthy)\b(?:\s+for\s+(?:more\s+than\s+)?\d+\s*\w+)?",
+    r"crash\s*loop\w*|not\s+running|unhealthy)\b(?:\s+for\s+(?:more\s+than\s+)?\d+\s*\w+)?|"
+    # a batch's deadline: "job not finished by 05:00", "feed not landed before 06:30 UTC"
+    r"\b(?:not\s+|hasn'?t\s+|didn'?t\s+)(?:finish|complete|start|land|arriv|deliver|sen[dt]|run)"
+    r"\w*\s+(?:by|before|at)\s+\d{1,2}[:.]\d{2}(?:\s*(?:utc|cet|cest|am|pm))?\b",
     re.I,
 )
 # A state written as a constant: "ceph HEALTH_ERR → critical", "AG sync not SYNCHRONIZED".
@@ -58,11 +61,20 @@ def level_of(text: str) -> str:
     return "Warning"
 
 
+def _named(text: str, match: re.Match[str]) -> bool:
+    """ "tablespace BILLING_DATA > 85%": a constant followed by a comparison is a name."""
+    return bool(re.match(r"\s*(?:[<>≥≤]|above\b|over\b|below\b|under\b)", text[match.end() :]))
+
+
 def metric_rows(text: str) -> list[Row]:
     """Every alert in one segment; "disk > 80% → warning, > 88% → critical" is two rows."""
     text = squash(text)
     found = sorted(
-        [*_THRESHOLD.finditer(text), *_UPPER_STATE.finditer(text)], key=lambda m: m.start()
+        [
+            *_THRESHOLD.finditer(text),
+            *(m for m in _UPPER_STATE.finditer(text) if not _named(text, m)),
+        ],
+        key=lambda m: m.start(),
     )
     if not found:
         state = _STATE.search(text)
@@ -190,9 +202,16 @@ _STORED = re.compile(
 _PAREN = re.compile(r"^(?P<name>[^()]{1,60}?)\s*\((?P<inside>[^()]+)\)\s*(?P<rest>.*)$")
 
 
+_LIST_LABEL = re.compile(
+    r"^(?:the\s+)?(?:main|key|core|big)?\s*(?:bits|parts|pieces|components|services|moving\s+parts)"
+    r"\s*(?:are|:|=|-)\s*",
+    re.I,
+)
+
+
 def component_rows(text: str) -> list[Row]:
     """ "the ingest worker (reads SQS), the renderer (…) and the sender (…)" -> three rows."""
-    body = _ALSO.sub("", squash(text).strip(_SEPS))
+    body = _ALSO.sub("", _LIST_LABEL.sub("", squash(text).strip(_SEPS)))
     pieces = split_on(body, re.compile(r",\s+(?:and\s+)?|\s+and\s+(?=(?:the|a|an)\s)", re.I))
     rows = [r for r in (_component_row(p) for p in pieces) if r]
     if len(rows) > 1 and all(r["purpose"] for r in rows):

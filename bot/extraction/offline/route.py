@@ -274,7 +274,7 @@ def route(
     asked = [slot_id for slot_id in asked if slot_id not in exclude]
     previous: str | None = None
     previous_block = -1
-    poisoned = {s.block for s in parts if is_injection(s.text)}
+    poisoned = {s.block for s in parts if is_injection(s.text) or is_injection(s.head)}
     for segment in parts:
         if segment.block in poisoned:  # a line that talks to the bot gives no facts at all
             out.injection = True

@@ -37,7 +37,7 @@ _CLAUSE_VERB = re.compile(
     re.I,
 )
 COMMAND = re.compile(
-    r"^\s*(?:\$\s+|sudo\s+)?(?:kubectl|systemctl|journalctl|docker|helm|aws|gcloud|az|curl|"
+    r"^\s*(?:\$\s+|sudo\s+(?:-[a-zA-Z]\s+[\w-]+\s+)*)?(?:(?:\.|/[\w.-]+)/[\w./-]+\.(?:sh|py)|kubectl|systemctl|journalctl|docker|helm|aws|gcloud|az|curl|"
     r"psql|mysql|redis-cli|mongosh|ansible(?:-playbook)?|terraform|nomad|consul|vault|kafka-"
     r"[\w-]+\.sh|rabbitmqctl|tail|grep|cat|ls|df|du|top|htop|iostat|vmstat|ss|netstat|dig|"
     r"nslookup|ping|traceroute|openssl|ssh|scp|git|make|npm|yarn|pip|python3?|go|java|"
@@ -200,6 +200,11 @@ def _sentences(line: str) -> list[str]:
 _BACK_TO_PROSE = re.compile(r",?\s+(?:and\s+)?then\s+")
 
 
+def _commands(text: str) -> list[str]:
+    parts = [p.strip() for p in re.split(r",\s+", text)]
+    return parts if len(parts) > 1 and all(COMMAND.match(p) for p in parts) else [text]
+
+
 def _command_then_prose(piece: str) -> tuple[str, str]:
     cut = _BACK_TO_PROSE.search(piece)
     if cut is None:
@@ -229,7 +234,8 @@ def _sentence_segments(
         for piece in _pieces(body):
             if COMMAND.match(piece) and lead != intro:  # "if you're on a box …: curl -u …"
                 command, rest = _command_then_prose(piece)
-                out.append(Segment(command, block=block, intro=lead, item=item, code=True))
+                for one in _commands(command):  # "ssh bill-01, sudo -u harbor …": two steps
+                    out.append(Segment(one, block=block, intro=lead, item=item, code=True))
                 if not rest:
                     continue
                 piece = rest

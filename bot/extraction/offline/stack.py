@@ -27,7 +27,8 @@ _INFRASTRUCTURE = (
     "Aurora", "RDS", "Cloud SQL", "MySQL", "MariaDB", "MongoDB", "DynamoDB", "Cassandra",
     "ScyllaDB", "CockroachDB", "ClickHouse", "TimescaleDB", "InfluxDB", "Redis", "ElastiCache",
     "Memcached", "Elasticsearch", "OpenSearch", "Solr", "Kafka", "MSK", "RabbitMQ", "SQS", "SNS",
-    "Kinesis", "Pub/Sub", "NATS", "S3", "GCS", "MinIO", "Ceph", "EFS", "NFS",
+    "Kinesis", "Pub/Sub", "NATS", "S3", "GCS", "MinIO", "Ceph", "EFS", "NFS", "Oracle",
+    "SQL Server", "VMware", "Proxmox", "OpenStack", "Hyper-V",
 )
 _EXTERNAL = (
     "Twilio", "SendGrid", "Mailgun", "Postmark", "Mailchimp", "Stripe", "Adyen", "Braintree",
@@ -47,7 +48,10 @@ _NAME_RE = re.compile(
     re.I,
 )
 _BY_LOWER = {n.lower(): n for n in _NAMES}
-_REGION = re.compile(r"\b(?:us|eu|ap|sa|ca|me|af)-(?:east|west|north|south|central)\w*-\d\b")
+_REGION = re.compile(
+    r"\b(?:us|eu|ap|sa|ca|me|af)-(?:east|west|north|south|central)\w*-\d\b|"
+    r"\b[A-Z][a-z]+\s+(?:DC|data\s?cent(?:er|re))\b"
+)
 _PURPOSE = re.compile(r"\b(?P<what>[\w-]+)\s+(?:via|through|with)\s+$", re.I)
 _TICKED = re.compile(r"`[^`\n]*`")
 _HEDGE = re.compile(
@@ -59,8 +63,11 @@ MAX_NAMES = 8  # the slots hold a line, not an inventory
 MIN_NAMES = 2  # "ingests Stripe webhooks" mentions a service; it does not list the dependencies
 
 
-def pick_up_stack(text: str, open_slot: Callable[[str], bool], result: Findings) -> None:
-    """Fill ``infrastructure`` and ``external_services`` from the tools a reply names."""
+def pick_up_stack(
+    text: str, open_slot: Callable[[str], bool], result: Findings, *, at_least: int = MIN_NAMES
+) -> None:
+    """Fill ``infrastructure`` and ``external_services`` from the tools a reply names; the
+    system's own description may name a single one ("hands them to Postmark for email")."""
     found: dict[str, dict[str, None]] = {"infrastructure": {}, "external_services": {}}
     quotes: dict[str, list[str]] = {"infrastructure": [], "external_services": []}
     regions: dict[str, None] = {}
@@ -75,7 +82,7 @@ def pick_up_stack(text: str, open_slot: Callable[[str], bool], result: Findings)
         if found["infrastructure"]:
             regions.update(dict.fromkeys(_REGION.findall(sentence)))
     for slot_id, names in found.items():
-        if len(names) < MIN_NAMES or not open_slot(slot_id):
+        if len(names) < at_least or not open_slot(slot_id):
             continue
         value = ", ".join(list(names)[:MAX_NAMES])
         if slot_id == "infrastructure" and regions:

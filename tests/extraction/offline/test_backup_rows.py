@@ -115,3 +115,13 @@ def test_more_places_and_periods_of_one_backup_stay_in_its_row() -> None:
             "",
         )
     ]
+
+
+def test_rman_and_incrementals_are_backups_and_a_place_is_no_name() -> None:
+    said = (
+        "Oracle RMAN full weekly on sunday + incrementals nightly, 30 days on the backup appliance"
+    )
+    assert cells(said) == [
+        ("Oracle RMAN full", "weekly, on sunday", "", "", ""),
+        ("incrementals", "nightly", "30 days", "on the backup appliance", ""),
+    ]

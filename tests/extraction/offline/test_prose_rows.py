@@ -94,3 +94,33 @@ def test_where_state_lives_names_the_store_as_the_component() -> None:
     assert component_rows("sessions are kept in Redis") == [
         {"name": "Redis", "purpose": "sessions"}
     ]
+
+
+def test_a_batch_deadline_is_a_threshold() -> None:
+    """ "job not finished by 05:00 = critical" was refused: the threshold needs a number or a
+    state, and the row read no threshold at all."""
+    from bot.extraction.offline.prose_rows import metric_rows
+
+    assert metric_rows("job not finished by 05:00 = critical, page via Opsgenie") == [
+        {
+            "metric": "job",
+            "threshold": "not finished by 05:00",
+            "level": "Critical",
+            "action": "page via Opsgenie",
+        }
+    ]
+
+
+def test_a_constant_before_a_comparison_is_part_of_the_metric_name() -> None:
+    from bot.extraction.offline.prose_rows import component_rows, metric_rows
+
+    assert metric_rows("Oracle tablespace BILLING_DATA > 85% = warning, ask the DBA") == [
+        {
+            "metric": "Oracle tablespace BILLING_DATA",
+            "threshold": "> 85%",
+            "level": "Warning",
+            "action": "ask the DBA",
+        }
+    ]
+    rows = component_rows("main bits: the extractor (pulls usage), the rater (applies plans)")
+    assert [r["name"] for r in rows] == ["extractor", "rater"]

@@ -128,3 +128,14 @@ def test_a_command_ends_where_the_prose_picks_up_again() -> None:
         ("aws ecs update-service --cluster lumen --service notify --desired-count 4", True),
         ("watch /healthz.", False),
     ]
+
+
+def test_commands_listed_with_commas_are_steps_of_their_own() -> None:
+    found = segments(
+        "to run it by hand: ssh bill-01, sudo -u harbor /opt/harbor/bin/run-batch.sh --date "
+        "2026-12-05, then tail -f /var/log/harbor/batch.log until you see COMPLETED"
+    )
+    assert [(s.text, s.code) for s in found][1:3] == [
+        ("ssh bill-01", True),
+        ("sudo -u harbor /opt/harbor/bin/run-batch.sh --date 2026-12-05", True),
+    ]

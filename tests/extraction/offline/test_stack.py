@@ -57,3 +57,14 @@ def test_vendors_named_in_a_troubleshooting_line_are_not_the_dependencies() -> N
         "common_issues",
     )
     assert "external_services" not in found
+
+
+def test_the_systems_own_description_may_name_a_single_service_and_its_data_centre() -> None:
+    """ "hands them to Postmark for email" is the one outside service of an on-prem batch."""
+    found = values(
+        "Harbor Billing is the nightly invoicing batch on two on-prem VMs in the Frankfurt DC, "
+        "reads usage from Oracle 19c and hands the PDFs to Postmark for email",
+        "architecture",
+    )
+    assert found["external_services"] == "Postmark"
+    assert found["infrastructure"] == "on-prem, Oracle (Frankfurt DC)"
