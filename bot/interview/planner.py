@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.draft import Draft
+from bot.core.draft import Draft, DraftStatus
 from bot.core.outline import OUTLINE
 from bot.core.slots import SLOT_BY_ID, SLOTS, Slot, SlotKind
 
@@ -146,3 +146,21 @@ def reminder(questions: list[Question]) -> str:
     reply that answered something else buries the conversation."""
     labels = ", ".join(SLOT_BY_ID[q.slot_id].label for q in questions)
     return f"Still open from my last questions: {labels}. Answer any time, or say `skip`."
+
+
+def move_on(draft: Draft) -> list[str]:
+    """Never ask the same questions twice after a real answer nothing could place.
+
+    The reply is kept (as facts elsewhere or as notes for the details file), so the open
+    questions are skipped and proposed at the end, and the user is told how to set them.
+    """
+    stuck = [s for s in draft.asked if s in SLOT_BY_ID and not draft.filled(s)]
+    if not stuck or draft.status is DraftStatus.COMPLETE:
+        return []
+    draft.skipped.update(stuck)
+    labels = ", ".join(SLOT_BY_ID[s].label for s in stuck)
+    example = SLOT_BY_ID[stuck[0]].label
+    return [
+        f"I'll propose {labels} at the end so we can move on; to set one, say "
+        f"`actually {example} is …`."
+    ]

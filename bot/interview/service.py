@@ -265,32 +265,16 @@ class Interview:
                 if kept
                 else "I couldn't match that to the questions, so nothing changed."
             )
-        pasted = len(text) > LONG_REPLY_CHARS  # a log is no answer: the questions still stand
+        # a pasted log or credential is no answer: the questions still stand
+        pasted = len(text) > LONG_REPLY_CHARS or bool(redacted)
         if not result.changes and not unknown and (extraction.updates or kept) and not pasted:
-            lines.extend(self._move_on(draft))
+            lines.extend(gaps.move_on(draft))
         if draft.status is DraftStatus.COMPLETE:
             if not result.changes:
                 self._store.save_draft(draft=draft)
                 return self._notice(draft, "\n".join(lines), redacted=redacted)
             return self._complete(draft, lines, redacted=redacted)
         return self._after_change(draft, lines, redacted=redacted, remind=True)
-
-    def _move_on(self, draft: Draft) -> list[str]:
-        """Never ask the same questions twice after a real answer nothing could place.
-
-        The reply is kept (as facts elsewhere or as notes for the details file), so the open
-        questions are skipped and proposed at the end, and the user is told how to set them.
-        """
-        stuck = [s for s in draft.asked if s in SLOT_BY_ID and not draft.filled(s)]
-        if not stuck or draft.status is DraftStatus.COMPLETE:
-            return []
-        draft.skipped.update(stuck)
-        labels = ", ".join(SLOT_BY_ID[s].label for s in stuck)
-        example = SLOT_BY_ID[stuck[0]].label
-        return [
-            f"I'll propose {labels} at the end so we can move on; to set one, say "
-            f"`actually {example} is …`."
-        ]
 
     def _after_change(
         self,

@@ -326,3 +326,11 @@ def test_a_corrected_table_row_is_acknowledged_by_the_cell_that_changed(
     )
     fixed = say(interview, outcome, "actually queue age critical is > 10 min not 5")
     assert "Updated Key metrics: queue age: > 5 min → > 10 min." in fixed.text
+
+
+def test_a_pasted_credential_does_not_skip_the_open_questions(interview: Interview) -> None:
+    outcome = start(interview)
+    asked = {q.slot_id for q in outcome.questions}
+    after = say(interview, outcome, "oracle password for the batch user is Winter2024!Harbor btw")
+    assert not asked & after.draft.skipped
+    assert "I'll propose" not in after.text
