@@ -54,7 +54,7 @@ from bot.db.migrate import upgrade_to_head
 from bot.db.store import SqlStore
 from bot.extraction.offline.extractor import OfflineExtractor
 from bot.interview.service import Interview
-from bot.llm.pricing import estimate_cost
+from bot.llm.pricing import estimate_cost, usage_cost
 from bot.llm.profiles import profile
 from bot.llm.usage import CallKind, TokenUsage
 from tests.fakes.anthropic_api import FakeAnthropic, Step, reply_json
@@ -103,15 +103,7 @@ class Measured:
 
     @property
     def cost(self) -> float:
-        u = self.usage
-        return estimate_cost(
-            model=self.model,
-            input_tokens=u.input_tokens,
-            output_tokens=u.output_tokens,
-            cache_read_tokens=u.cache_read_tokens,
-            cache_write_tokens=u.cache_write_tokens,
-            write_ttl=self.ttl,
-        )
+        return usage_cost(model=self.model, usage=self.usage, write_ttl=self.ttl)
 
     @property
     def naive_cost(self) -> float:

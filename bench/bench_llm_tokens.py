@@ -59,7 +59,7 @@ from bot.interview.outcome import Kind
 from bot.interview.service import Interview
 from bot.llm.factory import make_llm_parts
 from bot.llm.plans import PLANS
-from bot.llm.pricing import estimate_cost
+from bot.llm.pricing import estimate_cost, usage_cost
 from bot.llm.profiles import profile
 from bot.llm.prompts import fence
 from bot.llm.usage import CallKind, MemoryUsageLog, TokenUsage
@@ -103,15 +103,7 @@ class ClaudeRun:
 
     @property
     def cost(self) -> float:
-        u = self.usage
-        return estimate_cost(
-            model=self.model,
-            input_tokens=u.input_tokens,
-            output_tokens=u.output_tokens,
-            cache_read_tokens=u.cache_read_tokens,
-            cache_write_tokens=u.cache_write_tokens,
-            write_ttl=self.ttl,
-        )
+        return usage_cost(model=self.model, usage=self.usage, write_ttl=self.ttl)
 
     @property
     def naive_cost(self) -> float:

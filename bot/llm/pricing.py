@@ -41,6 +41,18 @@ def estimate_cost(
     )
 
 
+def usage_cost(*, model: str, usage: TokenUsage, write_ttl: str = CACHED_TTL) -> float:
+    """``estimate_cost`` of a summed ``TokenUsage``: the status line and the benchmarks."""
+    return estimate_cost(
+        model=model,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cache_read_tokens=usage.cache_read_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+        write_ttl=write_ttl,
+    )
+
+
 class UsageReporter:
     """The ``status`` line: "Claude tokens: 12,345 in (80% from cache), 1,234 out, ≈ $0.03"."""
 
@@ -57,14 +69,9 @@ class UsageReporter:
             return "Claude tokens: none used yet for this draft."
         total, cost = TokenUsage(), 0.0
         for model, inp, out, read, write in rows:
-            total += TokenUsage(inp, out, read, write)
-            cost += estimate_cost(
-                model=model,
-                input_tokens=inp,
-                output_tokens=out,
-                cache_read_tokens=read,
-                cache_write_tokens=write,
-            )
+            usage = TokenUsage(inp, out, read, write)
+            total += usage
+            cost += usage_cost(model=model, usage=usage)
         share = round(100 * total.cache_read_share)
         return (
             f"Claude tokens: {total.prompt_tokens:,} in ({share}% from cache), "
