@@ -300,6 +300,7 @@ def cut_at_phrase(text: str, limit: int) -> str:
 
 _VERB_S = re.compile(r"[a-z]{3,}s")  # "looks", "sits", "goes": a verb waiting for its object
 _OBJECT_PREPOSITIONS = frozenset(("at", "on", "in", "to", "into", "for", "from", "with", "by"))
+_BE = frozenset(("is", "are", "was", "were", "be", "been", "gets", "get", "got"))
 # Words a kept window of text may not start with: it would read as the tail of a sentence.
 _BAD_START = frozenset(
     ("and", "or", "but", "so", "then", "which", "that", "who", "whose", "because", "unless",
@@ -361,6 +362,14 @@ def _good_end(tokens: list[str], index: int) -> bool:
         return False
     if _VERB_S.fullmatch(bare) and following.lower() in _OBJECT_PREPOSITIONS:
         return False  # "the audit looks | at our access reviews" stops mid-phrase
+    if (
+        index >= 2
+        and tokens[index - 2].lower() in _BE
+        and following.lower() in _OBJECT_PREPOSITIONS
+    ):
+        return False  # "incidents are run | in a fresh channel …" says nothing without it
+    if bare.endswith(("ed", "en")) and following.lower() == "by":
+        return False  # "a channel created | by the incident.io bot": the agent is the fact
     if not _balanced(tokens[:index]):
         return False
     if last.endswith((",", ";", ":", ".")):

@@ -253,7 +253,7 @@ class _State:
                 continue
             shorter = cut_window(text.text, max(floor, count * 2 // 3), fact_score)
             saved = count - words(shorter)
-            if saved > 0:
+            if saved > 0 and words(shorter) >= floor:
                 lost = max(fact_score(text.text) - fact_score(shorter), 0.1) * 2
                 found.append(_Op(saved, weight * text.weight * lost, _cutter(text, shorter)))
         return found

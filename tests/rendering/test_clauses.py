@@ -78,3 +78,18 @@ def test_sentences_do_not_break_at_abbreviations_or_decimals() -> None:
 
 def test_words_count_like_the_linter() -> None:
     assert words("p99 > 800ms → page the on-call") == 5
+
+
+def test_a_passive_verb_keeps_its_complement() -> None:
+    """ "incidents are run in a fresh slack channel … created by the incident.io bot" was cut to
+    "incidents are run": grammatical, and useless to a responder."""
+    from bot.core.slots import SLOT_BY_ID
+    from bot.rendering.shrink import ladder
+
+    text = "incidents are run in a fresh slack channel #inc-tw-<n> created by the incident.io bot"
+    for limit in range(3, 14):
+        cut = cut_at_phrase(text, limit)
+        assert cut not in {"incidents are run", "incidents are run in a fresh slack channel"}
+        assert not cut.endswith("created")
+    for step in ladder(SLOT_BY_ID["incident_channel"], text):
+        assert words(str(step.value)) >= 4

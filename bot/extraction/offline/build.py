@@ -121,12 +121,26 @@ def steps(texts: Sequence[str]) -> list[str]:
             if len(commas) > 1 and all(IMPERATIVE.match(c.strip()) for c in commas[1:]):
                 pieces = commas
             else:
-                pieces = [piece]
+                pieces = _imperative_tail(commas) or [piece]
             for part in pieces:
                 step = clean(part).rstrip(".")
                 if step and not is_blank(step):
                     out.append(step)
     return list(dict.fromkeys(out))
+
+
+def _imperative_tail(commas: list[str]) -> list[str]:
+    """ "it's single region today, the CDK app can deploy the stack there, restore the tables,
+    point the consumers at the DR bucket": the context stays one step, each order its own."""
+    start = len(commas)
+    while start > 1 and IMPERATIVE.match(commas[start - 1].strip()):
+        start -= 1
+    if len(commas) - start < 2:
+        return []
+    context = ", ".join(c.strip() for c in commas[:start])
+    said, colon, order = context.rpartition(": ")  # "…, the DR region is X: the CDK app can …"
+    head = [said, order] if colon and said and len(order.split()) >= 3 else [context]
+    return [*head, *commas[start:]]
 
 
 def chain(texts: Sequence[str]) -> list[str]:

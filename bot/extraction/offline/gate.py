@@ -54,6 +54,9 @@ _ASIDE = re.compile(
     r"(?:(?:is|does|did|has|can)\s+)?anyone\s+(?:want|up\s+for|fancy|else)|(?:is|does|did|has)\s+"
     r"anyone\b|(?:thanks|thank\s+you|ty|thx|cheers)\b|"
     r"(?:nice|great|cool|awesome|perfect|sounds\s+good|makes\s+sense|agreed|\+1|same)\b[\s!.]*$"
+    r"|i'?m\s+(?:off|out|done\s+for\s+(?:the\s+)?(?:day|today)|heading\s+out|signing\s+off|"
+    r"logging\s+off)\b|(?:gotta|got\s+to)\s+(?:go|run|dash)\b[\s,.!]*(?:$|now|bye|cya|later)|"
+    r"laptop\s+(?:at\s+\d|dying|battery|about\s+to\s+die)"
     r"|(?:one|a)\s+sec\b|give\s+me\s+a\s+(?:sec|minute)|in\s+a\s+meeting|(?:stand-?up|meeting)"
     r"\s*(?:now|brb)?\s*$)",
     re.I,

@@ -20,7 +20,7 @@ from functools import lru_cache
 # fmt: off
 CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "architecture": (
-        (r"architecture", 2), (r"built (?:on|with|in)", 1.5), (r"(?:is|it's) (?:a|an|our) [\w .-]{0,40}(?:service|app|platform|api|system|cluster|farm|pipeline|backend|gateway)", 2.5),
+        (r"architecture(?! decision)", 2), (r"built (?:on|with|in)", 1.5), (r"(?:is|it's) (?:a|an|our) [\w .-]{0,40}(?:service|app|platform|api|system|cluster|farm|pipeline|backend|gateway)", 2.5),
         (r"monolith|microservices?|serverless", 1.5), (r"behind (?:an? )?(?:alb|elb|nlb|load balancer|nginx|haproxy|envoy|cloudflare|cdn|ingress|api gateway)", 1.5),
         (r"requests? (?:flow|go|come|hit)|\bflow\b|(?:players|users|clients) hit", 2), (r"flows? (?:through|into|to)", 1.5), (r"(?:takes|reads|consumes|pulls) (?:events|messages|jobs|requests)", 1.5),
         (r"written in|node\.?js|golang|\bgo\b (?:service|app)|python|java\b|kotlin|rust|\.net|elixir|ruby|php", 1),
@@ -164,11 +164,12 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "backup_verification": ((r"verification is|backup (?:verification|checks?)|verif\w+ (?:the )?backups?|checksums?|backups? (?:are )?(?:verified|checked|tested)|integrity check", 2.5),),
     "restore_testing": (
         (r"restore (?:test|drill|check|job)\w*|test(?:ed|ing)? (?:a |the )?restores?|restores? (?:are |is )?tested|restore into (?:staging|a scratch)|practi[cs]e restores?|dr (?:test|drill|exercise)", 2.5),
+        (r"(?:last|latest|previous|next) (?:full )?dr (?:test|drill|exercise)", 3),
         (r"(?:test|automated|weekly|monthly|quarterly|yearly)\s+restores?\b|\brestores?\b[^.;]{0,60}\b(?:into|onto)\s+\S*(?:restore|test|stg|staging|scratch)", 3),
     ),
     "data_integrity": ((r"integrity|row counts?|reconcil\w+|checksums? (?:after|match)|compare (?:counts|totals)|consistency check|doc(?:ument)? counts?", 2),),
     "doc_schedule": ((r"(?:docs?|runbooks?|documentation|this manual|wiki) (?:are |is |get )?(?:reviewed|updated|refreshed)|review (?:the )?(?:docs|runbooks)|update (?:the )?(?:docs|runbook)", 2),),
-    "doc_versioning": ((r"(?:docs?|runbooks?|documentation) (?:live|are|is) (?:in|on)|confluence|notion|backstage|docs repo|in git|mkdocs|readme", 2),),
+    "doc_versioning": ((r"(?:docs?|runbooks?|documentation) (?:live|are|is) (?:in|on)|confluence|notion|backstage|docs repo|in git|mkdocs|readme", 2), (r"architecture decision records?|\badrs?\b", 2.5),),
     "doc_review": ((r"(?:docs?|runbook) (?:changes )?(?:reviewed|approved) by|pr review|peer review", 2),),
     "onboarding": ((r"onboard\w*|new (?:joiners?|hires?|people|engineers|team members?)|first week|shadow\w*", 2),),
     "training": ((r"training|game ?days?|chaos (?:days?|engineering|tests?)|drills?|tabletop|fire drill|lunch ?(?:and|&|n) ?learn", 2),),

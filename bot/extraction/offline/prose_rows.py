@@ -209,12 +209,23 @@ _LIST_LABEL = re.compile(
 )
 
 
+_COMPONENT_SEP = re.compile(
+    r",\s+(?:and\s+)?|\s+and\s+(?=(?:the|a|an)\s)|\s+and\s+(?=[\w.]+[-_.][\w.-]*\s*\()", re.I
+)
+_KIND = re.compile(r"^(?P<kind>[^:()]{3,40}):\s+(?=\S+\s*\()")
+
+
 def component_rows(text: str) -> list[Row]:
     """ "the ingest worker (reads SQS), the renderer (…) and the sender (…)" -> three rows."""
     body = _ALSO.sub("", _LIST_LABEL.sub("", squash(text).strip(_SEPS)))
-    pieces = split_on(body, re.compile(r",\s+(?:and\s+)?|\s+and\s+(?=(?:the|a|an)\s)", re.I))
+    kind = _KIND.match(body)  # "the Step Functions state machines: tw-replay (…) and …"
+    listed = body[kind.end() :] if kind else body
+    pieces = split_on(listed, _COMPONENT_SEP)
     rows = [r for r in (_component_row(p) for p in pieces) if r]
     if len(rows) > 1 and all(r["purpose"] for r in rows):
+        if kind:
+            label = _ARTICLE.sub("", kind.group("kind").strip())
+            rows = [{**r, "purpose": f"{r['purpose']} ({label})"} for r in rows]
         return rows
     single = _component_row(body)
     return [single] if single else []

@@ -30,6 +30,7 @@ INHERITED_SCALE = 0.5  # a label from an earlier sentence of the line counts hal
 THRESHOLD_BONUS = 3.0
 ISSUE_BONUS = 3.0  # a list item written "symptom → cause → fix"
 CONTINUE_BIAS = 1.0
+ASIDE_SCALE = 0.3  # a cue only inside brackets is barely evidence
 LIST_BONUS = 3.0
 OWN_TOPIC = 4.0  # a sentence's own words this strong outweigh a label it only inherited
 
@@ -92,6 +93,12 @@ def own_evidence(text: str) -> dict[str, float]:
     >= 7 within 14 days") strengthens that topic instead."""
     found = dict(scores(text))
     mask = top_level(text)
+    if any(slot_id.startswith("maint_") for slot_id in found):
+        # "tw-gdpr-erase (…, runs nightly over the erase queue)" describes a component; a
+        # schedule said in brackets is no maintenance task of its own.
+        said = scores("".join(ch if keep else " " for ch, keep in zip(text, mask, strict=True)))
+        for slot_id in [s for s in found if s.startswith("maint_") and s not in said]:
+            found[slot_id] *= ASIDE_SCALE
     for slot_id, regex, bonus, least in _SHAPES:
         if sum(1 for m in regex.finditer(text) if mask[m.start()]) >= least:
             target = slot_id
@@ -291,6 +298,9 @@ def route(
             if slot_id:
                 out.add(slot_id, segment)
                 previous = slot_id
+            continue
+        if segment.lead_in:
+            out.leftovers.append(segment.text)  # it announces the steps; it is not one
             continue
         if _ENV_HEAD.match(segment.head) or _ENV_LINE.match(segment.text):
             out.leftovers.append(

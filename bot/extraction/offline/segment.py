@@ -57,6 +57,7 @@ class Segment:
     item: bool = False
     code: bool = False
     inherited: bool = False  # the label was written on an earlier sentence of the line
+    lead_in: bool = False  # "…, the order was" before "1) …": context for the details file
 
 
 def _inline_items(line: str) -> list[str]:
@@ -148,7 +149,7 @@ def _segments(text: str) -> list[Segment]:
         if numbered:
             lead, items = numbered[0], numbered[1:]
             if lead:
-                out.extend(_without_intro(_sentence_segments(lead, block)))
+                out.extend(_lead_in(_without_intro(_sentence_segments(lead, block))))
             for item in items:
                 out.append(Segment(item, block=block, intro=lead, item=True))
             intro = lead
@@ -178,6 +179,22 @@ def _without_intro(found: list[Segment]) -> list[Segment]:
         and not _FACTISH.search(last.text)
     ):
         return found[:-1]
+    return found
+
+
+# The end of a sentence that only announces the numbered list after it ("there's no real start
+# since it's serverless, but after the march incident the order was 1) …").
+_ANNOUNCES = re.compile(
+    r"(?:\b(?:order|steps?|sequence|procedure|process|drill|runbook|plan)\s+(?:is|was|are|were|"
+    r"goes|went)|\bas\s+follows|\blike\s+(?:this|so)|\bgoes\s+like|\bwe\s+(?:do|did|go))\s*[:,-]*$",
+    re.I,
+)
+
+
+def _lead_in(found: list[Segment]) -> list[Segment]:
+    """A sentence that announces the list is no step of it; it is kept for the details."""
+    if found and _ANNOUNCES.search(found[-1].text.rstrip(" .")):
+        return [*found[:-1], replace(found[-1], lead_in=True)]
     return found
 
 

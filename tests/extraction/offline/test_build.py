@@ -84,3 +84,21 @@ def test_the_health_endpoint_is_every_path_the_team_named() -> None:
     said = "player-api has /livez and /readyz; synthetics hit https://api.example.gg/v1/status"
     assert endpoint([said]) == "`GET /livez`, `GET /readyz`, `GET /v1/status`"
     assert endpoint(["we look at the dashboards"]) is None
+
+
+def test_context_before_a_run_of_orders_stays_apart_from_them() -> None:
+    """Only the commas between the orders split; the context before them is one or two pieces
+    (at its colon), never glued to the first order."""
+    said = (
+        "it's single region today, the DR region is eu-central-1: the CDK app can deploy the "
+        "whole stack there (`cdk deploy -c region=eu-central-1 --all`), restore the DynamoDB "
+        "tables from the copied backups, point the S3 consumers at tw-lake-dr"
+    )
+    assert steps([said]) == [
+        "it's single region today, the DR region is eu-central-1",
+        "the CDK app can deploy the whole stack there (`cdk deploy -c region=eu-central-1 --all`)",
+        "restore the DynamoDB tables from the copied backups",
+        "point the S3 consumers at tw-lake-dr",
+    ]
+    one = "it's single region, the CDK app deploys it, restore the table"
+    assert steps([one]) == [one]  # a single order after context is not a run of them

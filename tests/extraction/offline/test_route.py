@@ -12,6 +12,7 @@ import pytest
 from bot.extraction.offline.labels import group_slots, head_slots
 from bot.extraction.offline.route import route
 from bot.extraction.offline.segment import segments
+from tests.extraction.offline.support import run, updates, values
 
 
 def placed(reply: str, *asked: str) -> dict[str, list[str]]:
@@ -141,3 +142,53 @@ def test_a_sentence_with_its_own_topic_leaves_the_label_it_inherited() -> None:
         "incidents go in #inc-lumen and we post to the status page if customers are affected"
     ]
     assert len(placed["escalation"]) == 1
+
+
+def test_the_sentence_announcing_numbered_steps_is_no_step() -> None:
+    """ "there's no real start …, the order was: 1) … 2) …" made its announcement step 1, and
+    the fitter kept it while real steps went."""
+    text = (
+        "there's no real \"start\" since it's serverless, but after we had to pause everything "
+        "(the big incident in march) the order was: 1) enable the Kinesis event source mapping "
+        "for tw-enricher 2) set reserved concurrency back to 300 3) re-enable the EventBridge "
+        "rule tw-bus-to-router"
+    )
+    found = run(text, "startup_steps")
+    got = updates(found)["startup_steps"].value
+    assert got == [
+        "enable the Kinesis event source mapping for tw-enricher",
+        "set reserved concurrency back to 300",
+        "re-enable the EventBridge rule tw-bus-to-router",
+    ]
+    assert any("no real" in left for left in found.leftovers)  # kept for the details file
+
+
+def test_a_dr_paragraph_gives_one_step_per_order_and_its_drill_elsewhere() -> None:
+    text = (
+        "DR: RTO 4 hours, RPO 5 minutes. it's single region today, the DR region is "
+        "eu-central-1: the CDK app can deploy the whole stack there, restore the DynamoDB "
+        "tables from the copied backups, point the S3 consumers at tw-lake-dr, then switch the "
+        "Route 53 record for events.tidewater.io. last full DR test was october, 3h10"
+    )
+    got = values(text, "rto", "rpo", "recovery_steps")
+    steps = got["recovery_steps"]
+    assert isinstance(steps, list)
+    assert "restore the DynamoDB tables from the copied backups" in steps
+    assert "point the S3 consumers at tw-lake-dr" in steps
+    assert not any("DR test" in step for step in steps)
+    assert "october" in str(got["restore_testing"])
+
+
+def test_a_schedule_in_brackets_describes_a_component() -> None:
+    """ "tw-gdpr-erase (…, runs nightly over the erase queue)" became a daily maintenance task."""
+    text = (
+        "plus the Step Functions state machines: tw-replay (re-drives a time range from S3 back "
+        "into the stream) and tw-gdpr-erase (finds and deletes a subject's events everywhere, "
+        "runs nightly over the erase queue)"
+    )
+    got = values(text)
+    assert "maint_daily" not in got
+    rows = got["components"]
+    assert isinstance(rows, list)
+    assert [r["name"] for r in rows] == ["tw-replay", "tw-gdpr-erase"]
+    assert "Step Functions" in rows[0]["purpose"]
