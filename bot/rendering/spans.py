@@ -131,9 +131,9 @@ def _parentheticals(text: str) -> list[Span]:
 _TIDY_PUNCT = (
     (re.compile(r"\(\s*[,;]?\s*\)"), ""),
     (re.compile(r"\(\s*[,;]\s*"), "("),
-    (re.compile(r"\s+([,;.:!?)])"), r"\1"),
+    (re.compile(r"\s+([,;.:!?)])(?![\w/])"), r"\1"),  # never ".NET" or "./run.sh"
     (re.compile(r"([,;:])(?:\s*[,;:])+"), r"\1"),
-    (re.compile(r"[,;:]\s*([.!?])"), r"\1"),
+    (re.compile(r"[,;:]\s*([.!?])(?![\w/])"), r"\1"),
 )
 
 

@@ -3,6 +3,8 @@
 It is the fallback when no LLM is configured and the yardstick the LLM extractor is measured
 against. A reply is read in passes, each in its own module:
 
+0. a word taken back mid-sentence ("quarterly we renew... no, yearly, the cert") is replaced
+   (``selffix``);
 1. explicit corrections ("actually RTO is 2 hours, not 4", "change rollback to: …") and number
    corrections ("the heap one is 92% not 85"), cut out of the reply (``corrections``,
    ``numfix``);
@@ -32,6 +34,7 @@ from bot.extraction.offline.numfix import number_corrections
 from bot.extraction.offline.pickups import named_durations, pick_up
 from bot.extraction.offline.route import Routed, route
 from bot.extraction.offline.segment import Segment, segments
+from bot.extraction.offline.selffix import self_corrected
 from bot.extraction.offline.stack import pick_up_stack
 
 INJECTION_NOTE = (
@@ -47,7 +50,7 @@ class OfflineExtractor:
     name = "offline"
 
     def extract(self, *, draft: Draft, asked: Sequence[str], text: str) -> Extraction:
-        cleaned = tp.clean_input(text, fences=True)
+        cleaned = self_corrected(tp.clean_input(text, fences=True))
         if not cleaned:
             return Extraction()
         slots = tuple(SLOT_BY_ID[s] for s in dict.fromkeys(asked) if s in SLOT_BY_ID)

@@ -56,6 +56,7 @@ _ASIDE = re.compile(
     r"(?:nice|great|cool|awesome|perfect|sounds\s+good|makes\s+sense|agreed|\+1|same)\b[\s!.]*$"
     r"|i'?m\s+(?:off|out|done\s+for\s+(?:the\s+)?(?:day|today)|heading\s+out|signing\s+off|"
     r"logging\s+off)\b|(?:gotta|got\s+to)\s+(?:go|run|dash)\b[\s,.!]*(?:$|now|bye|cya|later)|"
+    r"i\s+(?:need|have)\s+to\s+(?:go|leave|run|dash)\b(?!\s+(?:the|a|an|to|through|over|back|it)\b)|"
     r"laptop\s+(?:at\s+\d|dying|battery|about\s+to\s+die)"
     r"|(?:one|a)\s+sec\b|give\s+me\s+a\s+(?:sec|minute)|in\s+a\s+meeting|(?:stand-?up|meeting)"
     r"\s*(?:now|brb)?\s*$)",

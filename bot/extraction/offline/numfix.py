@@ -111,6 +111,20 @@ def _candidates(draft: Draft, old: str, new: str) -> list[tuple[str, Value, str]
     return found
 
 
+# "> 1000 for 10 min, not 500": the number right before "not" is the alert's duration.
+_DURATION_BEFORE = re.compile(
+    rf"(?P<value>{_NUMBER})(?:\s*[a-z%]+)?\s+(?:for|over|in|within)\s+$", re.I
+)
+
+
+def _new_number(sentence: str, match: re.Match[str], start: int) -> str:
+    new = match.group("new")
+    if match.re is not _NOT:
+        return new
+    before = _DURATION_BEFORE.search(sentence[: match.start("new") - start])
+    return before.group("value") if before else new
+
+
 def number_corrections(text: str, draft: Draft, result: Findings) -> str:
     """Apply "N not M" / "from M to N" corrections; return the text without the sentence that
     made one (everything else in the reply is read as usual)."""
@@ -124,7 +138,7 @@ def number_corrections(text: str, draft: Draft, result: Findings) -> str:
     ending = _SENTENCE.search(text, match.end())
     end = ending.end() if ending else len(text)
     sentence = text[start:end]
-    old, new = match.group("old"), match.group("new")
+    old, new = match.group("old"), _new_number(text[start:], match, start)
     about = _words(text[start : match.start()] + " " + text[match.end() : end])
     options = _candidates(draft, old, new)
     if not options:

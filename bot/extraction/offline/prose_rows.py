@@ -17,12 +17,13 @@ from bot.extraction.offline.textparse import mask, split_on, squash
 
 _CMP = (
     r"(?:>=|<=|=>|=<|≥|≤|>|<|\b(?:above|over|below|under|exceeds?|exceeding|more\s+than|"
-    r"less\s+than|greater\s+than|higher\s+than|lower\s+than|at\s+least|drops?\s+below|"
+    r"less\s+than|greater\s+than|higher\s+than|lower\s+than|older\s+than|at\s+least|drops?\s+below|"
     r"goes\s+(?:above|over|below)|climbs?\s+(?:above|over)|hits?|reaches|>\s*=)\b)"
 )
+# No trailing space unless a unit follows, or "> 500 for 10 min" would lose its duration.
 _NUM = (
-    r"\d[\d,.]*\s*(?:[kKmM]\b\s*)?(?:(?:%|ms|µs|s|sec\w*|m|mins?|minutes?|h|hours?|k|msgs?|"
-    r"messages|jobs|gb|mb|tb|x|qps|rps|c)(?![a-z])|/s|/min|per\s+\w+)?"
+    r"\d[\d,.]*(?:\s*[kKmM]\b)?(?:\s*(?:%|ms|µs|s|sec\w*|m|mins?|minutes?|h|hours?|k|msgs?|"
+    r"messages|jobs|gb|mb|tb|x|qps|rps|c)(?![a-z])|/s|/min|\s*per\s+\w+)?"
 )
 _FOR = (
     r"(?:\s+(?:on\s+any\s+\w+\s+|across\s+\w+\s+)?(?:for|over|in|within)\s+"
@@ -31,7 +32,8 @@ _FOR = (
 _THRESHOLD = re.compile(rf"{_CMP}\s*{_NUM}{_FOR}", re.I)
 _STATE = re.compile(
     r"\b(?:red|yellow|down|failed|failing|unreachable|stale|stopped|missing|"
-    r"crash\s*loop\w*|not\s+running|unhealthy)\b(?:\s+for\s+(?:more\s+than\s+)?\d+\s*\w+)?|"
+    r"crash\s*loop\w*|not\s+running|unhealthy|(?:hasn'?t|has\s+not|didn'?t)\s+(?:succeeded|"
+    r"succeed|run|finished|completed))\b(?:\s+(?:for|in)\s+(?:more\s+than\s+)?\d+\s*\w+)?|"
     # a batch's deadline: "job not finished by 05:00", "feed not landed before 06:30 UTC"
     r"\b(?:not\s+|hasn'?t\s+|didn'?t\s+)(?:finish|complete|start|land|arriv|deliver|sen[dt]|run)"
     r"\w*\s+(?:by|before|at)\s+\d{1,2}[:.]\d{2}(?:\s*(?:utc|cet|cest|am|pm))?\b",
@@ -41,10 +43,13 @@ _STATE = re.compile(
 _UPPER_STATE = re.compile(r"\b(?:not\s+)?[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\bnot\s+[A-Z]{4,}\b")
 _LEVEL = re.compile(
     r"(?:[=→>:(,-]|->|=>)?\s*\b(critical|crit|warning|warn|sev\s?[12]|p[12]|page(?:s|d)?\b"
-    r"(?:\s+(?:immediately|right away|the on-?call|on-?call))?|ticket|info)\b\)?",
+    r"(?:\s+(?:immediately|right away|the on-?call|on-?call))?|ticket|info|"
+    r"(?<=[→>]\s)(?:high|disaster|average)|(?<=[→>])(?:high|disaster|average))\b\)?",
     re.I,
 )
 _SEPS = " ,;:-–—>→=."
+_WHERE = re.compile(r"(?:on|in|at|of|for)\s+(?:the\s+)?\S", re.I)
+_LEVEL_FIRST = re.compile(r"(high|disaster|average)\b", re.I)  # right after the arrow
 _METRIC_LEAD = re.compile(
     r"^(?:(?:(?:→|->|=>)\s*)?(?:critical|warning|crit|warn|disaster|high|sev\s?\d|p\d)\s*[,;]\s*|"
     r"(?:the\s+)?main\s+ones?\s*:?\s*|alert(?:s|ing)?\s+(?:when|if|on)\s+|if\s+|when\s+|"
@@ -56,8 +61,10 @@ _METRIC_TAIL = re.compile(r"\s*\b(?:is|are|goes|gets|rises|stays|at|of|on\s+any\
 
 def level_of(text: str) -> str:
     low = text.lower()
-    if re.search(r"\b(?:crit\w*|sev\s?1|p1|page[sd]?|paging|wake)\b", low):
+    if re.search(r"\b(?:crit\w*|sev\s?1|p1|page[sd]?|paging|wake|disaster)\b", low):
         return "Critical"
+    if re.match(r"\s*(?:→|->|=>)?\s*high\b", low):
+        return "High"  # the team's own level word (Zabbix, Opsgenie): not a warning
     return "Warning"
 
 
@@ -90,11 +97,14 @@ def metric_rows(text: str) -> list[Row]:
             lead = _metric_name(text[found[index - 1].end() : match.start()])
             if lead and not _LEVEL.fullmatch(lead):
                 metric = lead
-        level_match = _LEVEL.search(rest)
+        level_match = _LEVEL_FIRST.match(rest) or _LEVEL.search(rest)
         level = level_of(level_match.group(1)) if level_match else level_of(rest)
-        action = rest
+        action, named = rest, metric
         if level_match and level_match.start() <= 3:
             action = rest[level_match.end() :]
+        elif level_match and not rest[level_match.end() :].strip(_SEPS) and _WHERE.match(rest):
+            # "disk free < 15% on the SQL data volume (E:) → high": where, not what to do
+            named, action = f"{metric} {rest[: level_match.start()].strip(_SEPS)}", ""
         action = re.sub(r"^(?:and\s+|,\s*)", "", action.strip(_SEPS + " "))
         if index + 1 < len(found):
             following = _metric_name(text[match.end() : found[index + 1].start()])
@@ -105,7 +115,7 @@ def metric_rows(text: str) -> list[Row]:
             action = level_match.group(1)
         rows.append(
             {
-                "metric": metric or "Alert",
+                "metric": named or "Alert",
                 "threshold": squash(match.group()),
                 "level": level,
                 "action": action.strip(_SEPS),
@@ -193,6 +203,12 @@ _ALSO = re.compile(
     r"we\s+(?:also\s+)?have\s+)",
     re.I,
 )
+_PRONOUN = re.compile(r"^(?:we|i|you|they|it|he|she|this|that)\b", re.I)
+_APPOSITIVE = re.compile(
+    r"^(?P<name>[\w./-]+(?:\s[\w./-]+){0,2}),\s+(?:that'?s|that\s+is|it'?s|which\s+is)\s+"
+    r"(?P<rest>\S.*)$",
+    re.I,
+)
 _ARTICLE = re.compile(r"^(?:the|a|an|our|their|its|a\s+tiny|a\s+small|tiny|small)\s+", re.I)
 _STORED = re.compile(
     r"^(?P<what>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:lives?|is\s+stored|are\s+stored|is\s+kept|"
@@ -233,8 +249,11 @@ def component_rows(text: str) -> list[Row]:
 
 def _component_row(piece: str) -> Row | None:
     piece = _ARTICLE.sub("", _ALSO.sub("", piece.strip(_SEPS)))
-    if not piece:
-        return None
+    if not piece or _PRONOUN.match(piece):
+        return None  # "we only own the mapping files" says what the team does, names no part
+    said = _APPOSITIVE.match(piece)
+    if said:  # "nwb-scheduler, that's Hangfire inside its own windows service"
+        return {"name": said.group("name"), "purpose": said.group("rest").strip(_SEPS + " ")}
     stored = _STORED.match(piece)
     if stored:  # "state lives in DynamoDB (table x)": the component is DynamoDB, holding state
         where = _PAREN.match(stored.group("where"))

@@ -48,8 +48,13 @@ _SEVERITY = re.compile(r"\b(?:p|sev\s?|s)[0-4]\s*(?:=|:|-\s|is\b)", re.I)
 _STEPS_INTRO = re.compile(r"\bsteps?\b|\bin\s+order\b|\bprocedure\b|\bplaybook\b", re.I)
 # Shapes that name a table on their own: (slot, pattern, bonus, matches needed).
 _SEVERITY_FIRST = re.compile(r"^\s*(?:p|sev\s?)[0-4]\s*(?:=|:|-\s|is\b)", re.I)  # "SEV1 = …"
+# "AG sync state not SYNCHRONIZED → disaster": an alert with its level, whatever its condition.
+_ALERT_ARROW = re.compile(
+    r"(?:→|->|=>)\s*(?:critical|crit|warning|warn|high|disaster|average|page[sd]?)\b", re.I
+)
 _SHAPES = (
     ("metrics", _THRESHOLD, THRESHOLD_BONUS, 1),
+    ("metrics", _ALERT_ARROW, THRESHOLD_BONUS, 1),
     ("severity_levels", _SEVERITY, 4.0, 2),
     ("severity_levels", _SEVERITY_FIRST, 4.0, 1),
 )
@@ -226,6 +231,14 @@ def _order(slot_id: str) -> int:
     return list(SLOT_BY_ID).index(slot_id) if slot_id in SLOT_BY_ID else 999
 
 
+# A piece that opens with a participle has no subject of its own ("the runbooks are in git,
+# reviewed every release + once a quarter").
+_NO_SUBJECT = re.compile(
+    r"^(?:reviewed|kept|stored|rotated|owned|maintained|updated|written|approved|checked|"
+    r"signed|encrypted|replicated|copied|managed|triggered|scheduled|deployed|run)\b"
+)
+
+
 def _split_mixed(
     segment: Segment, asked: Sequence[str], previous: str | None, exclude: frozenset[str]
 ) -> list[tuple[Segment, str | None]]:
@@ -264,6 +277,8 @@ def _split_mixed(
         own = own_evidence(part.text)
         slot_id, _ = _best(_evidence(part, asked, previous, exclude))
         named = slot_id if slot_id and own.get(slot_id, 0.0) >= DECIDES + 0.5 else None
+        if routed and _NO_SUBJECT.match(part.text):
+            named = None  # "…, reviewed every release": it says more of the piece before
         routed.append((part, named))
     if len({s for _, s in routed if s}) < 2:
         return []

@@ -28,6 +28,8 @@ _PAREN_HEAD = re.compile(
     rf"^(?P<head>[^\s:=`|>→(][^:=`|>→.!?(]{{0,38}}?\s*\([^()]{{1,80}}\))\s*(?P<sep>{_SEP})\s*(?=\S)"
 )
 _PARENS = re.compile(r"\([^()]*\)")
+# "components wise there's also …": a label without its colon.
+_WISE_HEAD = re.compile(r"^(?P<head>[a-z]+(?:\s[a-z]+)?)[\s-]wise\b[\s,:]+(?=\S)", re.I)
 _PIECE = re.compile(r"\s*;\s+|\s+—\s+(?=\S)")  # "…in CyberArk — and yes the one i pasted…"
 # A "head" with a verb is a sentence that ends in a colon ("alerts are in Datadog: …"), not a
 # label: it is content of its own, and the list after it is placed by what it says.
@@ -78,7 +80,7 @@ def _inline_items(line: str) -> list[str]:
 def split_head(text: str) -> tuple[str, str]:
     """ "backups: nightly …" -> ("backups", "nightly …"); no label -> ("", text). A label may
     carry an aside: "startup after a full outage (happened once, in 2022): masters first"."""
-    match = _HEAD.match(text) or _PAREN_HEAD.match(text)
+    match = _HEAD.match(text) or _PAREN_HEAD.match(text) or _WISE_HEAD.match(text)
     if match is None:
         return "", text
     head = match.group("head").strip()

@@ -30,6 +30,7 @@ from bot.extraction.offline.gate import is_aside, is_chatter, is_injection, stri
         "ok I'm off, laptop at 3% 🔋",
         "gotta run, bye",
         "I'm heading out, back tomorrow",
+        "ok I need to go, the parking garage closes at 7 😅",
     ],
 )
 def test_asides_are_never_facts(text: str) -> None:
@@ -48,6 +49,7 @@ def test_asides_are_never_facts(text: str) -> None:
         "black friday is ~4x normal traffic so we add 2 extra query VMs and remove them in january",
         "need to run `make migrate` before the deploy",
         "got to run the backfill job by hand after a restore",
+        "I need to run the reindex after every restore",
     ],
 )
 def test_terse_facts_and_rotation_policies_are_not_chatter(text: str) -> None:

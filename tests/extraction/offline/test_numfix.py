@@ -79,3 +79,15 @@ def test_only_the_correcting_sentence_is_taken_out_of_the_reply() -> None:
 def test_was_then_now_is_a_correction() -> None:
     rows = corrected("the disk alert was 85, now 80 since the new volumes")
     assert rows[1]["threshold"] == "> 80%"
+
+
+def test_the_duration_after_the_new_number_is_not_the_new_number() -> None:
+    """ "the queue alert is > 1000 for 10 min, not 500" stored "> 10": the number right before
+    "not" was the alert's duration."""
+    queue = {"metric": "order queue depth", "threshold": "> 500 for 10 min", "level": "High"}
+    extraction = run(
+        "actually the queue alert is > 1000 for 10 min, not 500, we raised it after black friday",
+        draft=new_draft(metrics=[{**queue, "action": ""}]),
+    )
+    [update] = [u for u in extraction.updates if u.slot_id == "metrics"]
+    assert update.value[0]["threshold"] == "> 1000 for 10 min"  # type: ignore[index]

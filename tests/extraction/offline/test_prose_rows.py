@@ -15,6 +15,7 @@ from bot.extraction.offline.prose_rows import (
     prose_issue_row,
     severity_rows,
 )
+from tests.extraction.offline.support import values
 
 
 def test_one_sentence_two_alert_rows() -> None:
@@ -124,3 +125,29 @@ def test_a_constant_before_a_comparison_is_part_of_the_metric_name() -> None:
     ]
     rows = component_rows("main bits: the extractor (pulls usage), the rater (applies plans)")
     assert [r["name"] for r in rows] == ["extractor", "rater"]
+
+
+def test_alerts_written_the_zabbix_way() -> None:
+    """Levels named "high"/"disaster", a state instead of a number, "older than", a duration
+    after the number and a place after the threshold: each is one clean row."""
+    said = "\n".join(
+        [
+            "alerts we actually care about:",
+            "- order queue (nwb.orders.in) depth > 500 for 10 min → high, check the worker",
+            "- dead letter queue nwb.dlx has anything older than 30 min → warning",
+            "- AG sync state not SYNCHRONIZED → disaster, pages immediately",
+            "- disk free < 15% on the SQL data volume (E:) → high",
+            "- stock sync hasn't succeeded for 30 min → high",
+        ]
+    )
+    rows = values(said)["metrics"]
+    assert isinstance(rows, list)
+    got = [(r["threshold"], r["level"], r["action"]) for r in rows]
+    assert got == [
+        ("> 500 for 10 min", "High", "check the worker"),
+        ("older than 30 min", "Warning", ""),
+        ("not SYNCHRONIZED", "Critical", "pages immediately"),
+        ("< 15%", "High", ""),
+        ("hasn't succeeded for 30 min", "High", ""),
+    ]
+    assert rows[3]["metric"] == "disk free on the SQL data volume (E:)"

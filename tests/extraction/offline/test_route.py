@@ -192,3 +192,27 @@ def test_a_schedule_in_brackets_describes_a_component() -> None:
     assert isinstance(rows, list)
     assert [r["name"] for r in rows] == ["tw-replay", "tw-gdpr-erase"]
     assert "Step Functions" in rows[0]["purpose"]
+
+
+def test_security_prose_goes_to_access_and_security_events() -> None:
+    got = values(
+        "people log in with their AD accounts, the AD group GG-NWB-Admins has local admin on the "
+        "app servers (5 people). Defender for Endpoint on every VM, the SOC watches the Graylog "
+        "for failed logons (> 10 in 5 min on a service account raises a case)."
+    )
+    assert "GG-NWB-Admins" in str(got["user_access"])
+    assert "SOC" in str(got["security_events"])
+    assert "log_management" not in got
+
+
+def test_components_wise_is_a_label_and_a_pronoun_is_no_component() -> None:
+    got = values(
+        "components wise there's also nwb-scheduler, that's Hangfire inside its own windows "
+        "service on NWBAPP01. and the EDI translator is a separate box NWBEDI01 running a "
+        "bought product (Seeburger BIS), we only own the mapping files",
+        "components",
+    )
+    rows = got["components"]
+    assert isinstance(rows, list)
+    assert [r["name"] for r in rows] == ["nwb-scheduler", "EDI translator"]
+    assert rows[0]["purpose"].startswith("Hangfire")
