@@ -19,15 +19,15 @@ from bot.extraction.offline.textparse import split_on, squash
 
 _SEPS = " ,;:-–—>→=."
 _CLAUSE = re.compile(
-    r",\s+(?:and\s+)?|\s+\+\s+|;\s+|(?<=[^\d\s])\.\s+|\s+plus\s+|"
-    r",?\s+and\s+(?=(?:\w+\s+){0,3}(?:backups?|snapshots?|dumps?|copies|copied|archived?)\b)",
+    r",\s+(?:and\s+)?|\s+\+\s+|;\s+|(?<=[^\d\s])\.\s+|\s+plus\s+|\s+(?:→|->)\s+(?=\w+\s+after\b)|"
+    r",?\s+and\s+(?=(?:\w+\s+){0,4}(?:backups?|snapshots?|dumps?|copies|copied|archived?)\b)",
     re.I,
 )
 _NOUN = re.compile(
     r"(?<![\w-])(?:backups?|backed\s+up|snapshots?|snapshotted|dumps?|pitr|"
     r"point[- ]in[- ]time(?:\s+recovery)?|rman|incrementals?|veeam|bacula|borg|"
     r"xtrabackup|pg_dump|mysqldump|pgbackrest|wal-?g|barman|velero|restic|replication|"
-    r"versioning|archive)(?![\w-])",
+    r"versioning|archive|time[- ]travel)(?![\w-])",
     re.I,
 )
 _FREQUENCY = re.compile(
@@ -43,7 +43,8 @@ _RETENTION = re.compile(
     r"(?:~|about\s+)?\b\d+\s*(?:d|days?|weeks?|w|months?|years?|y)\b"
     r"(?:\s+(?:local(?:ly)?|(?:in|on)\s+(?!(?:the|a|an|our|same)\b)[\w-]+|there|offsite|"
     r"retention|retained|kept|pitr))?"
-    r"|\b(?:retention|min(?:imum)?)\s+\d+\s+\w+(?:\s+kept)?|\bsoft\s+delete\b[^,;.]*",
+    r"|\b(?:retention|min(?:imum)?)\s+\d+\s+\w+(?:\s+kept)?|\bsoft\s+delete\b[^,;.]*|"
+    r"\b\d+\s+(?:retained|kept)\b|\bdeleted\s+after\s+\d+\s*(?:days?|weeks?|months?|years?)\b",
     re.I,
 )
 _PLACE = (
@@ -82,7 +83,8 @@ _LEAD = re.compile(
 _NOT_A_NAME = re.compile(
     r"^(?:\d|\W|we\b|it\b|they\b|and\b|or\b|same\b|(?:on|in|at|to|into)\s|retention|kept|"
     r"verif|restore|check|copied|"
-    r"copies|mirrored|weekly|daily|nightly|monthly|hourly|yearly|long[- ]term)",
+    r"copies|mirrored|weekly|daily|nightly|monthly|hourly|yearly|long[- ]term|archive\s+class|"
+    r"nearline|coldline|deleted)",
     re.I,
 )
 _SPELLED_PITR = re.compile(r"point[- ]in[- ]time", re.I)
@@ -101,6 +103,10 @@ def backup_rows(texts: Sequence[str]) -> list[Row]:
 
 
 def _read(clause: str, rows: list[Row]) -> None:
+    if rows and _TIERING.match(clause):  # "→ nearline after 30 days": where it goes, and when
+        last = rows[-1]
+        last["location"] = f"{last['location']}, {clause}" if last["location"] else clause
+        return
     nothing = _NOTHING.search(clause)
     if nothing:  # "renditions aren't backed up": a fact a responder must know
         name = _VERB.split(_LEAD.sub("", clause[: nothing.start()].strip(_SEPS)))[0] or clause
@@ -114,7 +120,10 @@ def _read(clause: str, rows: list[Row]) -> None:
     if cells["verification"]:
         for column in ("frequency", "location"):
             cells[column] = ""  # "weekly automated restore onto db-restore01" is the check
-    name = _name(clause, cells)
+    name = _name(clause, cells) or _flowing(clause, cells)
+    if cells["verification"] and not name and rows:
+        _attach_check(cells["verification"], rows)
+        return
     if name and (not rows or any(cells.values()) or len(clause.split()) <= 4):
         rows.append({"component": name, **cells})
         return
@@ -132,6 +141,38 @@ def _read(clause: str, rows: list[Row]) -> None:
     for column, phrase in cells.items():
         if phrase and phrase.lower() not in last[column].lower():
             last[column] = f"{last[column]}, {phrase}" if last[column] else phrase
+
+
+_TIERING = re.compile(
+    r"^(?:(?:→|->)\s*)?(?:moved\s+to\s+)?(?:nearline|coldline|archive(?:\s+class)?|"
+    r"glacier(?:\s+deep\s+archive)?|cold\s+storage|infrequent\s+access|cool\s+tier)\s+"
+    r"(?:after|at)\s+\d+",
+    re.I,
+)
+# "the raw stream goes to GCS …": a flow into storage is a backup row of its own.
+_FLOWS = re.compile(
+    r"^(?:(?:and|also|then|plus)\s+)*(?:the\s+|our\s+)?(?P<name>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:goes|go|is\s+shipped|"
+    r"is\s+copied|is\s+archived|lands?|flows?)\s+(?:to|into|in)\b",
+    re.I,
+)
+
+
+def _flowing(clause: str, cells: dict[str, str]) -> str:
+    flow = _FLOWS.match(clause)
+    return flow.group("name") if flow and cells["location"] else ""
+
+
+def _attach_check(check: str, rows: list[Row]) -> None:
+    """A verification goes to the backup it names ("restores the latest cloud sql backup"),
+    else to the row before it."""
+    said = check.lower()
+    named = [r for r in rows if r["component"] and r["component"].split()[0].lower() in said]
+    target = max(named, key=lambda r: len(r["component"]), default=rows[-1])
+    best = [r for r in named if " ".join(r["component"].lower().split()[:2]) in said]
+    target = best[0] if best else target
+    if check.lower() not in target["verification"].lower():
+        old = target["verification"]
+        target["verification"] = f"{old}, {check}" if old else check
 
 
 _CELLS = (

@@ -73,7 +73,8 @@ _WHO_IS_HERE = re.compile(
 # A question to a colleague ("@sam is that still true since the last patch?").
 _TO_COLLEAGUE = re.compile(
     r"@\w|^(?:is|are|was|did|do|does|can|could|would|anyone|who|right|correct)\b|"
-    r"\b(?:still\s+true|right\?|correct\?|or\s+did\s+we)",
+    r"\b(?:still\s+(?:true|right|correct|valid|accurate|the\s+case)|right\?|correct\?|"
+    r"or\s+did\s+we)",
     re.I,
 )
 _SUBSTANCE = re.compile(r"\d|`|/\w|[A-Z]{2,}|\w[._-]\w|\w:\w")

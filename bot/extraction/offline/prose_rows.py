@@ -73,10 +73,32 @@ def _named(text: str, match: re.Match[str]) -> bool:
     return bool(re.match(r"\s*(?:[<>≥≤]|above\b|over\b|below\b|under\b)", text[match.end() :]))
 
 
+_STATE_WORD = re.compile(r"(state|status|phase)\b", re.I)
+_IN_STATE = re.compile(r"\s+(?:is|in|goes|enters|gets)$", re.I)
+_ALTERNATIVE = re.compile(r"(?:behind|ahead|old|late|of\s+\w+)?\s*\(?\s*(?:or|and)", re.I)
+
+
+class _Joined:
+    """Two thresholds of one alert read as one match: "> 10 min or > 2M msgs"."""
+
+    def __init__(self, first: re.Match[str] | _Joined, second: re.Match[str] | _Joined) -> None:
+        self._start, self._end = first.start(), second.end()
+        self._text = f"{first.group()} or {second.group()}"
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text
+
+
 def metric_rows(text: str) -> list[Row]:
     """Every alert in one segment; "disk > 80% → warning, > 88% → critical" is two rows."""
     text = squash(text)
-    found = sorted(
+    found: list[re.Match[str] | _Joined] = sorted(
         [
             *_THRESHOLD.finditer(text),
             *(m for m in _UPPER_STATE.finditer(text) if not _named(text, m)),
@@ -93,6 +115,15 @@ def metric_rows(text: str) -> list[Row]:
     for index, match in enumerate(found):
         end = found[index + 1].start() if index + 1 < len(found) else len(text)
         rest = text[match.end() : end].strip(_SEPS + " ")
+        threshold = squash(match.group())
+        state_word = _STATE_WORD.match(rest)
+        if state_word:  # "connector in FAILED state → warning": the word belongs to the state
+            threshold, rest = f"{threshold} {state_word.group(1)}", rest[state_word.end() :]
+            rest = rest.strip(_SEPS + " ")
+        if index + 1 < len(found) and _ALTERNATIVE.fullmatch(rest):
+            # "lag > 10 min behind (or > 2M msgs) → critical": one alert, two ways to trip it
+            found[index + 1] = _Joined(match, found[index + 1])
+            continue
         if index > 0:
             lead = _metric_name(text[found[index - 1].end() : match.start()])
             if lead and not _LEVEL.fullmatch(lead):
@@ -100,6 +131,8 @@ def metric_rows(text: str) -> list[Row]:
         level_match = _LEVEL_FIRST.match(rest) or _LEVEL.search(rest)
         level = level_of(level_match.group(1)) if level_match else level_of(rest)
         action, named = rest, metric
+        if _IN_STATE.search(named):
+            named = _IN_STATE.sub("", named)
         if level_match and level_match.start() <= 3:
             action = rest[level_match.end() :]
         elif level_match and not rest[level_match.end() :].strip(_SEPS) and _WHERE.match(rest):
@@ -116,7 +149,7 @@ def metric_rows(text: str) -> list[Row]:
         rows.append(
             {
                 "metric": named or "Alert",
-                "threshold": squash(match.group()),
+                "threshold": threshold,
                 "level": level,
                 "action": action.strip(_SEPS),
             }
@@ -209,6 +242,7 @@ _APPOSITIVE = re.compile(
     r"(?P<rest>\S.*)$",
     re.I,
 )
+_COPULA = re.compile(r"^(?P<name>[\w./-]+(?:\s[\w./-]+){0,2})\s+(?:is|are)\s+(?P<rest>\S.*)$", re.I)
 _ARTICLE = re.compile(r"^(?:the|a|an|our|their|its|a\s+tiny|a\s+small|tiny|small)\s+", re.I)
 _STORED = re.compile(
     r"^(?P<what>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:lives?|is\s+stored|are\s+stored|is\s+kept|"
@@ -263,10 +297,13 @@ def _component_row(piece: str) -> Row | None:
             "name": _ARTICLE.sub("", name.strip(_SEPS)),
             "purpose": "; ".join(p for p in held if p),
         }
+    copula = _COPULA.match(piece)
+    if copula:  # "fp-rules is the alert engine (frost alerts etc.), it publishes to Pub/Sub"
+        return {"name": copula.group("name"), "purpose": copula.group("rest").strip(_SEPS + " ")}
     paren = _PAREN.match(piece)
     if paren and len(paren.group("name").split()) <= 5:
         name = paren.group("name").strip(_SEPS)
-        rest = _VERB.sub(" ", " " + paren.group("rest")).strip(_SEPS)
+        rest = re.sub(r"^(?:is|are)\s+", "", paren.group("rest").strip(_SEPS + " "), flags=re.I)
         purpose = "; ".join(p for p in (paren.group("inside").strip(), rest) if p)
         return {"name": _ARTICLE.sub("", name), "purpose": purpose}
     masked = mask(piece)

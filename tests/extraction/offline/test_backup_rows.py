@@ -125,3 +125,24 @@ def test_rman_and_incrementals_are_backups_and_a_place_is_no_name() -> None:
         ("Oracle RMAN full", "weekly, on sunday", "", "", ""),
         ("incrementals", "nightly", "30 days", "on the backup appliance", ""),
     ]
+
+
+def test_counts_tiering_flows_and_a_check_that_names_its_backup() -> None:
+    said = (
+        "backups: cloud sql automated daily backups, 30 retained, + PITR 7 days. bigtable daily "
+        "backup of readings kept 7 days. bigquery has time travel 7 days and we take weekly "
+        "table snapshots kept 35 days. and the raw stream goes to GCS through the GCS sink "
+        "connector (avro, hourly files) into bucket fp-raw-archive → nearline after 30 days, "
+        "archive class after 365, deleted after 5 years. verification: a cloud scheduler job "
+        "restores the latest cloud sql backup weekly into fp-registry-restore"
+    )
+    found = backup_rows([said])
+    rows = {r["component"]: r for r in reversed(found)}  # the first row of a name wins
+    sql = rows["cloud sql automated backups"]
+    assert sql["retention"] == "30 retained"
+    assert "fp-registry-restore" in sql["verification"]
+    assert rows["table snapshots"]["retention"] == "kept 35 days"
+    raw = rows["raw stream"]
+    assert raw["retention"] == "deleted after 5 years"  # not the 30 days before nearline
+    assert "nearline after 30 days" in raw["location"]
+    assert not any(name.startswith("archive class") for name in rows)

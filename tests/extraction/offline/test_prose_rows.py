@@ -151,3 +151,31 @@ def test_alerts_written_the_zabbix_way() -> None:
         ("hasn't succeeded for 30 min", "High", ""),
     ]
     assert rows[3]["metric"] == "disk free on the SQL data volume (E:)"
+
+
+def test_one_alert_two_ways_to_trip_it_and_a_state_with_its_word() -> None:
+    rows = values(
+        "alerts:\n- fp-enricher consumer lag > 10 min behind (or > 2M msgs) → critical\n"
+        "- BigQuery sink connector in FAILED state → warning, the data is still in kafka"
+    )["metrics"]
+    assert isinstance(rows, list)
+    assert [(r["metric"], r["threshold"], r["level"]) for r in rows] == [
+        ("fp-enricher consumer lag", "> 10 min or > 2M msgs", "Critical"),
+        ("BigQuery sink connector", "FAILED state", "Warning"),
+    ]
+
+
+def test_a_component_described_with_is_keeps_every_verb_of_its_purpose() -> None:
+    """ "fp-rules is the alert engine (…), it publishes to Pub/Sub" lost "publishes"."""
+    rows = values(
+        "rest of the components: fp-rules is the alert engine (frost alerts etc.), it publishes "
+        "to Pub/Sub → the notifications service. device registry is Cloud SQL (fp-registry)",
+        "components",
+    )["components"]
+    assert isinstance(rows, list)
+    assert rows[0] == {
+        "name": "fp-rules",
+        "purpose": "the alert engine (frost alerts etc.), it publishes to Pub/Sub → the "
+        "notifications service",
+    }
+    assert rows[1]["name"] == "device registry"
