@@ -1,9 +1,10 @@
 """Random-looking text that is not a secret and that a manual needs byte-for-byte.
 
-Image digests, checksums, SSH public keys and host-key fingerprints, certificates, ARNs and
-cloud KMS key paths look as random as any token, and they often sit right next to the words
-"key", "token" or "secret". A hit of a generic rule (high entropy, prose) that lies inside one of
-these spans is dropped; a vendor format never matches inside them anyway.
+Image digests, checksums, SSH public keys and host-key fingerprints, certificates, ARNs,
+cloud KMS key paths and HL7 message types ("ADT^A08") look as random as any token, and they
+often sit right next to the words "key", "token", "login" or "secret". A hit of a generic rule
+(high entropy, prose) that lies inside one of these spans is dropped; a vendor format never
+matches inside them anyway.
 
 Standard library only: this module is part of the pure core.
 """
@@ -28,12 +29,14 @@ _PUBLIC = re.compile(
     r"|arn:aws[\w-]*:[\w-]+:[\w-]*:\d*:[^\s\"'`,;<>]+"
     r"|projects/[\w.-]+/locations/[\w-]+/keyRings/[\w.-]+/cryptoKeys/[\w.-]+"
     r"(?:/cryptoKeyVersions/\d+)?"
-    r"|https://[\w-]+\.vault\.azure\.net/(?:keys|secrets|certificates)/[\w-]+(?:/[0-9a-f]{32})?",
+    r"|https://[\w-]+\.vault\.azure\.net/(?:keys|secrets|certificates)/[\w-]+(?:/[0-9a-f]{32})?"
+    # HL7 v2 message types and trigger events ("ADT^A08", "ORU^R01", "ACK^A01^ACK")
+    r"|(?<![\w^])[A-Z]{3}\^[A-Z]\d{2}(?:\^[A-Z]{3}(?:_[A-Z]\d{2})?)?(?![\w^])",
     re.S,
 )
 _NEEDLES = (
     "ssh-", "ecdsa-", "sha", "md5", "blake2b", "h1:", "certificate",
-    "ls0tls1crudjtibdrvjusuzjq0fure", "arn:", "cryptokeys", "vault.azure.net",
+    "ls0tls1crudjtibdrvjusuzjq0fure", "arn:", "cryptokeys", "vault.azure.net", "^",
 )  # fmt: skip
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 # Abbreviations whose dot does not end a sentence.
 ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "approx", "incl", "cf", "ca"})
+# "St. Brigid's (SBH)", "Dr. Ana Ruiz": a title before a name, written as titles are written
+# (so "we have no DR. Backups …" and "800 ms. Then …" still end there).
+_TITLES = frozenset({"St", "Dr", "Mr", "Mrs", "Ms", "Prof"})
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
 # Clause boundaries at the top level of a sentence (outside code, brackets and quotes).
 _CLAUSE_SEP = re.compile(r"\s*;\s+|,\s+|\s+[-–—]\s+|\s+(?=(?:and\s+then|but|plus|whereas)\s)")
@@ -208,10 +211,13 @@ def sentences(text: str) -> list[str]:
     """Sentences; "e.g. this", "2.5 s" and a dot inside code never end one."""
     out: list[str] = []
     buffer = ""
-    for piece, sep in _split_top(text.strip(), _SENTENCE_END):
+    pieces = _split_top(text.strip(), _SENTENCE_END)
+    for index, (piece, sep) in enumerate(pieces):
         buffer += piece
         last = buffer.rstrip(".!?\"')]").rsplit(maxsplit=1)[-1:] or [""]
-        if last[0].lower().rstrip(".") in ABBREVIATIONS and sep:
+        following = pieces[index + 1][0] if index + 1 < len(pieces) else ""
+        titled = last[0].rstrip(".") in _TITLES and following[:1].isupper()
+        if (last[0].lower().rstrip(".") in ABBREVIATIONS or titled) and sep:
             buffer += " "
             continue
         out.append(buffer.strip())

@@ -76,6 +76,17 @@ def test_sentences_do_not_break_at_abbreviations_or_decimals() -> None:
     assert sentences(text) == ["Use the replica, e.g. db02.", "Retention is 2.5 days.", "Done!"]
 
 
+def test_a_title_does_not_end_a_sentence() -> None:
+    """ "St. Brigid's (SBH)" was cut after "St.", and the rest read as a label "Brigid's"."""
+    text = "both hospitals, Harbor General (HGH) and St. Brigid's (SBH). Dr. Ana Ruiz is the CMIO."
+    assert sentences(text) == [
+        "both hospitals, Harbor General (HGH) and St. Brigid's (SBH).",
+        "Dr. Ana Ruiz is the CMIO.",
+    ]
+    assert len(sentences("we have no DR. Backups are nightly.")) == 2
+    assert len(sentences("p99 above 800 ms. Then page.")) == 2
+
+
 def test_words_count_like_the_linter() -> None:
     assert words("p99 > 800ms → page the on-call") == 5
 

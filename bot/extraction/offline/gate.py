@@ -67,7 +67,8 @@ _WHO_IS_HERE = re.compile(
     r"(?:is|are)\s+(?:here|around|on\s+(?:the\s+(?:thread|call)|this\s+thread)|(?:also\s+)?in\s+(?:the\s+)?"
     r"(?:thread|channel))(?:\s+too)?\b|"
     r"^(?:(?:@?\w+|<@\w+>)(?:\s*,\s*|\s+and\s+|\s+&\s+))*(?:@?\w+|<@\w+>)\s+will\s+"
-    r"(?:fill\s+in|chime\s+in|add|help|join)\b|^cc\s+@?\w+",
+    r"(?:fill\s+in|chime\s+in|add|help|join)\b|^cc\s+@?\w+|"
+    r"^(?:(?:@\w+|<@\w+>)[\s,]*)*(?:pls\s+|please\s+|feel\s+free\s+to\s+)?(?:chime|jump|pitch)\s+in\b",
     re.I,
 )
 # A question to a colleague ("@sam is that still true since the last patch?").

@@ -20,7 +20,7 @@ from functools import lru_cache
 # fmt: off
 CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "architecture": (
-        (r"architecture(?! decision)", 2), (r"built (?:on|with|in)", 1.5), (r"(?:is|it's) (?:a|an|our) [\w .-]{0,40}(?:service|app|platform|api|system|cluster|farm|pipeline|backend|gateway)", 2.5),
+        (r"architecture(?! decision)", 2), (r"built (?:on|with|in)", 1.5), (r"(?:is|it's) (?:a|an|our) [\w .-]{0,40}(?:service|app|platform|api|system|cluster|farm|pipeline|backend|gateway|engine|hub|broker|bridge)\b", 2.5), (r"(?:is|it's) the [\w .-]{0,30}(?:engine|hub|backbone|pipeline|backend|platform) (?:for|of)\b", 2.5),
         (r"monolith|microservices?|serverless", 1.5), (r"behind (?:an? )?(?:alb|elb|nlb|load balancer|nginx|haproxy|envoy|cloudflare|cdn|ingress|api gateway)", 1.5),
         (r"requests? (?:flow|go|come|hit)|\bflow\b|(?:players|users|clients) hit", 2), (r"flows? (?:through|into|to)", 1.5), (r"(?:takes|reads|consumes|pulls) (?:events|messages|jobs|requests)", 1.5),
         (r"written in|node\.?js|golang|\bgo\b (?:service|app)|python|java\b|kotlin|rust|\.net|elixir|ruby|php", 1),

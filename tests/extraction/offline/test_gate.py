@@ -32,6 +32,7 @@ from bot.extraction.offline.gate import is_aside, is_chatter, is_injection, stri
         "I'm heading out, back tomorrow",
         "ok I need to go, the parking garage closes at 7 😅",
         "carlos is the 5 years still right for the archive?",
+        "@raj @mei chime in whenever",
     ],
 )
 def test_asides_are_never_facts(text: str) -> None:

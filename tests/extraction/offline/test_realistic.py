@@ -28,10 +28,10 @@ from bot.rendering.builder import ManualBuilder
 
 # key: (core facts in the manual, core facts in their own subsection) at least
 FLOORS = {
-    "billing_saas": (37, 31),  # written blind for the closing round; blind: 40/77, 34/77
-    "clinic_hl7_hub": (31, 30),  # written blind for the closing round; blind: 34/78, 33/78
-    "erp_bridge": (34, 26),  # held out: written and tagged before any tuning
-    "event_pipeline": (35, 29),  # held out
+    "billing_saas": (37, 31),  # held out: written blind for the closing round, never tuned on
+    "clinic_hl7_hub": (32, 31),  # written blind for the closing round, tuned on since
+    "erp_bridge": (45, 40),  # written blind for issue 7x, tuned on in the closing round
+    "event_pipeline": (44, 36),  # written blind for issue 7x, tuned on in the closing round
     "game_backend": (40, 36),
     "identity_service": (37, 34),
     "iot_telemetry": (37, 33),

@@ -216,3 +216,16 @@ def test_components_wise_is_a_label_and_a_pronoun_is_no_component() -> None:
     assert isinstance(rows, list)
     assert [r["name"] for r in rows] == ["nwb-scheduler", "EDI translator"]
     assert rows[0]["purpose"].startswith("Hangfire")
+
+
+def test_the_opening_line_naming_what_the_system_is_goes_to_the_architecture() -> None:
+    got = values(
+        "morning all ☕ ok so Harbor HL7 Hub is the integration engine for Harbor Health. it "
+        "moves HL7v2 between Epic and everything else in both hospitals, Harbor General (HGH) "
+        "and St. Brigid's (SBH): ADT out of Epic to the lab system (Sunquest). @raj @mei chime "
+        "in whenever"
+    )
+    assert "integrations" not in got
+    text = str(got["architecture"])
+    assert "St. Brigid's (SBH)" in text
+    assert "chime" not in text.lower()
