@@ -1,10 +1,12 @@
-"""The stretches of a text the fitter may give up whole: later sentences, clauses, asides.
+"""The stretches of a text the fitter may give up whole: sentences, clauses, asides.
 
 ``bot.rendering.shrink`` removes the piece that carries least per word saved; this module says
-which pieces there are. A sentence after the first may go whole; a clause may go with the
-clauses that only make sense after it ("…, not during backups") but never those alone; an aside
-in parentheses, or one item of a list inside one, may go while its host stays; a lead-in
-before a colon ("log patterns worth grepping for:") may go, what it introduces may not.
+which pieces there are. A sentence may go whole (the first only when it is a condition and
+another follows: "if results go to the wrong patient … . Stop the ORU channels …"); a clause
+may go with the clauses that only make sense after it ("…, not during backups") but never
+those alone; an aside in parentheses, or one item of a list inside one, may go while its host
+stays; a lead-in before a colon ("log patterns worth grepping for:") may go, what it
+introduces may not.
 Removing a span with ``remove`` leaves well-formed prose: no dangling comma, the full stop kept.
 """
 
@@ -68,7 +70,12 @@ def droppable(text: str) -> list[Span]:
         following = pieces[index + 1] if index + 1 < len(pieces) else None
         if new and following and not following[3] and text[end : following[1]].startswith(":"):
             spans.append(Span(start, following[1]))  # a lead-in: "log patterns worth grepping for:"
-        if index == 0 or ATTACHED.match(text[start:end].lstrip()):
+        if index == 0:
+            second = next((p[1] for p in pieces[1:] if p[3]), None)
+            if second is not None and _CONDITION.match(text):  # "if results go to the …. Stop"
+                spans.append(Span(0, second))
+            continue
+        if ATTACHED.match(text[start:end].lstrip()):
             continue
         if text[sep:start].startswith(":"):
             continue  # what a lead-in introduces goes only with its sentence
@@ -83,6 +90,10 @@ def droppable(text: str) -> list[Span]:
         spans.append(Span(sep, stop))
     spans.extend(_parentheticals(text))
     return spans
+
+
+# A first sentence that only says when the rest applies may give way to the orders after it.
+_CONDITION = re.compile(r"\s*(?:if|when|whenever|in\s+case|once|should)\b", re.I)
 
 
 # A piece that explains the one before it ("…, so nothing is lost"): it may go on its own, and

@@ -104,3 +104,10 @@ def test_a_passive_verb_keeps_its_complement() -> None:
         assert not cut.endswith("created")
     for step in ladder(SLOT_BY_ID["incident_channel"], text):
         assert words(str(step.value)) >= 4
+
+
+def test_a_leading_condition_may_give_way_to_the_orders_after_it() -> None:
+    text = "if results go to the wrong patient that's a safety event. Stop the ORU channels now."
+    assert "Stop the ORU channels now." in options(text)
+    plain = "Tidewater is our pipeline. It runs in eu-west-1."
+    assert "It runs in eu-west-1." not in options(plain)  # an opening statement stays

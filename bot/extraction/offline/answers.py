@@ -127,6 +127,10 @@ def _rows_ok(slot_def: Slot, text: str, *, cells: int = 2) -> bool:
 def _prose_table(slot_def: Slot, text: str) -> bool:
     """ "backups: aurora automated backups with 14 days PITR, AWS Backup takes …" is a paragraph,
     not rows or entries: the prose readers place it, clause by clause."""
+    if slot_def.id == "backups" and "|" not in text:
+        # "- Postgres: pgBackRest full every sunday, diff the other nights, WAL archived …": the
+        # commas are not the table's columns (a schedule would land under Retention)
+        return True
     one_line = "\n" not in text.strip() and "|" not in text and ";" not in text
     listed = slot_def.kind in (SlotKind.TABLE, SlotKind.ITEMS)
     return listed and one_line and len(text.split()) > PROSE_ROW_WORDS

@@ -27,12 +27,13 @@ _NOUN = re.compile(
     r"(?<![\w-])(?:backups?|backed\s+up|snapshots?|snapshotted|dumps?|pitr|"
     r"point[- ]in[- ]time(?:\s+recovery)?|rman|incrementals?|veeam|bacula|borg|"
     r"xtrabackup|pg_dump|mysqldump|pgbackrest|wal-?g|barman|velero|restic|replication|"
-    r"versioning|archive|time[- ]travel)(?![\w-])",
+    r"versioning|archive|time[- ]travel|exports?)(?![\w-])",
     re.I,
 )
 _FREQUENCY = re.compile(
     r"(?<![\w-])(?:hourly|daily|nightly|weekly|monthly|quarterly|yearly|continuous(?:ly)?|"
-    r"every\s+(?:night|day|hour|week|month|\d+\s*(?:h|hours?|min\w*|days?))|(?:once|twice)\s+a\s+"
+    r"every\s+(?:night|day|hour|week|month|\d+\s*(?:h|hours?|min\w*|days?)|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+\d{1,2}:\d{2})?)|(?:once|twice)\s+a\s+"
     r"(?:day|week|month)|at\s+\d{1,2}:\d{2}(?:\s+utc)?|pitr|point[- ]in[- ]time|real[- ]?time|"
     r"streaming|on\s+every\s+(?:commit|deploy|change)|"
     r"on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)days?)(?![\w-])",
@@ -44,14 +45,15 @@ _RETENTION = re.compile(
     r"(?:\s+(?:local(?:ly)?|(?:in|on)\s+(?!(?:the|a|an|our|same)\b)[\w-]+|there|offsite|"
     r"retention|retained|kept|pitr))?"
     r"|\b(?:retention|min(?:imum)?)\s+\d+\s+\w+(?:\s+kept)?|\bsoft\s+delete\b[^,;.]*|"
-    r"\b\d+\s+(?:retained|kept)\b|\bdeleted\s+after\s+\d+\s*(?:days?|weeks?|months?|years?)\b",
+    r"\b\d+\s+(?:retained|kept)\b|\bkeeps?\s+(?:the\s+)?(?:last\s+)?\d+\s+(?:\w+\s+)?"
+    r"(?:backups|copies|snapshots|generations|versions)\b|\bdeleted\s+after\s+\d+\s*(?:days?|weeks?|months?|years?)\b",
     re.I,
 )
 _PLACE = (
     r"(?:the\s+|an?\s+|our\s+)?(?:[\w./:-]+\s+){0,3}?"
     r"(?:bucket|repo(?:sitory)?|vault|region|account|(?:s3\s+)?glacier(?:\s+deep\s+archive)?|s3|"
     r"gcs|minio|blob\s+storage|storage\s+account|share|nas|tape(?:\s+library)?|offsite|dc|site|"
-    r"appliance|backup\s+server|"
+    r"appliance|backup\s+server|git|"
     r"data\s?cent(?:er|re))\b"
     r"(?:\s+(?:(?:bucket|repo(?:sitory)?|vault|account)\b|[\w./:$\\-]*[-_./:\d$\\][\w./:$\\-]*)){0,2}"
     r"(?:\s+\([^()]{1,60}\))?"
@@ -61,13 +63,15 @@ _LOCATION = re.compile(
     rf"(?:in|into|to|on|onto)\s+{_PLACE}"
     r"|(?:s3|gs|az)://\S+|\\\\\S+|(?<![\w/])/(?:backup|backups|mnt|srv|var)/\S+|"
     r"\b(?:mirrored|copied|replicated|shipped|synced)\s+(?:\w+\s+){0,2}to\s+\S+(?:\s+\S+)?|"
-    r"\bcross[- ]region(?:\s+(?:copy|copies|replication))?(?:\s+to\s+\S+)?",
+    r"\bcross[- ]region(?:\s+(?:copy|copies|replication))?(?:\s+to\s+\S+)?|"
+    r"\b(?:on|onto)\s+[a-z][a-z0-9]*-[\w-]*\d[\w.-]*(?:\s+in\s+[A-Z][\w-]+)?",  # "on bkp-hl7-01"
     re.I,
 )
 _VERIFY = re.compile(
     r"(?:we\s+)?(?:verif\w+|check\w*|validat\w+|test\w*)\s+(?:via|by|with|through|using|is|are)\b"
     r"[^;]*|\brestores?\s+(?:check|test|drill)\w*[^;]*|\b(?:monthly|weekly|quarterly|daily|"
-    r"automated)\s+(?:automated\s+)?restore[^;]*|\bchecksum\w*[^;]*|\bverification\b[^;]*",
+    r"automated)\s+(?:automated\s+)?restore[^;]*|\bchecksum\w*[^;]*|\bverification\b[^;]*|"
+    r"\b(?:\w+\s+)?surebackup\b[^;]*|\b\w+\s+verify\b[^;]*",
     re.I,
 )
 _NOTHING = re.compile(
@@ -165,11 +169,13 @@ def _flowing(clause: str, cells: dict[str, str]) -> str:
 def _attach_check(check: str, rows: list[Row]) -> None:
     """A verification goes to the backup it names ("restores the latest cloud sql backup"),
     else to the row before it."""
-    said = check.lower()
-    named = [r for r in rows if r["component"] and r["component"].split()[0].lower() in said]
-    target = max(named, key=lambda r: len(r["component"]), default=rows[-1])
-    best = [r for r in named if " ".join(r["component"].lower().split()[:2]) in said]
-    target = best[0] if best else target
+    said = set(re.findall(r"[a-z0-9]{4,}", check.lower()))
+
+    def shared(row: Row) -> int:
+        return len(said & set(re.findall(r"[a-z0-9]{4,}", row["component"].lower())))
+
+    best = max(rows, key=shared)
+    target = best if shared(best) else rows[-1]
     if check.lower() not in target["verification"].lower():
         old = target["verification"]
         target["verification"] = f"{old}, {check}" if old else check
@@ -209,7 +215,7 @@ def _name(clause: str, cells: dict[str, str]) -> str:
 
 
 _VERB = re.compile(
-    r"\s+(?:takes?|goes|go|runs?|is|are|has|have|gets?|shipped|copied|mirrored|lands?|"
+    r"\s+(?:takes?|goes|go|runs?|is|are|has|have|gets?|does|do|makes?|shipped|copied|mirrored|lands?|"
     r"moves?|kept)\b",
     re.I,
 )

@@ -279,8 +279,9 @@ def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
         return items[:MAX_ROWS] or None
     if slot_id == "health_endpoint":
         return endpoint(texts)
-    code = [f"`{' '.join(s.text.split())}`" for s in segments if s.code]
-    return _join([*texts, *code]) or None
+    # In the order said: a pasted line follows the sentence that introduced it.
+    said = [f"`{' '.join(s.text.split())}`" if s.code else _with_head(slot_id, s) for s in segments]
+    return _join(said) or None
 
 
 def _duration(slot_id: str, segments: Sequence[Segment]) -> str | None:

@@ -74,7 +74,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"#[\w-]*alerts?\b|(?:goes|go|posts?) to (?:slack|teams|#)|non-?paging", 2),
     ),
     "startup_steps": (
-        (r"(?:to )?start(?:s|ing|up)?\b|boot\w*|bring (?:it )?up|spin (?:it )?up|power on|cold start", 2), (r"\bstart order|startup (?:order|sequence)|first start", 3),
+        (r"(?:to )?start(?:s|ing|up)?\b|(?<!spring\s)boot\w*|bring (?:it )?up|spin (?:it )?up|power on|cold start", 2), (r"\bstart order|startup (?:order|sequence)|first start", 3),
         (r"(?:to )?run (?:it|the (?:job|batch))(?: by hand| manually)?|kick (?:it |the \w+ )?off|trigger (?:it|a run|the (?:job|batch))|manual run", 2.5),
         (r"systemctl start|docker(?:-| )compose up|kubectl (?:apply|scale)|desired[- ]count|--replicas|helm (?:install|upgrade)|scale (?:up|to [1-9])", 1.5),
         (r"then (?:start|bring|wait|watch|check)|wait (?:for|until)|comes? up|warm(?:s|ing)? up|once (?:it'?s )?(?:green|healthy|up)", 1),

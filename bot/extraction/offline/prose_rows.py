@@ -22,8 +22,8 @@ _CMP = (
 )
 # No trailing space unless a unit follows, or "> 500 for 10 min" would lose its duration.
 _NUM = (
-    r"\d[\d,.]*(?:\s*[kKmM]\b)?(?:\s*(?:%|ms|µs|s|sec\w*|m|mins?|minutes?|h|hours?|k|msgs?|"
-    r"messages|jobs|gb|mb|tb|x|qps|rps|c)(?![a-z])|/s|/min|\s*per\s+\w+)?"
+    r"\d[\d,.]*(?:\s*[kKmM]\b)?(?:\s*(?:%|ms|µs|s|sec\w*|m|mins?|minutes?|h|hours?|d|days?|"
+    r"weeks?|k|msgs?|messages|jobs|gb|mb|tb|x|qps|rps|c)(?![a-z])|/s|/min|\s*per\s+\w+)?"
 )
 _FOR = (
     r"(?:\s+(?:on\s+any\s+\w+\s+|across\s+\w+\s+)?(?:for|over|in|within)\s+"
@@ -63,7 +63,7 @@ def level_of(text: str) -> str:
     low = text.lower()
     if re.search(r"\b(?:crit\w*|sev\s?1|p1|page[sd]?|paging|wake|disaster)\b", low):
         return "Critical"
-    if re.match(r"\s*(?:→|->|=>)?\s*high\b", low):
+    if re.match(r"\s*(?:→|->|=>)?\s*(?:high|p2|sev\s?2)\b", low):
         return "High"  # the team's own level word (Zabbix, Opsgenie): not a warning
     return "Warning"
 
@@ -73,6 +73,7 @@ def _named(text: str, match: re.Match[str]) -> bool:
     return bool(re.match(r"\s*(?:[<>≥≤]|above\b|over\b|below\b|under\b)", text[match.end() :]))
 
 
+_EITHER_STATE = re.compile(r"\s+(?:(?:is|in)\s+)?([A-Z][A-Z_]{2,}\s+or)$")
 _STATE_WORD = re.compile(r"(state|status|phase)\b", re.I)
 _IN_STATE = re.compile(r"\s+(?:is|in|goes|enters|gets)$", re.I)
 _ALTERNATIVE = re.compile(r"(?:behind|ahead|old|late|of\s+\w+)?\s*\(?\s*(?:or|and)", re.I)
@@ -95,6 +96,25 @@ class _Joined:
         return self._text
 
 
+_SILENCE = re.compile(
+    r"^(?:(?:→|->)\s*)?(?:no|zero)\s+(?P<what>[^,;→>]+?)\s+(?P<window>for\s+\d+\s*"
+    r"(?:s|sec\w*|m|mins?|minutes?|h|hours?)\b[^→;]*?)\s*(?:(?:→|->|=>)\s*(?P<rest>.*))?$",
+    re.I,
+)
+
+
+def _silence_row(match: re.Match[str]) -> Row:
+    rest = (match.group("rest") or "").strip(_SEPS + " ")
+    level = _LEVEL_FIRST.match(rest) or _LEVEL.search(rest)
+    action = rest[level.end() :] if level and level.start() <= 3 else rest
+    return {
+        "metric": match.group("what").strip(),
+        "threshold": f"none {match.group('window').strip()}",
+        "level": level_of(level.group(1)) if level else level_of(rest),
+        "action": action.strip(_SEPS + " "),
+    }
+
+
 def metric_rows(text: str) -> list[Row]:
     """Every alert in one segment; "disk > 80% → warning, > 88% → critical" is two rows."""
     text = squash(text)
@@ -106,6 +126,9 @@ def metric_rows(text: str) -> list[Row]:
         key=lambda m: m.start(),
     )
     if not found:
+        silent = _SILENCE.match(text)
+        if silent:  # "no ADT from Epic for 5 min between 06:00 and 22:00 → P1, pages"
+            return [_silence_row(silent)]
         state = _STATE.search(text)
         if state is None:
             return _without_threshold(text)
@@ -120,6 +143,9 @@ def metric_rows(text: str) -> list[Row]:
         if state_word:  # "connector in FAILED state → warning": the word belongs to the state
             threshold, rest = f"{threshold} {state_word.group(1)}", rest[state_word.end() :]
             rest = rest.strip(_SEPS + " ")
+        aside = re.match(r"\([^()]{1,80}\)", rest)
+        if aside:  # "STOPPED state (one that should be started) → P1": part of the condition
+            threshold, rest = f"{threshold} {aside.group()}", rest[aside.end() :].strip(_SEPS + " ")
         if index + 1 < len(found) and _ALTERNATIVE.fullmatch(rest):
             # "lag > 10 min behind (or > 2M msgs) → critical": one alert, two ways to trip it
             found[index + 1] = _Joined(match, found[index + 1])
@@ -131,6 +157,9 @@ def metric_rows(text: str) -> list[Row]:
         level_match = _LEVEL_FIRST.match(rest) or _LEVEL.search(rest)
         level = level_of(level_match.group(1)) if level_match else level_of(rest)
         action, named = rest, metric
+        either = _EITHER_STATE.search(named)
+        if either:  # "a channel in ERROR or STOPPED state"
+            named, threshold = named[: either.start()], f"{either.group(1)} {threshold}"
         if _IN_STATE.search(named):
             named = _IN_STATE.sub("", named)
         if level_match and level_match.start() <= 3:

@@ -335,7 +335,8 @@ def route(
             continue
         found = _evidence(segment, asked, previous, exclude)
         slot_id, value = _best(found)
-        if len(asked) == 1 and not is_chatter(segment.text) and value < DECIDES:
+        goes_on = previous is not None and _continues(segment)  # "so a node is out after …"
+        if len(asked) == 1 and not is_chatter(segment.text) and value < DECIDES and not goes_on:
             out.add(asked[0], segment)  # a short answer to the one question asked
             previous = asked[0]
         elif (

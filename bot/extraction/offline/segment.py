@@ -83,7 +83,7 @@ def split_head(text: str) -> tuple[str, str]:
     match = _HEAD.match(text) or _PAREN_HEAD.match(text) or _WISE_HEAD.match(text)
     if match is None:
         return "", text
-    head = match.group("head").strip()
+    head = _HEAD_FILLER.sub("", match.group("head").strip())  # "log patterns while we're at it"
     bare = _PARENS.sub(" ", head)
     if len(bare.split()) > 5 or head.count("(") != head.count(")") or _CLAUSE_VERB.search(bare):
         return "", text
@@ -144,6 +144,10 @@ def _segments(text: str) -> list[Segment]:
         if COMMAND.match(line) and not line.rstrip().endswith((".", "!", "?")):
             out.append(Segment(line.strip(), block=block, intro=intro, code=True))
             continue
+        quoted = _CODE_LINE.match(line)
+        if quoted and intro:  # "this is the line from haproxy.cfg:\n`server hl7-mc01 … check`"
+            out.append(Segment(quoted.group(1).strip(), block=block, intro=intro, code=True))
+            continue
         line = strip_greeting(line) if not out else line
         if not line.strip():
             continue
@@ -167,6 +171,10 @@ def _segments(text: str) -> list[Segment]:
     return [s for s in out if s.text.strip()]
 
 
+_HEAD_FILLER = re.compile(
+    r"\s+(?:while\s+(?:we'?re|i'?m)\s+at\s+it|btw|fwiw|too|as\s+well|real\s+quick)$", re.I
+)
+_CODE_LINE = re.compile(r"^\s*`([^`\n]+)`\s*$")
 _FACTISH = re.compile(r"\d|`|/\w|\w[._]\w")
 
 

@@ -146,3 +146,34 @@ def test_counts_tiering_flows_and_a_check_that_names_its_backup() -> None:
     assert raw["retention"] == "deleted after 5 years"  # not the 30 days before nearline
     assert "nearline after 30 days" in raw["location"]
     assert not any(name.startswith("archive class") for name in rows)
+
+
+def test_a_labelled_bullet_list_asked_for_is_read_as_prose_not_by_position() -> None:
+    """Asked for backups, "- Postgres: full every sunday 01:00, diff the other nights, …" was cut
+    at its commas into columns: a schedule under Retention, a host under Verification."""
+    from tests.extraction.offline.support import values
+
+    said = "\n".join(
+        [
+            "backups:",
+            "- Postgres: pgBackRest full every sunday 01:00, diff the other nights at 01:00, WAL "
+            "archived continuously. repo1 is on bkp-hl7-01 in HGH and keeps 4 full backups",
+            "- VMs: Veeam nightly at 22:00, 30 days on the Veeam repo, monthly copy to tape kept "
+            "7 years",
+            "- channels: a CI job does a nightly export of every channel into git",
+            "verification: `pgbackrest verify` runs after every backup, and Veeam SureBackup "
+            "boots the mirth VMs once a week",
+        ]
+    )
+    rows = values(said, "backups")["backups"]
+    assert isinstance(rows, list)
+    first = rows[0]
+    assert first["component"] == "Postgres: pgBackRest full"
+    assert first["frequency"] == "every sunday 01:00"
+    assert "pgbackrest verify" in first["verification"]
+    assert not any(r["component"].startswith("keeps") for r in rows)
+    assert any("keeps 4 full backups" in r["retention"] for r in rows)
+    veeam = next(r for r in rows if r["component"] == "VMs: Veeam")
+    assert veeam["retention"] == "30 days"
+    assert "SureBackup" in veeam["verification"]
+    assert any(r["location"] == "into git" for r in rows)

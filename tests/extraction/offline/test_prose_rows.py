@@ -179,3 +179,18 @@ def test_a_component_described_with_is_keeps_every_verb_of_its_purpose() -> None
         "notifications service",
     }
     assert rows[1]["name"] == "device registry"
+
+
+def test_silence_either_state_and_days() -> None:
+    rows = values(
+        "alerts:\n- a channel in ERROR or STOPPED state (one that should be started) → P1, pages\n"
+        "- no ADT from Epic for 5 min between 06:00 and 22:00 (15 min overnight) → P1, pages\n"
+        "- TLS cert expiring in < 21 days → warning\n- any channel queued > 800 for 10 min → P2"
+    )["metrics"]
+    assert isinstance(rows, list)
+    assert [(r["metric"], r["threshold"], r["level"]) for r in rows] == [
+        ("a channel", "ERROR or STOPPED state (one that should be started)", "Critical"),
+        ("ADT from Epic", "none for 5 min between 06:00 and 22:00 (15 min overnight)", "Critical"),
+        ("TLS cert expiring", "< 21 days", "Warning"),
+        ("any channel queued", "> 800 for 10 min", "High"),
+    ]

@@ -229,3 +229,26 @@ def test_the_opening_line_naming_what_the_system_is_goes_to_the_architecture() -
     text = str(got["architecture"])
     assert "St. Brigid's (SBH)" in text
     assert "chime" not in text.lower()
+
+
+def test_a_health_paragraph_asked_about_startup_stays_health() -> None:
+    """ "spring boot" read as booting, the pasted cfg line was lost, and "so a node is out …"
+    went to the one question asked."""
+    said = (
+        "health checks: HAProxy does a tcp-check on every MLLP backend, this is the line from "
+        "haproxy.cfg:\n`server hl7-mc01 10.40.12.21:6661 check inter 2s fall 3 rise 2`\nso a node "
+        "is out after 3 failed checks, ~6s. mirth itself answers on /api/server/status, hub-fhir "
+        "has the spring boot /actuator/health/readiness probe in AKS."
+    )
+    got = values(said, "startup_steps")
+    assert "startup_steps" not in got
+    details = str(got["health_details"])
+    assert "check inter 2s fall 3 rise 2" in details
+    assert "3 failed checks" in details
+    assert "/api/server/status" in str(got["health_endpoint"])
+
+
+def test_a_label_with_filler_is_still_a_label() -> None:
+    got = values("log patterns while we're at it: `SocketTimeoutException` = downstream is slow")
+    assert "while we" not in str(got)
+    assert "SocketTimeoutException" in str(got["log_errors"])
