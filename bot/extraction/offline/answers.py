@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from bot.core.draft import Op
 from bot.core.slots import Slot, SlotKind
 from bot.extraction.offline import textparse as tp
+from bot.extraction.offline.backup_rows import starts_with_frequency
 from bot.extraction.offline.corrections import STRONG
 from bot.extraction.offline.findings import Findings
 from bot.extraction.offline.gate import is_aside
@@ -91,6 +92,8 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
             return whole  # "not sure, skip that": the question is answered with "don't know"
         if slots[0].kind is SlotKind.TABLE and not _rows_ok(slots[0], text):
             return []  # "yep, 0.21% last week" is no row; arrows are read by the prose readers
+        if slots[0].kind is SlotKind.TABLE and _prose_table(slots[0], text):
+            return []  # "the pieces: kid-auth (login UI), and kid-events which pushes …"
         limit = DURATION_WORDS if slots[0].kind is SlotKind.DURATION else DIRECT_WORDS
         short = len(text.split()) <= limit and not _labelled_elsewhere(text, slots[0].id)
         sentences = [(slots[0], part, False) for part in tp.split_on(text, _SENTENCE)]
@@ -129,8 +132,10 @@ def _prose_table(slot_def: Slot, text: str) -> bool:
     not rows or entries: the prose readers place it, clause by clause."""
     if slot_def.id == "backups" and "|" not in text:
         # "- Postgres: pgBackRest full every sunday, diff the other nights, WAL archived …": the
-        # commas are not the table's columns (a schedule would land under Retention)
-        return True
+        # commas are not the table's columns (a schedule would land under Retention); "Postgres:
+        # daily, 30 days, S3" is
+        rows = parse_table(text, slot_def)
+        return not all(starts_with_frequency(r["frequency"]) for r in rows)
     one_line = "\n" not in text.strip() and "|" not in text and ";" not in text
     listed = slot_def.kind in (SlotKind.TABLE, SlotKind.ITEMS)
     return listed and one_line and len(text.split()) > PROSE_ROW_WORDS

@@ -95,6 +95,15 @@ _SPELLED_PITR = re.compile(r"point[- ]in[- ]time", re.I)
 _COLUMNS = ("frequency", "retention", "location", "verification")
 
 
+def starts_with_frequency(cell: str) -> bool:
+    """ "daily", "nightly pg_dump", "every 15 min": a cell a form-shaped row puts under
+    Frequency; "pgBackRest full every sunday" is a clause, not that column."""
+    if not cell.strip():
+        return True
+    found = _FREQUENCY.search(cell)
+    return found is not None and len(cell[: found.start()].split()) <= 1
+
+
 def backup_rows(texts: Sequence[str]) -> list[Row]:
     """Every backup the ``texts`` describe, in order; see the module docstring."""
     rows: list[Row] = []

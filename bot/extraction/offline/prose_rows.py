@@ -274,8 +274,8 @@ _APPOSITIVE = re.compile(
 _COPULA = re.compile(r"^(?P<name>[\w./-]+(?:\s[\w./-]+){0,2})\s+(?:is|are)\s+(?P<rest>\S.*)$", re.I)
 _ARTICLE = re.compile(r"^(?:the|a|an|our|their|its|a\s+tiny|a\s+small|tiny|small)\s+", re.I)
 _STORED = re.compile(
-    r"^(?P<what>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:lives?|is\s+stored|are\s+stored|is\s+kept|"
-    r"are\s+kept|sits?)\s+in\s+(?P<where>[^,;]{1,80})$",
+    r"^(?P<what>[\w-]+(?:\s+[\w+&-]+){0,4}?)\s+(?:(?:lives?|is\s+stored|are\s+stored|is\s+kept|"
+    r"are\s+kept|sits?|is|are)\s+in|in)\s+(?P<where>(?-i:[A-Z])(?:[^,;()]|\([^()]*\)){1,80})$",
     re.I,
 )
 _PAREN = re.compile(r"^(?P<name>[^()]{1,60}?)\s*\((?P<inside>[^()]+)\)\s*(?P<rest>.*)$")
@@ -321,7 +321,7 @@ def _component_row(piece: str) -> Row | None:
     if stored:  # "state lives in DynamoDB (table x)": the component is DynamoDB, holding state
         where = _PAREN.match(stored.group("where"))
         name = where.group("name") if where else stored.group("where")
-        held = [stored.group("what"), where.group("inside") if where else ""]
+        held = [stored.group("what"), *(where.group("inside", "rest") if where else ())]
         return {
             "name": _ARTICLE.sub("", name.strip(_SEPS)),
             "purpose": "; ".join(p for p in held if p),
@@ -340,7 +340,7 @@ def _component_row(piece: str) -> Row | None:
     if verb and 0 < len(piece[: verb.start()].split()) <= 5:
         name = piece[: verb.start()].strip(_SEPS)
         purpose = piece[verb.start() :].strip(_SEPS + " ")
-        purpose = re.sub(r"^(?:is|are)\s+", "", purpose, flags=re.I)
+        purpose = re.sub(r"^(?:is|are|which|that|who)\s+", "", purpose, flags=re.I)
         return {"name": _ARTICLE.sub("", name), "purpose": purpose}
     if len(piece.split()) <= 5:
         return {"name": piece, "purpose": ""}

@@ -194,3 +194,18 @@ def test_silence_either_state_and_days() -> None:
         ("TLS cert expiring", "< 21 days", "Warning"),
         ("any channel queued", "> 800 for 10 min", "High"),
     ]
+
+
+def test_what_is_kept_where_names_the_store() -> None:
+    rows = values(
+        "the pieces: kid-auth (login UI), and kid-events which pushes user.created from the "
+        "outbox. data is in Azure SQL (Business Critical, 8 vCores) with the failover group "
+        "kid-fog, sessions + rate limit counters in Azure Cache for Redis Premium",
+        "components",
+    )["components"]
+    assert isinstance(rows, list)
+    named = {r["name"]: r["purpose"] for r in rows}
+    assert named["kid-events"].startswith("pushes")
+    sql = "data; Business Critical, 8 vCores; with the failover group kid-fog"
+    assert named["Azure SQL"] == sql
+    assert named["Azure Cache for Redis Premium"] == "sessions + rate limit counters"
