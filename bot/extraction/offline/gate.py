@@ -68,7 +68,10 @@ _WHO_IS_HERE = re.compile(
     r"(?:thread|channel))(?:\s+too)?\b|"
     r"^(?:(?:@?\w+|<@\w+>)(?:\s*,\s*|\s+and\s+|\s+&\s+))*(?:@?\w+|<@\w+>)\s+will\s+"
     r"(?:fill\s+in|chime\s+in|add|help|join)\b|^cc\s+@?\w+|"
-    r"^(?:(?:@\w+|<@\w+>)[\s,]*)*(?:pls\s+|please\s+|feel\s+free\s+to\s+)?(?:chime|jump|pitch)\s+in\b",
+    r"^(?:(?:@\w+|<@\w+>)[\s,]*)*(?:pls\s+|please\s+|feel\s+free\s+to\s+)?(?:chime|jump|pitch)\s+in\b|"
+    # who does what: "@yuki does infra, @sam owns the game servers"
+    r"^(?:@\w+|<@\w+>)\s+(?:does|owns|handles|covers|knows)\s+[^,.;]{1,40}"
+    r"(?:,?\s+(?:and\s+)?(?:@\w+|<@\w+>)\s+(?:does|owns|handles|covers|knows)\s+[^,.;]{1,40})*[.!]?$",
     re.I,
 )
 # A question to a colleague ("@sam is that still true since the last patch?").

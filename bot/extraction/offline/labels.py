@@ -54,6 +54,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"backups?|snapshots?", ("backups", "backup_verification")),
     (r"escalation|on-?call", ("escalation", "alerting")),
     (r"components?|parts|pieces|services", ("components",)),
+    (r"(?:data(?:\s+(?:stores?|layer|side))?|datastores?|storage|databases?)$", ("components",
+     "infrastructure")),
     (r"architecture|overview|quick version|tl;?dr|summary|flow|how it works|request path",
      ("architecture", "components", "infrastructure")),
 )

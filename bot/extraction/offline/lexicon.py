@@ -138,7 +138,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "baseline": ((r"baseline|normal(?:ly)?|typical(?:ly)?|usually (?:around|at|about|sits|runs)|on (?:an )?average|steady state|at peak|peaks? (?:at|around|of)|day[- ]to[- ]day|sits at|hovers", 2.5),),
     "perf_alerts": ((r"performance alerts?|perf alerts?|slo burn|burn rate|error budget", 2.5),),
     "opt_database": ((r"query optimi[sz]\w+|read replicas?|connection pool\w*|pgbouncer|proxysql|caching queries|materiali[sz]ed views?|partition\w*", 1.5),),
-    "opt_application": ((r"caching|cache (?:hit|warm)|profil\w+|flame ?graphs?|batch(?:ing)? (?:calls|writes)|async\w*|optimi[sz]\w+ (?:the )?(?:code|app)", 1.5),),
+    "opt_application": ((r"caching|cache (?:hit|warm)|profil(?:ing|er|ed)\b|flame ?graphs?|batch(?:ing)? (?:calls|writes)|async\w*|optimi[sz]\w+ (?:the )?(?:code|app)", 1.5),),
     "opt_infrastructure": ((r"right-?siz\w+|spot instances?|reserved instances?|savings plans?|karpenter|bin ?packing|instance types?", 1.5),),
     "growth": ((r"growth|growing|grow(?:s)? (?:by|at|about)|doubl\w+|per (?:month|quarter|year)|year[- ]over[- ]year|yoy|mom\b|black friday|launch|season\w*|peak season|traffic (?:goes|will)", 2),),
     "resources": ((r"(?:we'?ll|will) need|need (?:more|another|extra)|headroom|capacity (?:plan\w*|review)|budget for|order (?:more )?(?:nodes|servers|disks)|provision\w*", 2),),

@@ -253,7 +253,7 @@ def prose_issue_row(text: str) -> Row | None:
 # ---------------------------------------------------------------- components
 
 _VERB = re.compile(
-    r"\s+(?:is|are|does|do|handles?|reads?|writes?|consumes?|serves?|runs?|sends?|stores?|"
+    r"\s+(?:is|are|does|do|goes|go|flows?|handles?|reads?|writes?|consumes?|serves?|runs?|sends?|stores?|"
     r"takes?|pushes|pulls|renders?|builds?|processes|exposes?|schedules?|keeps?|manages?|talks|"
     r"calls?|owns?|holds?|tracks?|watches|receives?|accepts?|publishes|emits?|transcodes?|"
     r"encodes?|uploads?|fetches|matches|allocates?|creates?|validates?|issues?|signs?|that|which|"
@@ -307,7 +307,24 @@ def component_rows(text: str) -> list[Row]:
             rows = [{**r, "purpose": f"{r['purpose']} ({label})"} for r in rows]
         return rows
     single = _component_row(body)
+    if single is None:
+        single = _named_then_details(body)
     return [single] if single else []
+
+
+# "data: Aurora PostgreSQL 15, one cluster per region, 1 writer + 2 readers": the first piece
+# names the component, the rest describes it.
+_NAMED_FIRST = re.compile(
+    r"^(?:(?P<label>[a-z][\w ]{1,20}):\s+)?(?P<name>(?:[A-Z0-9][\w./+-]*\s*){1,4}),\s+(?P<rest>.+)$"
+)
+
+
+def _named_then_details(body: str) -> Row | None:
+    named = _NAMED_FIRST.match(body)
+    if named is None:
+        return None
+    details = [named.group("label") or "", named.group("rest").strip(_SEPS + " ")]
+    return {"name": named.group("name").strip(), "purpose": "; ".join(d for d in details if d)}
 
 
 def _component_row(piece: str) -> Row | None:

@@ -33,6 +33,7 @@ from bot.extraction.offline.gate import is_aside, is_chatter, is_injection, stri
         "ok I need to go, the parking garage closes at 7 😅",
         "carlos is the 5 years still right for the archive?",
         "@raj @mei chime in whenever",
+        "@yuki does infra, @sam owns the game servers",
     ],
 )
 def test_asides_are_never_facts(text: str) -> None:

@@ -209,3 +209,16 @@ def test_what_is_kept_where_names_the_store() -> None:
     sql = "data; Business Critical, 8 vCores; with the failover group kid-fog"
     assert named["Azure SQL"] == sql
     assert named["Azure Cache for Redis Premium"] == "sessions + rate limit counters"
+
+
+def test_a_data_label_names_its_store_first() -> None:
+    """ "profiles" read as profiling (7.2), and "data: Aurora …, …" gave no component."""
+    rows = values(
+        "data: Aurora PostgreSQL 15, one cluster skyforge-prod per region, 1 writer + 2 readers, "
+        "holds profiles/inventory/match_history. redis is ElastiCache 7 in cluster mode. "
+        "telemetry events go to kinesis → the data lake",
+        "components",
+    )["components"]
+    assert isinstance(rows, list)
+    assert [r["name"] for r in rows] == ["Aurora PostgreSQL 15", "redis", "telemetry events"]
+    assert rows[0]["purpose"].startswith("one cluster skyforge-prod per region")
