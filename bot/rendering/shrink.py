@@ -75,7 +75,11 @@ _FRAMING = re.compile(
     re.I,
 )
 _FILLER_ANY = re.compile(
-    r"\s+(?:just|really|pretty\s+much|basically|literally|actually|kinda|sort\s+of)(?=\s)", re.I
+    r"\s+(?:just|really|pretty\s+much|basically|literally|actually|kinda|sort\s+of)(?=\s)|"
+    # "that's about all the 'db maintenance' there is, plus …": says only that the list ended
+    r"\s+that'?s\s+(?:about|pretty\s+much|basically)?\s*all\s+(?:the\s+)?['\"]?[\w ]{1,25}['\"]?"
+    r"\s+there\s+is(?:,?\s+plus)?(?=\s)",
+    re.I,
 )
 
 
@@ -225,6 +229,8 @@ class _State:
         for text in self.texts():
             for span in text.spans():
                 shorter = remove(text.text, span)
+                if text.proposed and words(shorter) < PROPOSAL_FLOOR:
+                    continue  # "APM: rate †" says nothing; the proposal goes whole or stays
                 saved = words(text.text) - words(shorter)
                 piece = text.text[span.start : span.end]
                 loss = weight * text.weight * fact_score(piece)

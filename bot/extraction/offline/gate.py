@@ -90,7 +90,9 @@ _ABOUT_A_PASTE = re.compile(
     r"\b(?:pls|please|can\s+you|could\s+you)\s+(?:\w+\s+){0,2}(?:rotat|revok|delet|remov|mov|chang)|"
     r"\b(?:rotat|revok|delet|remov|mov|chang)\w*\s+(?:it|that|this|them|those)\b.{0,30}"
     r"\b(?:pls|please|asap|now|today|tonight)\b|"
-    r"\b(?:i|you|he|she|they)\s+(?:just\s+)?pasted\b|\bthe\s+one\s+(?:i|you)\s+pasted\b",
+    r"\b(?:i|you|he|she|they)\s+(?:just\s+)?pasted\b|\bthe\s+one\s+(?:i|you)\s+pasted\b|"
+    r"\b(?:that|this|it)\s+(?:goes|belongs|should\s+be|lives)\s+in\s+(?:the\s+)?\w+,?\s+not\s+"
+    r"(?:in\s+)?(?:slack|here|chat|the\s+thread)\b|\bnot\s+in\s+slack\b",
     re.I,
 )
 

@@ -34,6 +34,7 @@ from bot.extraction.offline.gate import is_aside, is_chatter, is_injection, stri
         "carlos is the 5 years still right for the archive?",
         "@raj @mei chime in whenever",
         "@yuki does infra, @sam owns the game servers",
+        "paolo!! that goes in the vault, not in slack. rotating it with the CBS team today 😤",
     ],
 )
 def test_asides_are_never_facts(text: str) -> None:

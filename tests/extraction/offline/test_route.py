@@ -252,3 +252,19 @@ def test_a_label_with_filler_is_still_a_label() -> None:
     got = values("log patterns while we're at it: `SocketTimeoutException` = downstream is slow")
     assert "while we" not in str(got)
     assert "SocketTimeoutException" in str(got["log_errors"])
+
+
+def test_ledger_security_and_dr_lines_land_where_a_reader_looks() -> None:
+    got = values(
+        "security: kerberos everywhere (AD KDC), Ranger policies for hive/hdfs, ranger audit to "
+        "solr 90 days. the knox gateway is the only way in from the office network."
+    )
+    assert "knox gateway" in str(got["user_access"])
+    assert "kerberos" in str(got["user_access"])
+    dr = values(
+        "DR: RTO 12 hours, RPO 24 hours. steps: restore the airflow metadata from the latest "
+        "dump, rerun from the last good business date. we test it once a year in november"
+    )
+    assert "november" in str(dr["restore_testing"])
+    assert "startup_steps" not in dr
+    assert "db_indexes" not in values('in splunk `index=ledger_airflow "Detected zombie job"`')
