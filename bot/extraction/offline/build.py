@@ -254,6 +254,11 @@ def unusable(slot_id: str, segments: Sequence[Segment]) -> list[Segment]:
     slot_def = SLOT_BY_ID[slot_id]
     if slot_id == "diagnostic_commands":
         return [s for s in segments if not is_command(s)]
+    if slot_def.kind is SlotKind.DURATION:
+        # one value: the segment that gives it; the rest ("…, which is why the RTO only
+        # covers new uploads") is placed elsewhere, never silently dropped
+        giving = next((s for s in segments if _duration(slot_id, [s])), None)
+        return [s for s in segments if s is not giving]
     if slot_def.kind is not SlotKind.TABLE or slot_id == "backups" or len(segments) < 2:
         return []
     return [s for s in segments if not _rows(slot_def, [s])]

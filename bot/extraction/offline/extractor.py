@@ -29,6 +29,7 @@ from bot.extraction.offline.answers import CORRECT_HOW, form_answers
 from bot.extraction.offline.build import build_value, endpoint, unusable
 from bot.extraction.offline.corrections import STRONG, corrections
 from bot.extraction.offline.findings import SCAN_LIMIT, Findings
+from bot.extraction.offline.flow import flow_components
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.numfix import number_corrections
 from bot.extraction.offline.pickups import named_durations, pick_up
@@ -84,6 +85,9 @@ class OfflineExtractor:
         pick_up_stack(described.quote if described else "", empty, result, at_least=1)
         listed = result.updates.get("components")
         pick_up_stack(listed.quote if listed else "", empty, result)
+        flow = flow_components(described.quote) if described and empty("components") else []
+        if flow:  # "the CMS calls tc-api → job row in MySQL 8 → tc-dispatcher consumes it → …"
+            result.add("components", Op.APPEND, flow, described.quote if described else "")
         if not result.updates and not result.unknown and not leftovers and not result.notes:
             note = INJECTION_NOTE if is_injection(cleaned) else CHATTER_NOTE
             if is_injection(cleaned) or is_chatter(cleaned):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.core.draft import Op, SlotUpdate
 from bot.core.slots import Value
-from bot.extraction.offline.textparse import squash
+from bot.extraction.offline.textparse import MAX_ROWS, squash
 
 SCAN_LIMIT = 8_000  # rule-3 and rule-4 scanning looks at this much of a reply, no more
 QUOTE_LIMIT = 1_000
@@ -45,5 +45,5 @@ def _combine(first: Value | None, second: Value) -> Value:
     if isinstance(first, str) and isinstance(second, str):
         return f"{first} {second}" if first.endswith((".", "!", "?")) else f"{first}; {second}"
     if isinstance(first, list) and isinstance(second, list):
-        return [*first, *second]
+        return [*first, *second][:MAX_ROWS]  # a 50 KB paste read in two passes stays in bounds
     return second if first is None else first

@@ -164,7 +164,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "backup_verification": ((r"verification is|backup (?:verification|checks?)|verif\w+ (?:the )?backups?|checksums?|backups? (?:are )?(?:verified|checked|tested)|integrity check", 2.5),),
     "restore_testing": (
         (r"restore (?:test|drill|check|job)\w*|test(?:ed|ing)? (?:a |the )?restores?|restores? (?:are |is )?tested|restore into (?:staging|a scratch)|practi[cs]e restores?|dr (?:test|drill|exercise)", 2.5), (r"\bwe (?:test|drill|rehearse|exercise) (?:it|this|dr|the dr|failover|the failover|the restore) (?:once|twice|every|each|yearly|annually|quarterly|monthly)", 4),
-        (r"(?:last|latest|previous|next) (?:full )?dr (?:test|drill|exercise)", 3),
+        (r"(?:last|latest|previous|next) (?:full )?dr (?:test|drill|exercise)|\b(?:do|run|hold) an? (?:full )?dr (?:test|drill|exercise)", 4),
         (r"(?:test|automated|weekly|monthly|quarterly|yearly)\s+restores?\b|\brestores?\b[^.;]{0,60}\b(?:into|onto)\s+\S*(?:restore|test|stg|staging|scratch)", 3),
     ),
     "data_integrity": ((r"integrity|row counts?|reconcil\w+|checksums? (?:after|match)|compare (?:counts|totals)|consistency check|doc(?:ument)? counts?", 2),),

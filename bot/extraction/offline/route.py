@@ -31,6 +31,7 @@ THRESHOLD_BONUS = 3.0
 ISSUE_BONUS = 3.0  # a list item written "symptom → cause → fix"
 CONTINUE_BIAS = 1.0
 ASIDE_SCALE = 0.3  # a cue only inside brackets is barely evidence
+_ONLY_SAID_ALOUD = re.compile(r"maint_|rto$|rpo$")
 LIST_BONUS = 3.0
 OWN_TOPIC = 4.0  # a sentence's own words this strong outweigh a label it only inherited
 
@@ -98,11 +99,12 @@ def own_evidence(text: str) -> dict[str, float]:
     >= 7 within 14 days") strengthens that topic instead."""
     found = dict(scores(text))
     mask = top_level(text)
-    if any(slot_id.startswith("maint_") for slot_id in found):
-        # "tw-gdpr-erase (…, runs nightly over the erase queue)" describes a component; a
-        # schedule said in brackets is no maintenance task of its own.
+    if any(_ONLY_SAID_ALOUD.match(slot_id) for slot_id in found):
+        # "tw-gdpr-erase (…, runs nightly over the erase queue)" describes a component, and
+        # "(…, which is why the RTO only covers new uploads)" is no RTO: said in brackets, a
+        # schedule or a recovery target is barely evidence.
         said = scores("".join(ch if keep else " " for ch, keep in zip(text, mask, strict=True)))
-        for slot_id in [s for s in found if s.startswith("maint_") and s not in said]:
+        for slot_id in [s for s in found if _ONLY_SAID_ALOUD.match(s) and s not in said]:
             found[slot_id] *= ASIDE_SCALE
     for slot_id, regex, bonus, least in _SHAPES:
         if sum(1 for m in regex.finditer(text) if mask[m.start()]) >= least:
@@ -309,10 +311,12 @@ def route(
             out.leftovers.append(segment.text)  # a pasted env line: details, never a command
             continue
         if segment.code:
-            slot_id = _code_slot(segment, previous)
+            slot_id = _code_slot(segment, _carry(previous))
             if slot_id:
                 out.add(slot_id, segment)
                 previous = slot_id
+            else:
+                out.leftovers.append(segment.text)  # placed nowhere, never lost
             continue
         if segment.lead_in:
             out.leftovers.append(segment.text)  # it announces the steps; it is not one
@@ -328,7 +332,7 @@ def route(
         mixed = _split_mixed(segment, asked, previous, exclude)
         if mixed:
             for part, slot_id in mixed:
-                target = slot_id or previous
+                target = slot_id or _carry(previous)
                 if target and (slot_id or not is_chatter(part.text)):  # named: never chatter
                     out.add(target, part)
                     previous = target
@@ -346,12 +350,12 @@ def route(
         ):
             out.chatter.append(segment.text)
         elif previous is not None and not segment.head and _weak(found, slot_id, previous):
-            out.add(previous, segment)  # "…, then start atlas-query. indexer goes last, …"
+            out.add(_carry(previous), segment)  # "…, then start atlas-query. indexer goes last, …"
         elif slot_id is not None and value >= DECIDES:
             out.add(slot_id, segment)
             previous = slot_id
         elif previous is not None:
-            out.add(previous, segment)
+            out.add(_carry(previous), segment)
         elif len(asked) == 1:
             out.add(asked[0], segment)
             previous = asked[0]
@@ -375,6 +379,14 @@ def _weak(found: dict[str, float], slot_id: str | None, previous: str) -> bool:
 
 _ENV_HEAD = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")  # DATABASE_URL, not SEV2 or RTO
 _ENV_LINE = re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]{2,}=\S")
+
+
+# A duration holds one value: what goes on after "RTO 4h, RPO 15 min." is the recovery itself.
+_AFTER_DURATION = {"rto": "recovery_steps", "rpo": "recovery_steps"}
+
+
+def _carry(previous: str | None) -> str | None:
+    return _AFTER_DURATION.get(previous, previous) if previous else None
 
 
 _CONTINUES = re.compile(r"^(?:and|also|plus|then|but|which|so|after that|otherwise)\b", re.I)

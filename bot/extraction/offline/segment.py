@@ -174,6 +174,7 @@ def _segments(text: str) -> list[Segment]:
 _HEAD_FILLER = re.compile(
     r"\s+(?:while\s+(?:we'?re|i'?m)\s+at\s+it|btw|fwiw|too|as\s+well|real\s+quick)$", re.I
 )
+_IF = re.compile(r"(?:if|when|in\s+case|should)\b", re.I)
 _CODE_LINE = re.compile(r"^\s*`([^`\n]+)`\s*$")
 _FACTISH = re.compile(r"\d|`|/\w|\w[._]\w")
 
@@ -224,7 +225,7 @@ def _sentences(line: str) -> list[str]:
 
 # "aws ecs update-service … --desired-count 4, then watch /healthz": the command ends where the
 # prose picks up again, or the next step would be pasted into a shell as arguments.
-_BACK_TO_PROSE = re.compile(r",?\s+(?:and\s+)?then\s+")
+_BACK_TO_PROSE = re.compile(r",?\s+(?:and\s+)?then\s+|\s+(?:→|->)\s+")
 
 
 def _commands(text: str) -> list[str]:
@@ -254,7 +255,16 @@ def _sentence_segments(
                 and verb_head.group("sep") == ":"
                 and _CLAUSE_VERB.search(verb_head.group("head"))
             ):
-                out.append(Segment(verb_head.group("head"), block=block, intro=intro, item=item))
+                said = verb_head.group("head")  # "if ams3 is gone: …" only says when
+                out.append(
+                    Segment(
+                        said,
+                        block=block,
+                        intro=intro,
+                        item=item,
+                        lead_in=_IF.match(said) is not None,
+                    )
+                )
                 body = sentence[verb_head.end() :]
                 lead = verb_head.group("head")
         head = own_head or head

@@ -19,7 +19,7 @@ from bot.extraction.offline.findings import Findings
 from bot.extraction.offline.textparse import sentence_spans
 
 # fmt: off
-_INFRASTRUCTURE = (
+INFRASTRUCTURE = (
     "AWS", "GCP", "Google Cloud", "Azure", "Hetzner", "DigitalOcean", "OVH", "on-prem",
     "bare metal", "EKS", "GKE", "AKS", "ECS", "Fargate", "Kubernetes", "k8s", "k3s", "OpenShift",
     "Nomad", "EC2", "Lambda", "Cloud Run", "App Engine", "Heroku", "ALB", "NLB", "ELB",
@@ -38,7 +38,7 @@ _EXTERNAL = (
     "Avalara", "DocuSign", "Contentful", "OneSignal",
 )
 # fmt: on
-_KINDS = dict.fromkeys(_INFRASTRUCTURE, "infrastructure") | dict.fromkeys(
+_KINDS = dict.fromkeys(INFRASTRUCTURE, "infrastructure") | dict.fromkeys(
     _EXTERNAL, "external_services"
 )
 _NAMES = sorted(_KINDS, key=len, reverse=True)
