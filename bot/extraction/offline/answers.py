@@ -16,10 +16,10 @@ from bot.core.slots import Slot, SlotKind
 from bot.extraction.offline import textparse as tp
 from bot.extraction.offline.backup_rows import starts_with_frequency
 from bot.extraction.offline.corrections import STRONG
+from bot.extraction.offline.evidence import ARROWS, own_evidence
 from bot.extraction.offline.findings import Findings
 from bot.extraction.offline.gate import is_aside
 from bot.extraction.offline.labels import head_slots
-from bot.extraction.offline.route import ARROWS, own_evidence
 from bot.extraction.offline.rowparse import parse_table
 from bot.extraction.offline.segment import COMMAND, split_head
 from bot.extraction.offline.slotnames import label_regex, punctuated

@@ -14,8 +14,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from bot.core.slots import SLOT_BY_ID, SlotKind
+from bot.extraction.offline.evidence import (
+    ARROW_LEVEL,
+    ARROWS,
+    SEVERITY,
+    SEVERITY_FIRST,
+    THRESHOLD,
+    THRESHOLD_BONUS,
+    own_evidence,
+)
 from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
 from bot.extraction.offline.labels import DECIDES, GROUPS, group_slots, head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE, PROBLEM, scores
@@ -27,38 +37,15 @@ HEAD_WEIGHT = 1.5
 INTRO_WEIGHT = 0.75
 SECTION_BONUS = 2.0
 INHERITED_SCALE = 0.5  # a label from an earlier sentence of the line counts half
-THRESHOLD_BONUS = 3.0
 ISSUE_BONUS = 3.0  # a list item written "symptom → cause → fix"
 CONTINUE_BIAS = 1.0
-ASIDE_SCALE = 0.3  # a cue only inside brackets is barely evidence
-_ONLY_SAID_ALOUD = re.compile(r"maint_|rto$|rpo$")
 LIST_BONUS = 3.0
 OWN_TOPIC = 4.0  # a sentence's own words this strong outweigh a label it only inherited
 
 _COMMA = re.compile(
     r",\s+(?!(?:and\s+)?then\b)|\s+and\s+(?=\w+\s+(?:is|are|has|have|gets?|goes|go)\b)"
 )
-_THRESHOLD = re.compile(
-    r"(?:[<>]=?|≥|≤|\b(?:above|over|below|under|exceeds?|more\s+than|less\s+than))\s*\d"
-    r"|\d\s*%\s*(?:=|→|->)|=\s*(?:critical|warning)\b|(?:→|->)\s*(?:critical|warning)\b",
-    re.I,
-)
-ARROWS = re.compile(r"→|->|=>|⇒")
-_ARROW_LEVEL = re.compile(r"(?:→|->|=>)\s*(?:critical|warning|crit|warn|page)\b", re.I)
-_SEVERITY = re.compile(r"\b(?:p|sev\s?|s)[0-4]\s*(?:=|:|-\s|is\b)", re.I)
 _STEPS_INTRO = re.compile(r"\bsteps?\b|\bin\s+order\b|\bprocedure\b|\bplaybook\b", re.I)
-# Shapes that name a table on their own: (slot, pattern, bonus, matches needed).
-_SEVERITY_FIRST = re.compile(r"^\s*(?:p|sev\s?)[0-4]\s*(?:=|:|-\s|is\b)", re.I)  # "SEV1 = …"
-# "AG sync state not SYNCHRONIZED → disaster": an alert with its level, whatever its condition.
-_ALERT_ARROW = re.compile(
-    r"(?:→|->|=>)\s*(?:critical|crit|warning|warn|high|disaster|average|page[sd]?)\b", re.I
-)
-_SHAPES = (
-    ("metrics", _THRESHOLD, THRESHOLD_BONUS, 1),
-    ("metrics", _ALERT_ARROW, THRESHOLD_BONUS, 1),
-    ("severity_levels", _SEVERITY, 4.0, 2),
-    ("severity_levels", _SEVERITY_FIRST, 4.0, 1),
-)
 _TABLE_SHAPED = re.compile(r"→|->|=>|\b(?:critical|warning)\b|[<>]=?\s*\d|\d+\s*%", re.I)
 
 
@@ -73,48 +60,6 @@ class Routed:
 
     def add(self, slot_id: str, segment: Segment) -> None:
         self.by_slot.setdefault(slot_id, []).append(segment)
-
-
-# Fields whose facts carry thresholds of their own: a patch deadline, a scaling trigger, a
-# brute-force rule, a restore check.
-_OWN_THRESHOLDS = frozenset(
-    {
-        "vuln_management",
-        "security_events",
-        "threat_detection",
-        "scaling_triggers",
-        "restore_testing",
-        "data_integrity",
-        "backup_verification",
-        "baseline",
-        "kpis",
-        "growth",
-    }
-)
-
-
-def own_evidence(text: str) -> dict[str, float]:
-    """What the words of ``text`` alone say, plus the shape of an alert row (a threshold). A
-    threshold in a sentence with no metric word and a strong other topic ("we patch for CVSS
-    >= 7 within 14 days") strengthens that topic instead."""
-    found = dict(scores(text))
-    mask = top_level(text)
-    if any(_ONLY_SAID_ALOUD.match(slot_id) for slot_id in found):
-        # "tw-gdpr-erase (…, runs nightly over the erase queue)" describes a component, and
-        # "(…, which is why the RTO only covers new uploads)" is no RTO: said in brackets, a
-        # schedule or a recovery target is barely evidence.
-        said = scores("".join(ch if keep else " " for ch, keep in zip(text, mask, strict=True)))
-        for slot_id in [s for s in found if _ONLY_SAID_ALOUD.match(s) and s not in said]:
-            found[slot_id] *= ASIDE_SCALE
-    for slot_id, regex, bonus, least in _SHAPES:
-        if sum(1 for m in regex.finditer(text) if mask[m.start()]) >= least:
-            target = slot_id
-            if slot_id == "metrics" and found.get("metrics", 0.0) < 1.0:
-                others = [s for s in found if s in _OWN_THRESHOLDS]
-                other = max(others, key=found.__getitem__, default="")
-                target = other if other and found[other] >= 2.0 else slot_id
-            found[target] = found.get(target, 0.0) + bonus
-    return found
 
 
 def intro_topic(intro: str) -> str | None:
@@ -147,7 +92,7 @@ def _labelled_elsewhere(segment: Segment) -> bool:
             found = group_slots(own_text) or head_slots(own_text)
             if found and "metrics" not in found and "alerting" not in found:
                 named.update(found)
-    return bool(named) and bool(_THRESHOLD.search(segment.text))
+    return bool(named) and bool(THRESHOLD.search(segment.text))
 
 
 _OWN_THRESHOLD = re.compile(r"[<>]|\d\s*%")
@@ -168,12 +113,12 @@ def _evidence(
     if (
         (segment.item or PROBLEM.search(ARROWS.split(segment.text)[0]))  # "storms when X → …"
         and len(ARROWS.findall(segment.text)) >= 2
-        and not _ARROW_LEVEL.search(segment.text)
+        and not ARROW_LEVEL.search(segment.text)
     ):
         found["common_issues"] = found.get("common_issues", 0.0) + ISSUE_BONUS
     if previous is not None and previous in found:
         found[previous] += CONTINUE_BIAS  # a topic goes on until the words clearly change it
-    if segment.head and not segment.inherited and _SEVERITY_FIRST.match(segment.head + " ="):
+    if segment.head and not segment.inherited and SEVERITY_FIRST.match(segment.head + " ="):
         found["severity_levels"] = found.get("severity_levels", 0.0) + 4.0  # "SEV2 = …"
     speaks = _speaks_for_itself(segment, own)
     if segment.head and previous is not None and not speaks:  # "DR: RTO 1 hour. steps: …"
@@ -251,7 +196,7 @@ def _split_mixed(
     stays with the one before it.
     """
     text = segment.text
-    if segment.code or _TABLE_SHAPED.search(text) or _SEVERITY.search(text):
+    if segment.code or _TABLE_SHAPED.search(text) or SEVERITY.search(text):
         return []
     if segment.head and not segment.inherited and len(head_slots(segment.head)) < 3:
         return []  # "escalation: first the on-call, …, then Marek": one labelled topic
@@ -385,8 +330,12 @@ _ENV_LINE = re.compile(r"^(?:export\s+)?[A-Z][A-Z0-9_]{2,}=\S")
 _AFTER_DURATION = {"rto": "recovery_steps", "rpo": "recovery_steps"}
 
 
+@overload
+def _carry(previous: str) -> str: ...
+@overload
+def _carry(previous: None) -> None: ...
 def _carry(previous: str | None) -> str | None:
-    return _AFTER_DURATION.get(previous, previous) if previous else None
+    return _AFTER_DURATION.get(previous, previous) if previous else previous
 
 
 _CONTINUES = re.compile(r"^(?:and|also|plus|then|but|which|so|after that|otherwise)\b", re.I)
