@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from bot.core.slots import SLOT_BY_ID, Row, Slot, SlotKind, Value
 from bot.extraction.offline import prose_rows
 from bot.extraction.offline.backup_rows import backup_rows
+from bot.extraction.offline.component_rows import component_rows
 from bot.extraction.offline.gate import strip_greeting
 from bot.extraction.offline.labels import head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE
@@ -239,7 +240,7 @@ def _rows(slot_def: Slot, segments: Sequence[Segment]) -> list[Row]:
             if row:
                 rows.append(row)
         elif slot_def.id == "components":
-            rows.extend(prose_rows.component_rows(text))
+            rows.extend(component_rows(text))
         elif slot_def.id == "severity_levels":
             found = prose_rows.severity_rows(text) or parse_table(text, slot_def)
             rows.extend(r for r in found if r.get("level"))

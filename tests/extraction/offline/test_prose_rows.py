@@ -8,8 +8,8 @@ stays empty, never invented.
 
 from __future__ import annotations
 
+from bot.extraction.offline.component_rows import component_rows
 from bot.extraction.offline.prose_rows import (
-    component_rows,
     issue_row,
     metric_rows,
     prose_issue_row,
@@ -87,7 +87,7 @@ def test_severity_rows_from_one_line() -> None:
 
 def test_where_state_lives_names_the_store_as_the_component() -> None:
     """ "state lives in DynamoDB (table …)" was a component called "state lives in DynamoDB"."""
-    from bot.extraction.offline.prose_rows import component_rows
+    from bot.extraction.offline.component_rows import component_rows
 
     assert component_rows("state lives in DynamoDB (table lumen-deliveries)") == [
         {"name": "DynamoDB", "purpose": "state; table lumen-deliveries"}
@@ -113,7 +113,8 @@ def test_a_batch_deadline_is_a_threshold() -> None:
 
 
 def test_a_constant_before_a_comparison_is_part_of_the_metric_name() -> None:
-    from bot.extraction.offline.prose_rows import component_rows, metric_rows
+    from bot.extraction.offline.component_rows import component_rows
+    from bot.extraction.offline.prose_rows import metric_rows
 
     assert metric_rows("Oracle tablespace BILLING_DATA > 85% = warning, ask the DBA") == [
         {
