@@ -300,7 +300,7 @@ class Renderer:
                 # Rows dropped and bullets left out change the template's own words, so the
                 # room is measured again: too long gives words back, too short takes them.
                 step = max_words - count
-                if (-GAP <= step <= 0 and count <= max_words) or available + step in tried:
+                if 0 <= step <= GAP or available + step in tried:  # fits, and close enough
                     break
                 available += step if step < 0 else max(1, step // 2)
             if best is not None:

@@ -147,3 +147,22 @@ def test_known_names_come_from_mid_sentence_capitals():
     names = known_names({"external_services": "We depend on Stripe. Stripe retries."})
     assert "Stripe" in names
     assert "We" not in names
+
+
+def test_the_render_loop_stops_once_it_fits_close_to_the_limit(renderer, monkeypatch):
+    """It stopped only at exactly 800 words, so a manual at 799 was rendered again and again
+    (five Jinja2 passes instead of two)."""
+    from bot.rendering import render as module
+
+    passes: list[int] = []
+    original = module.Renderer.render_content
+
+    def counting(self, content, legend=""):
+        passes.append(1)
+        return original(self, content, legend=legend)
+
+    monkeypatch.setattr(module.Renderer, "render_content", counting)
+    values = padded_values()
+    result = renderer.render_budgeted(name=NAME, values=values, version=1, date=DATE, team=TEAM)
+    assert MAX_WORDS - module.GAP <= result.word_count <= MAX_WORDS
+    assert len(passes) <= 3
