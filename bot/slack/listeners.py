@@ -12,7 +12,8 @@ by its event key when it is inserted, never dropped just for being a retry.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from re import Pattern
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -39,6 +40,8 @@ COMMAND = "/opsmanual"
 REPLY_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 # Told (workspace, channel, thread_ts) of each job committed, e.g. ``WorkerPool.notify``.
 OnEnqueue = Callable[[str, str, str | None], None]
+# What Bolt's ``App.event`` accepts as a constraint on type and subtype.
+EventConstraint = dict[str, str | Sequence[str | Pattern[Any] | None] | None]
 ACTION_WORDS = {"opsmanual_skip": "skip", "opsmanual_draft": "draft", "opsmanual_finish": "finish"}
 
 
@@ -59,10 +62,19 @@ class Listeners:
         self.on_enqueue = on_enqueue
 
     def register(self, app: App) -> None:
-        # Bolt tries listeners in this order on every request until one matches: thread
-        # replies, by far the most frequent, come first.
-        app.event("message")(self.on_message)
-        app.event("app_mention")(self.on_mention)
+        """Bolt decides which listener a request is for, with event constraints and matchers;
+        the listeners only translate an event into a job. Bolt tries them in this order and
+        answers 404 (and Slack retries) when none matches, so a catch-all acknowledges every
+        other message and mention."""
+        edited: EventConstraint = {"type": "message", "subtype": "message_changed"}
+        deleted: EventConstraint = {"type": "message", "subtype": "message_deleted"}
+        reply: EventConstraint = {"type": "message", "subtype": tuple(REPLY_SUBTYPES)}
+        app.event(reply, matchers=[self.answers_a_manual])(self.on_message)  # most frequent
+        app.event(edited, matchers=[self.edits_a_manual_answer])(self.on_edit)
+        app.event(deleted, matchers=[self.deletes_a_manual_answer])(self.on_delete)
+        app.event("app_mention", matchers=[self.answers_a_manual])(self.on_mention)
+        app.event("message")(_acknowledge)
+        app.event("app_mention")(_acknowledge)
         app.command(self.command)(self.on_command)
         for action_id in ACTIONS:
             app.action(action_id)(self.on_action)
@@ -80,18 +92,47 @@ class Listeners:
         return created
 
     def _is_manual_thread(
-        self,
-        team: str,
-        channel: str,
-        thread_ts: str,
-        event: dict[str, Any],
-        bot_user_id: str | None,
+        self, team: str, message: dict[str, Any], bot_user_id: str | None
     ) -> bool:
         """A draft's thread, or a thread on one of our messages (its draft may be saving)."""
-        if bot_user_id and event.get("parent_user_id") == bot_user_id:
+        if bot_user_id and message.get("parent_user_id") == bot_user_id:
             return True
-        found = self.threads.find_draft_by_thread(scope=Scope(team, channel), thread_ts=thread_ts)
-        return found is not None
+        scope = Scope(team, str(message.get("channel") or ""))
+        thread_ts = str(message.get("thread_ts"))
+        return self.threads.find_draft_by_thread(scope=scope, thread_ts=thread_ts) is not None
+
+    # ---------------------------------------------------------------------- matchers
+
+    def answers_a_manual(self, event: dict[str, Any], context: BoltContext) -> bool:
+        """A person's words in a thread of ours; top-level messages are not answers, and a
+        bare file has no words."""
+        ts, thread_ts = event.get("ts"), event.get("thread_ts")
+        if _from_a_bot(event, context.bot_user_id) or not thread_ts or thread_ts == ts:
+            return False
+        if not event.get("channel") or not event.get("text"):
+            return False
+        return self._is_manual_thread(_team(event, context), event, context.bot_user_id)
+
+    def edits_a_manual_answer(self, event: dict[str, Any], context: BoltContext) -> bool:
+        message = event.get("message") or {}
+        previous = event.get("previous_message") or {}
+        thread_ts = message.get("thread_ts")
+        if _from_a_bot(message, context.bot_user_id) or not thread_ts:
+            return False
+        if thread_ts == message.get("ts") or message.get("text") == previous.get("text"):
+            return False  # a top-level message, or an unfurl or reaction count changed
+        found = {**message, "channel": event.get("channel")}
+        return self._is_manual_thread(_team(event, context), found, context.bot_user_id)
+
+    def deletes_a_manual_answer(self, event: dict[str, Any], context: BoltContext) -> bool:
+        previous = event.get("previous_message") or {}
+        thread_ts, ts = previous.get("thread_ts"), event.get("deleted_ts")
+        if _from_a_bot(previous, context.bot_user_id) or not thread_ts or not ts:
+            return False
+        if thread_ts == ts:
+            return False
+        found = {**previous, "channel": event.get("channel")}
+        return self._is_manual_thread(_team(event, context), found, context.bot_user_id)
 
     # ----------------------------------------------------------------- slash command
 
@@ -132,37 +173,22 @@ class Listeners:
     # ------------------------------------------------------------------------ events
 
     def on_message(self, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
-        self._handle_event(event, context, via="message")
+        self._reply(event, context, via="message")
         ack()
 
     def on_mention(self, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
-        self._handle_event(event, context, via="mention")
+        self._reply(event, context, via="mention")
         ack()
 
-    def _handle_event(self, event: dict[str, Any], context: BoltContext, *, via: str) -> None:
-        team = str(context.team_id or event.get("team") or "")
-        channel = str(event.get("channel") or "")
-        bot_user = context.bot_user_id
-        subtype = event.get("subtype")
-        if subtype == "message_changed":
-            self._edited(team, channel, event, bot_user)
-            return
-        if subtype == "message_deleted":
-            self._deleted(team, channel, event, bot_user)
-            return
-        if subtype not in REPLY_SUBTYPES or _from_a_bot(event, bot_user):
-            return
-        ts, thread_ts = str(event.get("ts") or ""), event.get("thread_ts")
-        if not thread_ts or thread_ts == ts or not channel or not event.get("text"):
-            return  # top-level messages are not answers; a bare file has no words
-        if not self._is_manual_thread(team, channel, str(thread_ts), event, bot_user):
-            return
+    def _reply(self, event: dict[str, Any], context: BoltContext, *, via: str) -> None:
+        team, channel = _team(event, context), str(event.get("channel"))
+        ts, thread_ts = str(event.get("ts") or ""), str(event.get("thread_ts"))
         raw, rebuilt = message_text(event)
-        clean = _clean(raw, bot_user)
+        clean = _clean(raw, context.bot_user_id)
         self._enqueue(
             workspace=team,
             channel=channel,
-            thread_ts=str(thread_ts),
+            thread_ts=thread_ts,
             kind=JobKind.REPLY.value,
             payload={
                 "user": event.get("user"),
@@ -176,23 +202,17 @@ class Listeners:
             event_key=message_key(workspace=team, channel=channel, ts=ts, kind=JobKind.REPLY),
         )
 
-    def _edited(self, team: str, channel: str, event: dict[str, Any], bot_user: str | None) -> None:
+    def on_edit(self, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+        team, channel = _team(event, context), str(event.get("channel"))
         message = event.get("message") or {}
-        previous = event.get("previous_message") or {}
-        thread_ts, ts = message.get("thread_ts"), str(message.get("ts") or "")
-        if _from_a_bot(message, bot_user) or not thread_ts or thread_ts == ts:
-            return
-        if message.get("text") == previous.get("text"):
-            return  # an unfurl or a reaction count changed, not the words
-        if not self._is_manual_thread(team, channel, str(thread_ts), message, bot_user):
-            return
+        thread_ts, ts = str(message.get("thread_ts")), str(message.get("ts") or "")
         edited_ts = str((message.get("edited") or {}).get("ts") or event.get("event_ts") or "")
         raw, rebuilt = message_text(message)
-        clean = _clean(raw, bot_user)
+        clean = _clean(raw, context.bot_user_id)
         self._enqueue(
             workspace=team,
             channel=channel,
-            thread_ts=str(thread_ts),
+            thread_ts=thread_ts,
             kind=JobKind.EDIT.value,
             payload={
                 "user": message.get("user"),
@@ -205,24 +225,21 @@ class Listeners:
             },
             event_key=edit_key(workspace=team, channel=channel, ts=ts, edited_ts=edited_ts),
         )
+        ack()
 
-    def _deleted(
-        self, team: str, channel: str, event: dict[str, Any], bot_user: str | None
-    ) -> None:
+    def on_delete(self, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+        team, channel = _team(event, context), str(event.get("channel"))
         previous = event.get("previous_message") or {}
-        thread_ts, ts = previous.get("thread_ts"), str(event.get("deleted_ts") or "")
-        if _from_a_bot(previous, bot_user) or not thread_ts or thread_ts == ts or not ts:
-            return
-        if not self._is_manual_thread(team, channel, str(thread_ts), previous, bot_user):
-            return
+        ts = str(event.get("deleted_ts"))
         self._enqueue(
             workspace=team,
             channel=channel,
-            thread_ts=str(thread_ts),
+            thread_ts=str(previous.get("thread_ts")),
             kind=JobKind.DELETE.value,
             payload={"ts": ts},
             event_key=message_key(workspace=team, channel=channel, ts=ts, kind=JobKind.DELETE),
         )
+        ack()
 
     # ----------------------------------------------------------------------- buttons
 
@@ -247,6 +264,15 @@ class Listeners:
                 event_key=interaction_key(workspace=team, trigger_id=str(body.get("trigger_id"))),
             )
         ack()
+
+
+def _acknowledge(ack: Ack) -> None:
+    """Every other message and mention in a channel the bot is in: nothing to do."""
+    ack()
+
+
+def _team(event: dict[str, Any], context: BoltContext) -> str:
+    return str(context.team_id or event.get("team") or "")
 
 
 def _from_a_bot(message: dict[str, Any], bot_user_id: str | None) -> bool:

@@ -62,6 +62,42 @@ def test_a_reply_is_committed_before_the_http_answer_which_is_fast(idle_bot):
     assert idle_bot.fake.calls_to("chat.postMessage") == []  # nothing slow in the request
 
 
+def test_events_bolt_routes_to_no_listener_are_acknowledged_without_a_job(idle_bot):
+    """Listeners are chosen by Bolt's constraints and matchers; whatever none of them wants
+    (a top-level message, a bot's message, an edit or delete outside a manual's thread, an
+    unfurl that left the words alone) is answered 200, so Slack does not deliver it again."""
+    status, _ = idle_bot.command("new Payments API")
+    assert status == 200
+    before = len(idle_bot.jobs())
+    top = signing.message_event(channel=CHANNEL, user="U2", text="lunch?")
+    bot_said = {**signing.message_event(channel=CHANNEL, user="U2", text="hi", thread_ts="9.1")}
+    bot_said["bot_id"] = "B1"
+    elsewhere = {"type": "message", "user": "U2", "text": "x", "ts": "9.2", "thread_ts": "9.1"}
+    edit = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": CHANNEL,
+        "message": {**elsewhere, "text": "y", "edited": {"ts": "9.3"}},
+        "previous_message": elsewhere,
+        "event_ts": "9.3",
+        "ts": "9.3",
+    }
+    unfurl = {**edit, "message": {**elsewhere}}
+    delete = {
+        "type": "message",
+        "subtype": "message_deleted",
+        "channel": CHANNEL,
+        "deleted_ts": "9.2",
+        "previous_message": elsewhere,
+        "event_ts": "9.4",
+        "ts": "9.4",
+    }
+    joined = {"type": "message", "subtype": "channel_join", "channel": CHANNEL, "user": "U3"}
+    for event in (top, bot_said, edit, unfurl, delete, joined):
+        assert idle_bot.event(event)[0] == 200, event
+    assert len(idle_bot.jobs()) == before
+
+
 def _now():
     from datetime import UTC, datetime
 
