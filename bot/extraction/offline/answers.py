@@ -112,7 +112,21 @@ def _split(text: str, slots: tuple[Slot, ...]) -> list[tuple[Slot, str, bool]]:
     positional = _unnamed(_positional(text, slots))
     if positional and all(COMMAND.match(part.strip()) for _, part, _ in positional):
         return []  # a pasted block of commands is not one answer per question
+    if any(part.rstrip().endswith(":") for _, part, _ in positional[:-1]):
+        return []  # "if you're on a box without the client cert:\ncurl …": one thought
+    if any(
+        COMMAND.match(part.strip()) and slot_def.id not in _COMMAND_SLOTS
+        for slot_def, part, _ in positional
+    ):
+        return []  # a pasted command answers no "which external services?"
     return positional if positional and _fits(positional) else []
+
+
+# Questions a pasted command can answer on its own line.
+_COMMAND_SLOTS = frozenset(
+    {"diagnostic_commands", "startup_steps", "startup_checks", "graceful_shutdown",
+     "emergency_shutdown", "rollback", "deploy_process", "recovery_steps", "health_endpoint"}
+)  # fmt: skip
 
 
 def _rows_ok(slot_def: Slot, text: str, *, cells: int = 2) -> bool:

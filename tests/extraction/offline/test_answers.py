@@ -258,3 +258,18 @@ def test_dont_know_answers_a_single_question_of_any_kind(asked: str) -> None:
     """A table question answered "not sure, skip that" must be skipped, not asked forever."""
     extraction = run("not sure, skip that", asked)
     assert (extraction.updates, extraction.unknown) == ((), (asked,))
+
+
+def test_a_pasted_command_after_its_intro_line_is_no_answer_per_line() -> None:
+    """Two questions open, two lines: "if you're on a box without the client cert:" then a
+    curl. The curl was stored as the external services, the intro as the other answer."""
+    from tests.extraction.offline.support import values
+
+    said = (
+        "oh and if you're on a box without the client cert:\n"
+        "curl -u elastic:[redacted password] -k https://es-m01.fra2.internal:9200/_cluster/health"
+    )
+    got = values(said, "integrations", "external_services")
+    assert "external_services" not in got
+    assert "integrations" not in got
+    assert "curl" in str(got["diagnostic_commands"])
