@@ -15,7 +15,8 @@ from bot.extraction.offline.textparse import mask, split_on, squash
 
 _SEPS = " ,;:-–—>→=."
 _VERB = re.compile(
-    r"\s+(?:is|are|does|do|goes|go|flows?|handles?|reads?|writes?|consumes?|serves?|runs?|sends?|stores?|"
+    r"\s+(?:is|are|does|do|goes|go|flows?|drops?|puts?|feeds?|forwards?|routes?|fans?\s+out|"
+    r"gets?|handles?|reads?|writes?|consumes?|serves?|runs?|sends?|stores?|"
     r"takes?|pushes|pulls|renders?|builds?|processes|exposes?|schedules?|keeps?|manages?|talks|"
     r"calls?|owns?|holds?|tracks?|watches|receives?|accepts?|publishes|emits?|transcodes?|"
     r"encodes?|uploads?|fetches|matches|allocates?|creates?|validates?|issues?|signs?|that|which|"
@@ -24,7 +25,7 @@ _VERB = re.compile(
 )
 _ALSO = re.compile(
     r"^(?:there(?:'s|\s+is|\s+are)\s+(?:also\s+)?|also\s+|plus\s+|and\s+|one\s+more\s+\w+:?\s+|"
-    r"we\s+(?:also\s+)?have\s+)",
+    r"we\s+(?:also\s+)?have\s+|(?:from\s+there|after\s+that|then|next),?\s+)",
     re.I,
 )
 _PRONOUN = re.compile(r"^(?:we|i|you|they|it|he|she|this|that)\b", re.I)

@@ -223,3 +223,14 @@ def test_a_data_label_names_its_store_first() -> None:
     assert isinstance(rows, list)
     assert [r["name"] for r in rows] == ["Aurora PostgreSQL 15", "redis", "telemetry events"]
     assert rows[0]["purpose"].startswith("one cluster skyforge-prod per region")
+
+
+def test_a_flow_written_as_sentences_names_each_part() -> None:
+    rows = component_rows(
+        "from there tw-enricher (Lambda, batch 500) adds geo data and writes to "
+        "tw-events-enriched. Firehose drops everything into S3 as parquet for Athena"
+    )
+    assert [r["name"] for r in rows] == ["tw-enricher"]
+    assert component_rows("Firehose drops everything into S3 as parquet for Athena") == [
+        {"name": "Firehose", "purpose": "drops everything into S3 as parquet for Athena"}
+    ]
