@@ -148,3 +148,13 @@ def is_chatter(text: str) -> bool:
 
 def addressed_to_bot(text: str) -> bool:
     return _BOT_ADDRESS.search(text) is not None
+
+
+# A connection string or key=value whose secret was redacted ("postgresql://app:[redacted
+# password]@db:5432"): a paste, kept in the details, never a fact of the manual. A command that
+# holds one is still a command (the router places code before asking this).
+_CREDENTIAL_PASTE = re.compile(r"\S[:=/@]\[redacted [a-z0-9-]+\]|\[redacted [a-z0-9-]+\]@\S")
+
+
+def is_credential_paste(text: str) -> bool:
+    return _CREDENTIAL_PASTE.search(text) is not None

@@ -26,7 +26,12 @@ from bot.extraction.offline.evidence import (
     THRESHOLD_BONUS,
     own_evidence,
 )
-from bot.extraction.offline.gate import is_aside, is_chatter, is_injection
+from bot.extraction.offline.gate import (
+    is_aside,
+    is_chatter,
+    is_credential_paste,
+    is_injection,
+)
 from bot.extraction.offline.labels import DECIDES, GROUPS, group_slots, head_slots
 from bot.extraction.offline.lexicon import IMPERATIVE, PROBLEM, scores
 from bot.extraction.offline.segment import Segment
@@ -265,6 +270,9 @@ def route(
             continue
         if segment.lead_in:
             out.leftovers.append(segment.text)  # it announces the steps; it is not one
+            continue
+        if is_credential_paste(segment.text):
+            out.leftovers.append(segment.text)  # "postgresql://app:[redacted …]@db": details only
             continue
         if _ENV_HEAD.match(segment.head) or _ENV_LINE.match(segment.text):
             out.leftovers.append(
