@@ -67,13 +67,20 @@ _FILLER_LEAD = re.compile(
     r"just|currently|obviously|of\s+course|as\s+i\s+said|like\s+i\s+said)[,:]?\s+)+",
     re.I,
 )
-_ARTICLES = re.compile(r"(?<![\w/.-])the\s+(?=[\w(\"'`#@$/])", re.I)
+_ARTICLES = re.compile(r"(?<![\w/.-])(?P<gone>the)\s+(?P<next>[\w(\"'`#@$/])", re.I)
 # "we"/"there is" framing, only where a clause starts: "which we own" keeps its "we".
 _FRAMING = re.compile(
-    r"(?:^|(?<=[.;:,!?]\s))(?:we(?:'ll|'re|'ve)?|there(?:'s|\s+is|\s+are)|that's|which\s+is|"
-    r"that\s+is)\s+(?=[a-z])",
+    r"(?:^|(?<=[.;:,!?]\s))(?P<gone>we(?:'ll|'re|'ve)?|there(?:'s|\s+is|\s+are)|that's|which\s+is|"
+    r"that\s+is)\s+(?P<next>[a-z])",
     re.I,
 )
+
+
+def _dropped(match: re.Match[str]) -> str:
+    """The word after a dropped "The"/"We" starts the sentence now: "The engine is" -> "Engine
+    is", never "engine is" after a full stop."""
+    following = match.group("next")
+    return following.upper() if match.group("gone")[:1].isupper() else following
 _FILLER_ANY = re.compile(
     r"\s+(?:just|really|pretty\s+much|basically|literally|actually|kinda|sort\s+of)(?=\s)|"
     # "that's about all the 'db maintenance' there is, plus …": says only that the list ended
@@ -98,8 +105,8 @@ def telegraphic(text: str) -> str:
     codes = _CODE.findall(text)
     out: list[str] = []
     for index, part in enumerate(parts):
-        part = _ARTICLES.sub("", part)
-        part = _FRAMING.sub("", part)
+        part = _ARTICLES.sub(_dropped, part)
+        part = _FRAMING.sub(_dropped, part)
         out.append(part)
         if index < len(codes):
             out.append(codes[index])

@@ -84,3 +84,11 @@ def test_telegraphic_keeps_quantities_and_inner_we() -> None:
 
 def test_tidy_drops_filler_and_keeps_the_casing() -> None:
     assert tidy("so basically we just use opsgenie and graylog") == "we use opsgenie and graylog"
+
+
+def test_a_sentence_that_lost_its_article_still_starts_with_a_capital() -> None:
+    said = "Hub is the integration engine. The engine is Mirth Connect 4.4. There is a cold spare."
+    assert (
+        telegraphic(said) == "Hub is integration engine. Engine is Mirth Connect 4.4. A cold spare."
+    )
+    assert telegraphic("we restore the latest dump") == "restore latest dump"
