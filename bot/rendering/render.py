@@ -59,6 +59,21 @@ def _clean(text: str) -> str:
     return _FENCE_RUN.sub("`", text).replace("<!--", "&lt;!--")
 
 
+# Text that opens with an ordinary English word reads as a sentence ("It's Duende
+# IdentityServer 7 …"); text that opens with a tool, a host or a command keeps its case.
+_PLAIN_START = re.compile(
+    r"(?:it'?s|it|we|our|there|this|that|they|the|a|an|all|every|each|no|only|one|two|if|when|"
+    r"on|in|for|after|before|daily|weekly|monthly|nightly|logs|alerts|dashboards|docs|"
+    r"runbooks|paging|backups|new|people|engineers)\b"
+)
+
+
+def sentence(text: str) -> str:
+    """``inline``, and read as a sentence in the manual; the details file quotes as said."""
+    text = inline(text)
+    return text[0].upper() + text[1:] if _PLAIN_START.match(text) else text
+
+
 def inline(text: str) -> str:
     """Prose after a label or list marker, or a paragraph: never starts a block of its own."""
     text = _clean(text)
@@ -213,7 +228,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         env.filters.update(
-            inline=inline,
+            inline=sentence,  # the manual reads as sentences; details.py quotes as said
             label=label,
             team=team,
             cell=cell,

@@ -81,6 +81,8 @@ def _dropped(match: re.Match[str]) -> str:
     is", never "engine is" after a full stop."""
     following = match.group("next")
     return following.upper() if match.group("gone")[:1].isupper() else following
+
+
 _FILLER_ANY = re.compile(
     r"\s+(?:just|really|pretty\s+much|basically|literally|actually|kinda|sort\s+of)(?=\s)|"
     # "that's about all the 'db maintenance' there is, plus …": says only that the list ended

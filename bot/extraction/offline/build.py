@@ -50,16 +50,6 @@ def clean(text: str) -> str:
     return _TRAIL.sub("", text).strip(" ,;:-–—")
 
 
-# A value that opens with an ordinary English word reads as a sentence ("It's Duende
-# IdentityServer 7 …"); one that opens with a tool or a command keeps its case ("etcd first").
-_PLAIN_START = re.compile(
-    r"(?:it'?s|it|we|our|there|this|that|they|the|a|an|all|every|each|no|only|one|two|if|when|"
-    r"on|in|for|after|before|daily|weekly|monthly|nightly|logs|alerts|dashboards|docs|"
-    r"runbooks|paging|backups|new|people|engineers)\b",
-    re.I,
-)
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:] if text else ""
 
@@ -297,8 +287,7 @@ def build_value(slot_id: str, segments: Sequence[Segment]) -> Value | None:
         return endpoint(texts)
     # In the order said: a pasted line follows the sentence that introduced it.
     said = [f"`{' '.join(s.text.split())}`" if s.code else _with_head(slot_id, s) for s in segments]
-    joined = _join(said)
-    return (_capital(joined) if _PLAIN_START.match(joined) else joined) or None
+    return _join(said) or None
 
 
 def _duration(slot_id: str, segments: Sequence[Segment]) -> str | None:

@@ -137,7 +137,7 @@ class OfflineExtractor:
             unused = unusable(slot_id, placed)
             used = [s for s in placed if s not in unused]
             value = build_value(slot_id, used) if used else None
-            quote = " ".join(s.text for s in used)
+            quote = " ".join(_said(s) for s in used)
             if value is None:
                 unused = placed
             elif SLOT_BY_ID[slot_id].kind is not SlotKind.DURATION:
@@ -171,3 +171,11 @@ def _drop_unplaced_corrections(text: str) -> tuple[str, list[str]]:
         return text, []
     out.append(text[last:])
     return "".join(out).strip(), dropped
+
+
+def _said(segment: Segment) -> str:
+    """The words as written, label included ("restore test: quarterly, …"): the details file
+    quotes them, and a reader searches for what was said."""
+    if segment.head and not segment.inherited and not segment.code:
+        return f"{segment.head}: {segment.text}"
+    return segment.text

@@ -152,7 +152,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "user_access": ((r"\bsso\b|only way in|jump ?host|kerberos|\bkdc\b|ranger polic\w+|okta|azure ad|entra|google workspace|ldap|active directory|saml|oidc|\brbac\b|access requests?|get access|(?:engineers|devs|people) (?:get|have) access|bastion|teleport|ssh (?:access|keys?)|vpn|\bmfa\b|2fa", 2), (r"(?:people|engineers|devs|users|everyone|we) (?:log ?in|sign ?in|authenticate) (?:with|via|through|using)|\bad (?:accounts?|groups?)\b|\bgroup [\w-]+ has\b", 2.5),),
     "service_accounts": ((r"service accounts?|service principals?|iam (?:task )?roles?|irsa|workload identity|vault\b|secrets? manager|key ?vault|sealed secrets|sops|static keys|api keys?|credentials? (?:are|live|stored|rotated)|rotat\w+ (?:every|each|quarterly|monthly)|secrets? (?:are|live|in)", 2),),
     "privileged_access": ((r"privileg\w+|admin access|root access|sudo|break[- ]glass|just[- ]in[- ]time|\bjit\b|\bpam\b|elevat\w+|cluster-admin|db admin|superuser|approval (?:from|by)", 2),),
-    "audit": ((r"\baudit\w*|soc ?2|soc ?1|iso ?27001|pci (?:audit|assessment)|sox\b|itgc|pen ?tests?|penetration test", 2),),
+    "audit": ((r"(?<![\w-])audit\w*|soc ?2|soc ?1|iso ?27001|pci (?:audit|assessment)|sox\b|itgc|pen ?tests?|penetration test", 2),),
     "data_protection": ((r"encrypt\w*|\bkms\b|\btls\b|at rest|in transit|\bpii\b|personal data|tokeni[sz]\w+|mask\w*|pseudonym\w*|anonymi[sz]\w*|data classification|hsm\b", 2),),
     "regulatory": ((r"gdpr|hipaa|pci[- ]?dss|\bpci\b|ccpa|lgpd|dora\b|nis ?2|fedramp|coppa|regulat\w+|compliance|data residency|right to (?:be forgotten|erasure)", 2),),
     "rto": ((r"\brto\b|recovery time", 3),),

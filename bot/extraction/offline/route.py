@@ -286,7 +286,9 @@ def route(
         if mixed:
             for part, slot_id in mixed:
                 target = slot_id or _carry(previous)
-                if target and (slot_id or not is_chatter(part.text)):  # named: never chatter
+                # a piece of a sentence that holds facts goes with them ("…, trivy on the image,
+                # criticals block the merge"); only an aside inside it is dropped
+                if target and (slot_id or not is_aside(part.text)):
                     out.add(target, part)
                     previous = target
             continue

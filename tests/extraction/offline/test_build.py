@@ -102,13 +102,3 @@ def test_context_before_a_run_of_orders_stays_apart_from_them() -> None:
     ]
     one = "it's single region, the CDK app deploys it, restore the table"
     assert steps([one]) == [one]  # a single order after context is not a run of them
-
-
-def test_a_text_value_reads_as_a_sentence_unless_it_opens_with_a_tool() -> None:
-    from tests.extraction.offline.support import values
-
-    assert str(
-        values("it's Duende IdentityServer 7 on .NET 8, on AKS", "architecture")["architecture"]
-    ).startswith("It's Duende")
-    got = values("etcd + Patroni first, then the mirth nodes", "startup_steps")
-    assert str(got["startup_steps"]).startswith("['etcd")

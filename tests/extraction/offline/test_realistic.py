@@ -30,7 +30,7 @@ from bot.rendering.builder import ManualBuilder
 FLOORS = {
     "billing_saas": (37, 31),  # held out: written blind for the closing round, never tuned on
     "clinic_hl7_hub": (29, 28),
-    "courier_dispatch": (31, 28),  # written blind for the closing round; blind: 34/77, 31/77  # written blind for the closing round, tuned on since
+    "courier_dispatch": (31, 28),  # written blind for the closing round (34/77, 31/77), read since
     "erp_bridge": (45, 40),  # written blind for issue 7x, tuned on in the closing round
     "event_pipeline": (44, 36),  # written blind for issue 7x, tuned on in the closing round
     "game_backend": (40, 36),

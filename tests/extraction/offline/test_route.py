@@ -268,3 +268,15 @@ def test_ledger_security_and_dr_lines_land_where_a_reader_looks() -> None:
     assert "november" in str(dr["restore_testing"])
     assert "startup_steps" not in dr
     assert "db_indexes" not in values('in splunk `index=ledger_airflow "Detected zombie job"`')
+
+
+def test_every_piece_of_a_fact_sentence_is_kept() -> None:
+    """ "…, trivy on the driver-api image, criticals block the merge." lost its last piece (a
+    short piece with no ops word of its own was dropped as chatter), and 'bundler-audit' read
+    as an audit."""
+    got = values(
+        "security: bundler-audit + gitlab dependency scanning in CI, trivy on the driver-api "
+        "image, criticals block the merge."
+    )
+    assert "criticals block the merge" in str(got)
+    assert "audit" not in got
