@@ -213,8 +213,9 @@ class _Recorder:
     def command(self, name: str) -> Any:
         return self._record(self.commands, name)
 
-    def event(self, name: str) -> Any:
-        return self._record(self.events, name)
+    def event(self, name: str | dict[str, Any], matchers: Any = None) -> Any:
+        kind = name["type"] if isinstance(name, dict) else name  # {"type": "message", …}
+        return self._record(self.events, kind)
 
     def action(self, name: str) -> Any:
         return self._record(self.actions, name)
