@@ -63,8 +63,8 @@ def _clean(text: str) -> str:
 # IdentityServer 7 …"); text that opens with a tool, a host or a command keeps its case.
 _PLAIN_START = re.compile(
     r"(?:it'?s|it|we|our|there|this|that|they|the|a|an|all|every|each|no|only|one|two|if|when|"
-    r"on|in|for|after|before|daily|weekly|monthly|nightly|logs|alerts|dashboards|docs|"
-    r"runbooks|paging|backups|new|people|engineers)\b"
+    r"daily|weekly|monthly|nightly|logs|alerts|dashboards|docs|runbooks|paging|backups|new|"
+    r"people|engineers)\b"
 )
 
 
