@@ -64,7 +64,7 @@ def _clean(text: str) -> str:
 _PLAIN_START = re.compile(
     r"(?:it'?s|it|we|our|there|this|that|they|the|a|an|all|every|each|no|only|one|two|if|when|"
     r"daily|weekly|monthly|nightly|logs|alerts|dashboards|docs|runbooks|paging|backups|new|"
-    r"people|engineers)\b"
+    r"people|engineers)(?=\s|$)"  # "logs/app.log" and "backups.sh" are paths: their case stays
 )
 
 

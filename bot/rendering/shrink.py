@@ -78,9 +78,19 @@ _FRAMING = re.compile(
 
 def _dropped(match: re.Match[str]) -> str:
     """The word after a dropped "The"/"We" starts the sentence now: "The engine is" -> "Engine
-    is", never "engine is" after a full stop."""
+    is", never "engine is" after a full stop. A tool keeps its case ("The kubectl context" keeps
+    its article instead: "Kubectl" and "IOS" would be wrong)."""
     following = match.group("next")
-    return following.upper() if match.group("gone")[:1].isupper() else following
+    if not match.group("gone")[:1].isupper():
+        return following
+    word = _WORD.match(match.string, match.start("next"))
+    plain = word is not None and word.group().isalpha() and word.group().islower()
+    if plain and word is not None and not is_name(word.group()):
+        return following.upper()
+    return match.group()  # the article stays where the next word must keep its case
+
+
+_WORD = re.compile(r"[\w.-]+")
 
 
 _FILLER_ANY = re.compile(

@@ -33,6 +33,8 @@ NAMES: tuple[str, ...] = (
     "Shopware", "Salesforce", "AppFlow", "VMware", "vSphere", "Proxmox", "OpenStack", "Ubuntu",
     "Debian", "RHEL", "CentOS", "Linux", "Hangfire", "Serilog", "EMQX", "Quarkus",
     "Nomad", "Consul", "etcd", "Sidekiq", "Celery", "Gunicorn", "uWSGI",
+    "kubectl", "helm", "psql", "gcloud", "systemctl", "journalctl", "restic", "rclone",
+    "patronictl", "repmgr", "rabbitmqctl",
 )
 # fmt: on
 _CANONICAL = {name.casefold(): name for name in NAMES}

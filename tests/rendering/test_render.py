@@ -529,3 +529,13 @@ def test_a_cell_nobody_filled_shows_a_dash_not_a_gap() -> None:
     markdown = Renderer().render(name=NAME, values=values, version=1, date=DATE, team=TEAM)
     assert "| Twilio 429s | — | account rate | lower it |" in markdown
     assert lint_manual(markdown).ok
+
+
+def test_the_manual_reads_as_sentences_but_paths_keep_their_case() -> None:
+    from bot.rendering.render import sentence
+
+    assert sentence("it's Duende IdentityServer 7") == "It's Duende IdentityServer 7"
+    assert sentence("logs go to Loki") == "Logs go to Loki"
+    assert sentence("logs/app.log is where to look") == "logs/app.log is where to look"
+    assert sentence("backups.sh runs nightly") == "backups.sh runs nightly"
+    assert sentence("etcd first") == "etcd first"

@@ -92,3 +92,9 @@ def test_a_sentence_that_lost_its_article_still_starts_with_a_capital() -> None:
         telegraphic(said) == "Hub is integration engine. Engine is Mirth Connect 4.4. A cold spare."
     )
     assert telegraphic("we restore the latest dump") == "restore latest dump"
+
+
+def test_a_tool_after_a_dropped_article_keeps_its_case() -> None:
+    said = "The kubectl context is prod-eu. The iOS app talks to the API."
+    assert "Kubectl" not in telegraphic(said)
+    assert "IOS" not in telegraphic(said)

@@ -20,6 +20,7 @@ against. A reply is read in passes, each in its own module:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.draft import Draft, Extraction, Op
@@ -42,6 +43,9 @@ INJECTION_NOTE = (
     "I only take facts about the system from this thread; instructions to me are not followed."
 )
 CHATTER_NOTE = "Nothing about the system in that one, so nothing changed."
+# "postgresql://app:[redacted password]@db-1:5432/app" says where the database is: kept as
+# "postgresql://app@db-1:5432/app", the marker out of the manual (the details quote it as said).
+_WITHOUT_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+):\[redacted [a-z0-9-]+\]@", re.I)
 MAX_PROSE_CHARS = 20_000  # a longer paste is kept as a reply; only its start is read
 
 
@@ -51,7 +55,7 @@ class OfflineExtractor:
     name = "offline"
 
     def extract(self, *, draft: Draft, asked: Sequence[str], text: str) -> Extraction:
-        cleaned = self_corrected(tp.clean_input(text, fences=True))
+        cleaned = _WITHOUT_PASSWORD.sub(r"\1@", self_corrected(tp.clean_input(text, fences=True)))
         if not cleaned:
             return Extraction()
         slots = tuple(SLOT_BY_ID[s] for s in dict.fromkeys(asked) if s in SLOT_BY_ID)

@@ -54,9 +54,11 @@ _ASIDE = re.compile(
     r"(?:(?:is|does|did|has|can)\s+)?anyone\s+(?:want|up\s+for|fancy|else)|(?:is|does|did|has)\s+"
     r"anyone\b|(?:thanks|thank\s+you|ty|thx|cheers)\b|"
     r"(?:nice|great|cool|awesome|perfect|sounds\s+good|makes\s+sense|agreed|\+1|same)\b[\s!.]*$"
-    r"|i'?m\s+(?:off|out|done\s+for\s+(?:the\s+)?(?:day|today)|heading\s+out|signing\s+off|"
-    r"logging\s+off)\b|(?:gotta|got\s+to)\s+(?:go|run|dash)\b[\s,.!]*(?:$|now|bye|cya|later)|"
-    r"i\s+(?:need|have)\s+to\s+(?:go|leave|run|dash)\b(?!\s+(?:the|a|an|to|through|over|back|it)\b)|"
+    # a sign-off ends its clause: "I'm off, laptop at 3%", never "I'm off on fridays so …"
+    r"|i'?m\s+(?:(?:off|out)\s*(?:[,.!]|$|now\b|for\s+(?:today|the\s+day|lunch)\b)|done\s+for\s+"
+    r"(?:the\s+)?(?:day|today)\b|heading\s+out\b|signing\s+off\b|logging\s+off\b)|"
+    r"(?:gotta|got\s+to)\s+(?:go|run|dash)\b[\s,.!]*(?:$|now|bye|cya|later)|"
+    r"i\s+(?:need|have)\s+to\s+(?:go|leave|dash)\s*(?:[,.!]|$|now\b)|"
     r"laptop\s+(?:at\s+\d|dying|battery|about\s+to\s+die)"
     r"|(?:one|a)\s+sec\b|give\s+me\s+a\s+(?:sec|minute)|in\s+a\s+meeting|(?:stand-?up|meeting)"
     r"\s*(?:now|brb)?\s*$)",
@@ -70,8 +72,9 @@ _WHO_IS_HERE = re.compile(
     r"(?:fill\s+in|chime\s+in|add|help|join)\b|^cc\s+@?\w+|"
     r"^(?:(?:@\w+|<@\w+>)[\s,]*)*(?:pls\s+|please\s+|feel\s+free\s+to\s+)?(?:chime|jump|pitch)\s+in\b|"
     # who does what: "@yuki does infra, @sam owns the game servers"
-    r"^(?:@\w+|<@\w+>)\s+(?:does|owns|handles|covers|knows)\s+[^,.;]{1,40}"
-    r"(?:,?\s+(?:and\s+)?(?:@\w+|<@\w+>)\s+(?:does|owns|handles|covers|knows)\s+[^,.;]{1,40})*[.!]?$",
+    r"^(?:@\w+|<@\w+>)\s+(?:does|owns|handles|covers|knows)\s+[^,.;@<]{1,40}"
+    r"(?:,?\s+(?:and\s+)?(?:@\w+|<@\w+>)\s+(?:does|owns|handles|covers|knows)\s+[^,.;@<]{1,40})*"
+    r"[.!]?$",
     re.I,
 )
 # A question to a colleague ("@sam is that still true since the last patch?").
@@ -92,7 +95,7 @@ _ABOUT_A_PASTE = re.compile(
     r"\b(?:pls|please|asap|now|today|tonight)\b|"
     r"\b(?:i|you|he|she|they)\s+(?:just\s+)?pasted\b|\bthe\s+one\s+(?:i|you)\s+pasted\b|"
     r"\b(?:that|this|it)\s+(?:goes|belongs|should\s+be|lives)\s+in\s+(?:the\s+)?\w+,?\s+not\s+"
-    r"(?:in\s+)?(?:slack|here|chat|the\s+thread)\b|\bnot\s+in\s+slack\b",
+    r"(?:in\s+)?(?:slack|here|chat|the\s+thread)\b",
     re.I,
 )
 

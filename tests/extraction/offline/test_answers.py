@@ -286,10 +286,15 @@ def test_an_instruction_to_the_bot_answers_no_open_question() -> None:
     assert extraction.notes
 
 
-def test_a_pasted_connection_string_answers_no_open_question() -> None:
-    from tests.extraction.offline.support import run
+def test_a_pasted_connection_string_keeps_where_and_loses_the_marker() -> None:
+    """ "from the jump host: postgresql://app:[redacted password]@pg-vip:5000/db" was stored
+    with the redaction marker; the host, port and database are what a responder needs."""
+    from tests.extraction.offline.support import values
 
-    said = "from the jump host: postgresql://app:[redacted password]@pg-vip:5000/mirthdb"
-    extraction = run(said, "user_access")
-    assert extraction.updates == ()
-    assert any("pg-vip" in left for left in extraction.leftovers)  # kept for the details
+    said = (
+        "Primary DB is Postgres 15 on db-1, the app connects with "
+        "postgresql://app:[redacted password]@db-1.internal:5432/app"
+    )
+    got = str(values(said))
+    assert "postgresql://app@db-1.internal:5432/app" in got
+    assert "[redacted" not in got
