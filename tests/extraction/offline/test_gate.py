@@ -118,10 +118,12 @@ def test_architecture_decision_records_are_documentation() -> None:
 
 def test_who_does_what_is_read_in_linear_time() -> None:
     """A failed match of the who-does-what pattern backtracked exponentially: a 430-character
-    reply took 24 s (found by a second reading)."""
+    reply took 24 s (found by a second reading). Not a speed target: at 40 repetitions the old
+    pattern would run for hours, the fixed one takes a fraction of a millisecond, so the bound
+    only has to tell the two apart."""
     import time
 
     said = "@ana owns infra" + " @dev owns api" * 40 + ", thanks"
     started = time.perf_counter()
     is_aside(said)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 2.0
