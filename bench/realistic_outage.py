@@ -15,83 +15,29 @@ bot's answer is in the thread, the wait an engineer sees. Workers poll the inbox
 
 from __future__ import annotations
 
-import statistics
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import anthropic
-
+from bench.llm_outage import OutageRun, down_settings, interview_while_down
 from bench.realistic import SCOPE, Conversation
-from bot.config import Settings
-from bot.db.engine import make_engine, make_session_factory
-from bot.db.migrate import upgrade_to_head
-from bot.db.store import SqlStore
-from bot.extraction.offline.extractor import OfflineExtractor
-from bot.interview.service import Interview
-from bot.llm.factory import make_llm_parts
-from bot.rendering.builder import ManualBuilder
 from tests.fakes.anthropic_api import FakeAnthropic, http_error
 
-NEVER = 10**6  # a breaker that never opens: the behaviour before it existed
-RETRIES = 2  # the SDK's default
-
-
-@dataclass(frozen=True, slots=True)
-class OutageRun:
-    seconds: list[float]  # per reply
-    requests: int  # HTTP requests the fake API received
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def p95(self) -> float:
-        ordered = sorted(self.seconds)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def _settings(fake: FakeAnthropic, *, model: str, breaker: bool, **extra: object) -> Settings:
-    return Settings(
-        anthropic_api_key=fake.api_key,
-        anthropic_base_url=fake.base_url,
-        model=model,
-        llm_max_retries=RETRIES,
-        llm_breaker_failures=3 if breaker else NEVER,
-        **extra,  # type: ignore[arg-type]
-    )
+__all__ = ["OutageRun", "in_process", "through_slack"]
 
 
 def in_process(
     conversation: Conversation, workdir: Path, *, model: str, breaker: bool, replies: int
 ) -> OutageRun:
     url = f"sqlite:///{workdir / f'outage-{conversation.key}-{breaker}.db'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    with FakeAnthropic() as fake:
-        fake.default_responder = lambda _body: http_error(529)
-        settings = _settings(fake, model=model, breaker=breaker)
-        sdk = anthropic.Anthropic(api_key=fake.api_key, base_url=fake.base_url, max_retries=RETRIES)
-        parts = make_llm_parts(settings=settings, fallback=OfflineExtractor(), sdk=sdk)
-        core = Interview(
-            store=SqlStore(make_session_factory(engine)),
-            extractor=parts.extractor,
-            builder=ManualBuilder(condenser=parts.condenser, inferrer=parts.inferrer),
-            phraser=parts.phraser,
-        )
+    with interview_while_down(url, model=model, breaker=breaker) as (core, fake):
         seconds: list[float] = []
-        try:
-            outcome = core.start(scope=SCOPE, name=conversation.name, owner="bench")
-            for said in conversation.replies[:replies]:
-                start = time.perf_counter()
-                core.handle(
-                    scope=SCOPE, draft_id=outcome.draft.id or 0, author=said.author, text=said.text
-                )
-                seconds.append(time.perf_counter() - start)
-        finally:
-            sdk.close()
-            engine.dispose()
+        outcome = core.start(scope=SCOPE, name=conversation.name, owner="bench")
+        for said in conversation.replies[:replies]:
+            start = time.perf_counter()
+            core.handle(
+                scope=SCOPE, draft_id=outcome.draft.id or 0, author=said.author, text=said.text
+            )
+            seconds.append(time.perf_counter() - start)
         return OutageRun(seconds, len(fake.requests))
 
 
@@ -105,7 +51,7 @@ def through_slack(
     users: dict[str, str] = {}
     with FakeAnthropic() as fake, FakeSlack(team_id="T0001") as slack:
         fake.default_responder = lambda _body: http_error(529)
-        settings = _settings(
+        settings = down_settings(
             fake,
             model=model,
             breaker=breaker,
