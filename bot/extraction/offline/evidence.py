@@ -62,12 +62,14 @@ def own_evidence(text: str) -> dict[str, float]:
     >= 7 within 14 days") strengthens that topic instead."""
     found = dict(scores(text))
     mask = top_level(text)
-    if any(_ONLY_SAID_ALOUD.match(slot_id) for slot_id in found):
+    aloud = [slot_id for slot_id in found if _ONLY_SAID_ALOUD.match(slot_id)]
+    if aloud:
         # "tw-gdpr-erase (…, runs nightly over the erase queue)" describes a component, and
         # "(…, which is why the RTO only covers new uploads)" is no RTO: said in brackets, a
         # schedule or a recovery target is barely evidence.
-        said = scores("".join(ch if keep else " " for ch, keep in zip(text, mask, strict=True)))
-        for slot_id in [s for s in found if _ONLY_SAID_ALOUD.match(s) and s not in said]:
+        outside = "".join(ch if keep else " " for ch, keep in zip(text, mask, strict=True))
+        said = scores(outside, only=aloud)
+        for slot_id in [s for s in aloud if s not in said]:
             found[slot_id] *= ASIDE_SCALE
     for slot_id, regex, bonus, least in _SHAPES:
         if sum(1 for m in regex.finditer(text) if mask[m.start()]) >= least:

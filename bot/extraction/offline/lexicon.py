@@ -13,6 +13,7 @@ row here, measured by ``bench/bench_realistic.py``, not by a new rule in the rou
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 # (pattern, weight); patterns are case-insensitive and matched on word boundaries unless they
@@ -211,12 +212,14 @@ def compiled() -> dict[str, tuple[tuple[re.Pattern[str], float], ...]]:
 SCORE_LIMIT = 1_500  # a "sentence" longer than this is a paste; its start says what it is
 
 
-def scores(text: str) -> dict[str, float]:
-    """Slot id -> evidence that ``text`` is about it (each cue counted once)."""
+def scores(text: str, *, only: Iterable[str] | None = None) -> dict[str, float]:
+    """Slot id -> evidence that ``text`` is about it (each cue counted once); ``only`` limits
+    the scan to those slots (a second look at a few of them need not read every cue again)."""
     text = text[:SCORE_LIMIT]
     found: dict[str, float] = {}
-    for slot_id, cues in compiled().items():
-        total = sum(weight for regex, weight in cues if regex.search(text))
+    cues_of = compiled()
+    for slot_id in cues_of if only is None else only:
+        total = sum(weight for regex, weight in cues_of[slot_id] if regex.search(text))
         if total:
             found[slot_id] = total
     return found
