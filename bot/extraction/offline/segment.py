@@ -174,7 +174,9 @@ def _segments(text: str) -> list[Segment]:
 _HEAD_FILLER = re.compile(
     r"\s+(?:while\s+(?:we'?re|i'?m)\s+at\s+it|btw|fwiw|too|as\s+well|real\s+quick)$", re.I
 )
-_IF = re.compile(r"(?:if|when|in\s+case|should)\b", re.I)
+# A lead that only says when or what for ("if ams3 is gone:", "to start it you just set the
+# desired count:"): the command after it is the step.
+_IF = re.compile(r"(?:if|when|in\s+case|should|to\s+\w+\s+(?:it|this|them|the\s+\w+)\b)", re.I)
 _CODE_LINE = re.compile(r"^\s*`([^`\n]+)`\s*$")
 _FACTISH = re.compile(r"\d|`|/\w|\w[._]\w")
 

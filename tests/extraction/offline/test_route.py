@@ -280,3 +280,16 @@ def test_every_piece_of_a_fact_sentence_is_kept() -> None:
     )
     assert "criticals block the merge" in str(got)
     assert "audit" not in got
+
+
+def test_a_lead_that_says_what_for_is_no_step() -> None:
+    """ "to start it you just set desired count: aws ecs update-service …" made its lead step 1."""
+    found = run(
+        "to start it you just set desired count: aws ecs update-service --cluster lumen "
+        "--service notify --desired-count 4, then watch /healthz. graceful stop = scale to 0",
+    )
+    steps = updates(found)["startup_steps"].value
+    assert isinstance(steps, list)
+    assert steps[0].startswith("`aws ecs update-service")
+    assert steps[1] == "watch /healthz"
+    assert any("to start it" in left for left in found.leftovers)  # kept for the details
