@@ -255,6 +255,8 @@ def unusable(slot_id: str, segments: Sequence[Segment]) -> list[Segment]:
     slot_def = SLOT_BY_ID[slot_id]
     if slot_id == "diagnostic_commands":
         return [s for s in segments if not is_command(s)]
+    if slot_id == "health_endpoint":  # one endpoint: a sentence that names none goes elsewhere
+        return [s for s in segments if not endpoint([s.text])]
     if slot_def.kind is SlotKind.DURATION:
         # one value: the segment that gives it; the rest ("…, which is why the RTO only
         # covers new uploads") is placed elsewhere, never silently dropped

@@ -132,7 +132,8 @@ class OfflineExtractor:
                 for slot_id in named_durations(segment.text):
                     if segment not in routed.by_slot.get(slot_id, []):
                         routed.add(slot_id, segment)
-        if "health_endpoint" not in routed.by_slot and draft.value("health_endpoint") is None:
+        under_label = [s.text for s in routed.by_slot.get("health_endpoint", [])]
+        if draft.value("health_endpoint") is None and not endpoint(under_label):
             for segment in routed.by_slot.get("health_details", []):  # "haproxy checks /healthz"
                 if endpoint([segment.text]):
                     routed.add("health_endpoint", segment)

@@ -293,3 +293,14 @@ def test_a_lead_that_says_what_for_is_no_step() -> None:
     assert steps[0].startswith("`aws ecs update-service")
     assert steps[1] == "watch /healthz"
     assert any("to start it" in left for left in found.leftovers)  # kept for the details
+
+
+def test_the_health_endpoint_is_read_from_the_details_when_its_label_caught_another_line() -> None:
+    """Under "health:", a later sentence with no endpoint took the endpoint slot, so the real
+    one ("tc-api has GET /status") was never read and the manual proposed GET /health."""
+    got = values(
+        "health: tc-api has GET /status (db, rabbit and ceph reachability as json). and "
+        "`nomad node status` shows you who's ready"
+    )
+    assert got["health_endpoint"] == "`GET /status`"
+    assert "nomad node status" in str(got)  # placed elsewhere, not lost
